@@ -1,0 +1,57 @@
+//! The Wizard Platform UI. Pages render on the server and hydrate in the browser; data
+//! comes from server functions that call `wizard-core` services (never SQL).
+
+pub mod layout;
+pub mod pages;
+pub mod session;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    session::provide_session();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/wizard-platform.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Wizard Platform".to_owned() } else { format!("{page} · Wizard Platform") }
+        } />
+        <Router>
+            <layout::Layout>
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("") view=pages::gallery::GalleryPage />
+                    <Route path=path!("/gallery") view=pages::gallery::GalleryPage />
+                    <Route path=path!("/login") view=pages::auth::LoginPage />
+                    <Route path=path!("/register") view=pages::auth::RegisterPage />
+                    <Route path=path!("/wizards") view=pages::workspace::MyWizardsPage />
+                    <Route path=path!("/runs") view=pages::workspace::MyRunsPage />
+                    <Route path=path!("/store") view=pages::workspace::StorePage />
+                    <Route path=path!("/admin") view=pages::admin::AdminPage />
+                </Routes>
+            </layout::Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,77 @@
+//! One module per page.
+
+pub mod admin;
+pub mod auth;
+pub mod gallery;
+pub mod workspace;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+use wizard_core::user::UserView;
+
+use crate::session::use_session;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found" />
+        <section class="empty-state">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address."</p>
+            <a class="btn" href="/">"Go to the gallery"</a>
+        </section>
+    }
+}
+
+/// Renders `children` with the signed-in user, or a sign-in prompt that returns here.
+#[component]
+pub fn RequireUser<F, V>(children: F) -> impl IntoView
+where
+    F: Fn(UserView) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let session = use_session();
+    let location = use_location();
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match session.0.await {
+                        Ok(Some(user)) => children(user).into_any(),
+                        Ok(None) => {
+                            let next = location.pathname.get_untracked();
+                            let href = format!("/login?next={}", urlencode(&next));
+                            view! {
+                                <section class="empty-state">
+                                    <h1>"Sign in to continue"</h1>
+                                    <p>"This page shows your own work, so we need to know who you are."</p>
+                                    <a class="btn" href=href>"Sign in"</a>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// Percent-encodes a path for a query parameter (paths here are ASCII routes).
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,95 @@
+# Pinned tool versions and the installers for them: the one place they are named.
+# Sourced by scripts/run and scripts/test. Every installer skips work already done, so a
+# warm machine pays nothing; a fresh one gets everything from crates.io, npm or Debian.
+# shellcheck shell=bash
+
+CARGO_LEPTOS_VERSION="0.3.10"
+WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen crate pin in Cargo.toml
+BINARYEN_VERSION="132"           # wasm-opt, used by release builds
+PLAYWRIGHT_VERSION="1.65.1"      # pinned in end2end/package.json too
+
+# Tools that are not Rust crates live outside the clone so CI runs can reuse them.
+WP_TOOLS_DIR="${WP_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wizard-platform/tools}"
+export PATH="$HOME/.cargo/bin:$WP_TOOLS_DIR/node_modules/.bin:$PATH"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  command -v apt-get >/dev/null || die "apt-get not found: install $* by hand"
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown && return
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+}
+
+ensure_wasm_bindgen() {
+  if wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then return; fi
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+  # Not --locked: its lockfile names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+}
+
+ensure_cargo_leptos() {
+  if cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then return; fi
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores)"
+  # no_downloads: use wasm-bindgen / wasm-opt from PATH instead of fetching binaries.
+  cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads --force
+}
+
+ensure_wasm_opt() {
+  if wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then return; fi
+  log "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+  mkdir -p "$WP_TOOLS_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$WP_TOOLS_DIR" "binaryen@$BINARYEN_VERSION" >/dev/null
+}
+
+ensure_build_tools() {
+  command -v cargo >/dev/null || die "cargo not found: install Rust (rustup) first"
+  command -v npm >/dev/null || apt_install nodejs npm
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_cargo_leptos
+  ensure_wasm_opt
+}
+
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return
+  log "installing Chromium from Debian"
+  apt_install chromium
+}
+
+ensure_end2end_packages() {
+  if [ -x end2end/node_modules/.bin/playwright ] \
+     && end2end/node_modules/.bin/playwright --version | grep -q "$PLAYWRIGHT_VERSION"; then return; fi
+  log "installing end-to-end test packages"
+  # Playwright must not download browsers here: it drives Debian's Chromium.
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+}
+
+# Puts initdb/pg_ctl on PATH, installing Debian's PostgreSQL if there is none.
+ensure_postgres() {
+  if ! command -v initdb >/dev/null || ! command -v pg_ctl >/dev/null; then
+    local bin
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    if [ -z "$bin" ]; then
+      log "installing PostgreSQL from Debian"
+      apt_install postgresql
+      bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+    fi
+    export PATH="$bin:$PATH"
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}

@@ -1,0 +1,35 @@
+use std::process::ExitCode;
+
+use server::config::Settings;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    server::telemetry::init(&settings.log_level, &settings.log_format);
+    match run(settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "server stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(settings: Settings) -> Result<(), server::StartupError> {
+    let conf = leptos::config::get_configuration(None)
+        .map_err(|e| server::config::ConfigError::Invalid(format!("leptos: {e}")))?;
+    let leptos_options = conf.leptos_options;
+    let address = settings.address.unwrap_or(leptos_options.site_addr);
+    let state = server::build_state(&settings).await?;
+    let router = server::router(state, leptos_options);
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    server::serve(listener, router, server::shutdown_signal()).await?;
+    Ok(())
+}

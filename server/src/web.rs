@@ -1,0 +1,134 @@
+//! Plain HTML form endpoints for signing in, registering and signing out. They work with
+//! and without JavaScript: a native form post, then a 303 redirect either to the page the
+//! user wanted or back to the form with the errors in the query string.
+
+use axum::extract::State;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use serde::Deserialize;
+use wizard_core::accounts::{self, Session};
+use wizard_core::auth::{self, clear_session_cookie, session_cookie};
+use wizard_core::error::AppError;
+use wizard_core::state::AppState;
+use wizard_core::user::{LoginRequest, RegisterRequest};
+
+use crate::extract::ClientIp;
+
+pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/register", post(register))
+        .route("/auth/logout", post(logout))
+        .with_state(state)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AuthForm {
+    email: String,
+    password: String,
+    display_name: String,
+    next: String,
+}
+
+/// Only same-site paths are followed, so `next` cannot send a user elsewhere.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn see_other(location: &str, cookie: Option<String>) -> Response {
+    let mut resp = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        resp.headers_mut().insert(LOCATION, v);
+    }
+    if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        resp.headers_mut().insert(SET_COOKIE, c);
+    }
+    resp
+}
+
+/// Back to the form with the problem: `error` is the summary, `err_<field>` each field's
+/// message; the email is kept so the user does not retype it (never the password).
+fn back_to_form(page: &str, form: &AuthForm, err: &AppError) -> Response {
+    let problem = err.to_problem();
+    let mut pairs: Vec<(String, String)> = vec![
+        ("error".into(), problem.detail.unwrap_or(problem.title)),
+        ("email".into(), form.email.clone()),
+    ];
+    if !form.display_name.is_empty() {
+        pairs.push(("display_name".into(), form.display_name.clone()));
+    }
+    if !form.next.is_empty() {
+        pairs.push(("next".into(), form.next.clone()));
+    }
+    for fe in problem.errors {
+        pairs.push((format!("err_{}", fe.field), fe.message));
+    }
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    see_other(&format!("{page}?{query}"), None)
+}
+
+fn signed_in(state: &AppState, form: &AuthForm, session: Session) -> Response {
+    let cookie = session_cookie(
+        &session.token.token,
+        session.token.max_age,
+        state.auth.cookie_secure,
+    );
+    see_other(safe_next(&form.next), Some(cookie))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<AuthForm>,
+) -> Response {
+    let req = LoginRequest {
+        email: form.email.clone(),
+        password: form.password.clone(),
+    };
+    match accounts::login(&state, &req, ip).await {
+        Ok(session) => signed_in(&state, &form, session),
+        Err(e) => {
+            log_unexpected(&e);
+            back_to_form("/login", &form, &e)
+        }
+    }
+}
+
+async fn register(State(state): State<AppState>, Form(form): Form<AuthForm>) -> Response {
+    let req = RegisterRequest {
+        email: form.email.clone(),
+        password: form.password.clone(),
+        display_name: (!form.display_name.trim().is_empty()).then(|| form.display_name.clone()),
+    };
+    match accounts::register(&state, &req).await {
+        Ok(session) => signed_in(&state, &form, session),
+        Err(e) => {
+            log_unexpected(&e);
+            back_to_form("/register", &form, &e)
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    // Whatever the token's state, the browser ends up signed out.
+    if let Ok(Some(user)) = auth::optional_user(&state, &headers).await {
+        if let Err(e) = accounts::logout(&state, &user).await {
+            log_unexpected(&e);
+        }
+    }
+    see_other("/login", Some(clear_session_cookie(state.auth.cookie_secure)))
+}
+
+fn log_unexpected(e: &AppError) {
+    if e.status().is_server_error() {
+        tracing::error!(error = %e, "form request failed");
+    }
+}

@@ -1,0 +1,153 @@
+//! The one error type of the server side, and the one place it becomes HTTP.
+//!
+//! Services return `AppError`; handlers and server functions only pass it on. Each variant
+//! maps to exactly one status and an RFC 9457 problem body. Internal causes are logged here
+//! and never shown to the client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::problem::{FieldError, Problem};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The body is not the JSON (or form) the endpoint reads.
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    /// Well-formed but breaks a rule; each error names its field.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("authentication required: {0}")]
+    Unauthenticated(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A duplicate, or a stale `version` (optimistic concurrency).
+    #[error("conflict: {detail}")]
+    Conflict {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("too many requests; retry after {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict_on(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        AppError::Conflict {
+            detail: message.clone(),
+            errors: vec![FieldError::new(field, message)],
+        }
+    }
+
+    pub fn stale_version(what: &str) -> Self {
+        AppError::conflict_on(
+            "version",
+            format!("this {what} was changed by someone else; reload it and try again"),
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem document a client sees. Server-side causes stay server-side.
+    pub fn to_problem(&self) -> Problem {
+        let status = self.status();
+        let (kind, title, detail, errors) = match self {
+            AppError::BadRequest(d) => ("malformed-request", "Malformed request", Some(d.clone()), vec![]),
+            AppError::Validation(errs) => (
+                "validation",
+                "Invalid input",
+                Some(summarize(errs)),
+                errs.clone(),
+            ),
+            AppError::Unauthenticated(d) => ("unauthenticated", "Sign-in required", Some(d.clone()), vec![]),
+            AppError::Forbidden(d) => ("forbidden", "Not allowed", Some(d.clone()), vec![]),
+            AppError::NotFound(d) => ("not-found", "Not found", Some(d.clone()), vec![]),
+            AppError::Conflict { detail, errors } => ("conflict", "Conflict", Some(detail.clone()), errors.clone()),
+            AppError::RateLimited { retry_after_secs } => (
+                "rate-limited",
+                "Too many requests",
+                Some(format!("Too many attempts. Try again in {retry_after_secs} seconds.")),
+                vec![],
+            ),
+            AppError::Unavailable(d) => ("unavailable", "Service unavailable", Some(d.clone()), vec![]),
+            AppError::Database(_) | AppError::Internal(_) => (
+                "internal",
+                "Internal error",
+                Some("Something went wrong on our side. It has been logged.".into()),
+                vec![],
+            ),
+        };
+        Problem {
+            kind: format!("/problems/{kind}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+fn summarize(errs: &[FieldError]) -> String {
+    match errs {
+        [one] => format!("{}: {}", one.field, one.message),
+        many => format!("{} fields are invalid", many.len()),
+    }
+}
+
+/// Renders a problem document with the right status and content type.
+pub fn problem_response(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    let mut resp = (status, body).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    resp
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            AppError::Database(_) | AppError::Internal(_) => {
+                tracing::error!(error = %self, "request failed")
+            }
+            AppError::Unavailable(_) => tracing::warn!(error = %self, "request failed"),
+            _ => tracing::debug!(error = %self, "request refused"),
+        }
+        let mut resp = problem_response(&self.to_problem());
+        if let AppError::RateLimited { retry_after_secs } = self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        resp
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,43 @@
+//! The one application state: every handler and server function reaches the database,
+//! keys and settings through `AppState`.
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::{LoginLimiter, TokenKeys};
+use crate::db::Db;
+use crate::user::Role;
+
+/// Account and session settings (from the server's configuration).
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub session_ttl: Duration,
+    /// Mark the cookie `Secure`: on whenever the site is served over HTTPS.
+    pub cookie_secure: bool,
+    /// Role of every account after the first (which is admin).
+    pub default_role: Role,
+}
+
+pub struct App {
+    pub db: Db,
+    pub tokens: TokenKeys,
+    pub auth: AuthSettings,
+    pub login_limiter: LoginLimiter,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl AppState {
+    pub fn new(app: App) -> Self {
+        Self(Arc::new(app))
+    }
+}
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}

@@ -36,10 +36,16 @@ pub async fn login(app: &App, req: &LoginRequest, client: IpAddr) -> AppResult<S
     app.login_limiter.check(client)?;
     let mut missing = Vec::new();
     if req.email.trim().is_empty() {
-        missing.push(crate::problem::FieldError::new("email", "an email address is required"));
+        missing.push(crate::problem::FieldError::new(
+            "email",
+            "an email address is required",
+        ));
     }
     if req.password.is_empty() {
-        missing.push(crate::problem::FieldError::new("password", "a password is required"));
+        missing.push(crate::problem::FieldError::new(
+            "password",
+            "a password is required",
+        ));
     }
     if !missing.is_empty() {
         return Err(AppError::Validation(missing));
@@ -93,7 +99,10 @@ pub async fn change_role(
     req: &ChangeRoleRequest,
 ) -> AppResult<UserView> {
     actor.require(Role::Admin)?;
-    let role: Role = req.role.parse().map_err(|m: String| AppError::field("role", m))?;
+    let role: Role = req
+        .role
+        .parse()
+        .map_err(|m: String| AppError::field("role", m))?;
     let row = db::users::change_role(&app.db, user_id, role, req.version).await?;
     tracing::info!(actor = %actor.user.id, user_id, %role, "role changed");
     row.view()

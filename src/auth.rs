@@ -6,13 +6,13 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jsonwebtoken::errors::ErrorKind;
@@ -168,14 +168,16 @@ pub fn clear_session_cookie(secure: bool) -> String {
 /// else the session cookie. `Ok(None)` means anonymous.
 pub fn token_from_headers(headers: &HeaderMap) -> AppResult<Option<String>> {
     if let Some(value) = headers.get(AUTHORIZATION) {
-        let value = value
-            .to_str()
-            .map_err(|_| AppError::Unauthenticated("the Authorization header is not text".into()))?;
+        let value = value.to_str().map_err(|_| {
+            AppError::Unauthenticated("the Authorization header is not text".into())
+        })?;
         let token = value
             .strip_prefix("Bearer ")
             .or_else(|| value.strip_prefix("bearer "))
             .ok_or_else(|| {
-                AppError::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
+                AppError::Unauthenticated(
+                    "the Authorization header must be `Bearer <token>`".into(),
+                )
             })?;
         return Ok(Some(token.trim().to_owned()));
     }

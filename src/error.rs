@@ -77,24 +77,43 @@ impl AppError {
     pub fn to_problem(&self) -> Problem {
         let status = self.status();
         let (kind, title, detail, errors) = match self {
-            AppError::BadRequest(d) => ("malformed-request", "Malformed request", Some(d.clone()), vec![]),
+            AppError::BadRequest(d) => (
+                "malformed-request",
+                "Malformed request",
+                Some(d.clone()),
+                vec![],
+            ),
             AppError::Validation(errs) => (
                 "validation",
                 "Invalid input",
                 Some(summarize(errs)),
                 errs.clone(),
             ),
-            AppError::Unauthenticated(d) => ("unauthenticated", "Sign-in required", Some(d.clone()), vec![]),
+            AppError::Unauthenticated(d) => (
+                "unauthenticated",
+                "Sign-in required",
+                Some(d.clone()),
+                vec![],
+            ),
             AppError::Forbidden(d) => ("forbidden", "Not allowed", Some(d.clone()), vec![]),
             AppError::NotFound(d) => ("not-found", "Not found", Some(d.clone()), vec![]),
-            AppError::Conflict { detail, errors } => ("conflict", "Conflict", Some(detail.clone()), errors.clone()),
+            AppError::Conflict { detail, errors } => {
+                ("conflict", "Conflict", Some(detail.clone()), errors.clone())
+            }
             AppError::RateLimited { retry_after_secs } => (
                 "rate-limited",
                 "Too many requests",
-                Some(format!("Too many attempts. Try again in {retry_after_secs} seconds.")),
+                Some(format!(
+                    "Too many attempts. Try again in {retry_after_secs} seconds."
+                )),
                 vec![],
             ),
-            AppError::Unavailable(d) => ("unavailable", "Service unavailable", Some(d.clone()), vec![]),
+            AppError::Unavailable(d) => (
+                "unavailable",
+                "Service unavailable",
+                Some(d.clone()),
+                vec![],
+            ),
             AppError::Database(_) | AppError::Internal(_) => (
                 "internal",
                 "Internal error",
@@ -141,10 +160,10 @@ impl IntoResponse for AppError {
             _ => tracing::debug!(error = %self, "request refused"),
         }
         let mut resp = problem_response(&self.to_problem());
-        if let AppError::RateLimited { retry_after_secs } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let AppError::RateLimited { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         resp
     }

@@ -182,7 +182,13 @@ impl NewAccount {
             Password::parse(&req.password).map_err(|m| errors.push(FieldError::new("password", m)));
         let name_raw = match req.display_name.as_deref() {
             Some(n) => n.to_owned(),
-            None => req.email.trim().split('@').next().unwrap_or_default().to_owned(),
+            None => req
+                .email
+                .trim()
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
         };
         let display_name = DisplayName::parse(&name_raw)
             .map_err(|m| errors.push(FieldError::new("display_name", m)));
@@ -235,8 +241,18 @@ mod tests {
 
     #[test]
     fn email_is_normalized_and_checked() {
-        assert_eq!(Email::parse(" Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
-        for bad in ["", "ann", "ann@", "@example.com", "ann@localhost", "a b@example.com"] {
+        assert_eq!(
+            Email::parse(" Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@localhost",
+            "a b@example.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -247,7 +263,10 @@ mod tests {
         assert!(Password::parse("          ").is_err());
         assert!(Password::parse(&"x".repeat(257)).is_err());
         assert!(Password::parse("correct horse").is_ok());
-        assert_eq!(format!("{:?}", Password::parse("correct horse").unwrap()), "Password(***)");
+        assert_eq!(
+            format!("{:?}", Password::parse("correct horse").unwrap()),
+            "Password(***)"
+        );
     }
 
     #[test]
@@ -269,7 +288,10 @@ mod tests {
             password: "a long enough password".into(),
             display_name: None,
         };
-        assert_eq!(NewAccount::parse(&req).unwrap().display_name.as_str(), "grace");
+        assert_eq!(
+            NewAccount::parse(&req).unwrap().display_name.as_str(),
+            "grace"
+        );
     }
 
     #[test]

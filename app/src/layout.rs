@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::session::{is_admin, use_session};
+use crate::session::use_session;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -38,7 +38,11 @@ fn Nav() -> impl IntoView {
     let link = move |href: &'static str, label: &'static str| {
         let current = move || {
             let path = location.pathname.get();
-            if path == href || (href == "/" && path == "/gallery") { Some("page") } else { None }
+            if path == href || (href == "/" && path == "/gallery") {
+                Some("page")
+            } else {
+                None
+            }
         };
         view! { <li><a href=href aria-current=current>{label}</a></li> }
     };
@@ -49,34 +53,25 @@ fn Nav() -> impl IntoView {
                 {link("/wizards", "My Wizards")}
                 {link("/runs", "My Runs")}
                 {link("/store", "Store")}
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let user = session.0.await.ok().flatten();
-                        is_admin(&user).then(|| link("/admin", "Admin"))
-                    })}
-                </Transition>
+                {session.is_admin().then(|| link("/admin", "Admin"))}
             </ul>
         </nav>
         <div class="account">
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match session.0.await.ok().flatten() {
-                        Some(user) => view! {
-                            <span class="whoami" data-testid="whoami">
-                                {user.display_name.clone()}
-                                <span class="role-badge">{user.role.as_str()}</span>
-                            </span>
-                            <form method="post" action="/auth/logout" class="inline">
-                                <button type="submit" class="btn btn-quiet">"Sign out"</button>
-                            </form>
-                        }.into_any(),
-                        None => view! {
-                            <a class="btn btn-quiet" href="/login">"Sign in"</a>
-                            <a class="btn" href="/register">"Register"</a>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+            {match session.0 {
+                Some(user) => view! {
+                    <span class="whoami" data-testid="whoami">
+                        {user.display_name}
+                        <span class="role-badge">{user.role.as_str()}</span>
+                    </span>
+                    <form method="post" action="/auth/logout" class="inline">
+                        <button type="submit" class="btn btn-quiet">"Sign out"</button>
+                    </form>
+                }.into_any(),
+                None => view! {
+                    <a class="btn btn-quiet" href="/login">"Sign in"</a>
+                    <a class="btn" href="/register">"Register"</a>
+                }.into_any(),
+            }}
         </div>
     }
 }

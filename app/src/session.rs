@@ -1,22 +1,44 @@
-//! Who is signed in, as the UI sees it, and the server functions behind it.
+//! Who is signed in, as the UI sees it, and the server functions behind the admin page.
+//!
+//! The session is resolved *before* rendering (by the server's session middleware, which
+//! stores a [`SessionUser`] in the request) and read synchronously here, then shipped to
+//! the browser with the page through `SharedValue`. No async boundary is involved, which
+//! keeps every page's header out of Leptos' streaming machinery: several `Transition`s
+//! awaiting one resource have been seen to stall an SSR stream on small machines.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use wizard_core::user::{Role, UserView};
 
-/// The signed-in user (or `None`), fetched once per page load and shared by context.
-#[derive(Clone, Copy)]
-pub struct SessionCtx(pub Resource<Result<Option<UserView>, ServerFnError>>);
+/// The signed-in user of this page load, or `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser(pub Option<UserView>);
+
+impl SessionUser {
+    pub fn is_admin(&self) -> bool {
+        self.0.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
+}
 
 pub fn provide_session() {
-    provide_context(SessionCtx(Resource::new(|| (), |_| current_user())));
+    let user = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<SessionUser>().cloned())
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            SessionUser::default()
+        }
+    })
+    .into_inner();
+    provide_context(user);
 }
 
-pub fn use_session() -> SessionCtx {
-    expect_context::<SessionCtx>()
-}
-
-pub fn is_admin(user: &Option<UserView>) -> bool {
-    user.as_ref().is_some_and(|u| u.role == Role::Admin)
+pub fn use_session() -> SessionUser {
+    use_context::<SessionUser>().unwrap_or_default()
 }
 
 #[cfg(feature = "ssr")]
@@ -42,30 +64,14 @@ pub(crate) mod server {
         ServerFnError::new(text)
     }
 
-    /// The user behind this server-function call; anonymous is `None`.
-    pub async fn optional_user() -> Result<Option<CurrentUser>, ServerFnError> {
+    /// The user behind this server-function call; anonymous is an error.
+    pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
         let state = state()?;
         let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
-        match auth::optional_user(&state, &headers).await {
-            Ok(user) => Ok(user),
-            // A stale or forged cookie reads as signed out in the UI.
-            Err(AppError::Unauthenticated(_)) => Ok(None),
-            Err(e) => Err(ui_error(e)),
-        }
-    }
-
-    pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
-        optional_user()
-            .await?
-            .ok_or_else(|| ui_error(AppError::Unauthenticated("sign in to continue".into())))
-    }
-}
-
-#[server]
-pub async fn current_user() -> Result<Option<UserView>, ServerFnError> {
-    match server::optional_user().await? {
-        Some(u) => Ok(Some(u.user.view().map_err(server::ui_error)?)),
-        None => Ok(None),
+        auth::optional_user(&state, &headers)
+            .await
+            .and_then(|u| u.ok_or_else(|| AppError::Unauthenticated("sign in to continue".into())))
+            .map_err(ui_error)
     }
 }
 

@@ -104,13 +104,19 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if self.session_ttl_hours == 0 {
-            return Err(ConfigError::Invalid("session_ttl_hours must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "session_ttl_hours must be at least 1".into(),
+            ));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
-            return Err(ConfigError::Invalid("log_format must be text or json".into()));
+            return Err(ConfigError::Invalid(
+                "log_format must be text or json".into(),
+            ));
         }
         if self.db_max_connections == 0 {
-            return Err(ConfigError::Invalid("db_max_connections must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "db_max_connections must be at least 1".into(),
+            ));
         }
         Ok(())
     }

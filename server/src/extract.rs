@@ -122,7 +122,13 @@ mod tests {
         match parse_json::<Outer>(body.as_bytes()) {
             Err(e) => {
                 let p = e.to_problem();
-                (p.status, p.errors.first().map(|f| f.field.clone()).unwrap_or_default())
+                (
+                    p.status,
+                    p.errors
+                        .first()
+                        .map(|f| f.field.clone())
+                        .unwrap_or_default(),
+                )
             }
             Ok(_) => (200, String::new()),
         }
@@ -131,9 +137,18 @@ mod tests {
     #[test]
     fn names_the_field() {
         assert_eq!(field_of(r#"{"inner":{"n":1}}"#), (422, "name".into()));
-        assert_eq!(field_of(r#"{"name":"x","inner":{}}"#), (422, "inner.n".into()));
-        assert_eq!(field_of(r#"{"name":"x","inner":{"n":"one"}}"#), (422, "inner.n".into()));
+        assert_eq!(
+            field_of(r#"{"name":"x","inner":{}}"#),
+            (422, "inner.n".into())
+        );
+        assert_eq!(
+            field_of(r#"{"name":"x","inner":{"n":"one"}}"#),
+            (422, "inner.n".into())
+        );
         assert_eq!(field_of(r#"{"name":"x","#), (400, String::new()));
-        assert_eq!(field_of(r#"{"name":"x","inner":{"n":1}}"#), (200, String::new()));
+        assert_eq!(
+            field_of(r#"{"name":"x","inner":{"n":1}}"#),
+            (200, String::new())
+        );
     }
 }

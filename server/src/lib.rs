@@ -81,6 +81,10 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            web::resolve_session,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

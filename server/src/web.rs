@@ -2,9 +2,11 @@
 //! and without JavaScript: a native form post, then a 303 redirect either to the page the
 //! user wanted or back to the form with the errors in the query string.
 
-use axum::extract::State;
+use app::session::SessionUser;
+use axum::extract::{Request, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
@@ -23,6 +25,33 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
         .route("/auth/register", post(register))
         .route("/auth/logout", post(logout))
         .with_state(state)
+}
+
+/// Resolves the session of a page request before Leptos renders it, so the layout can
+/// read the user synchronously (see `app::session`). API, form and asset requests
+/// authenticate on their own and skip this.
+pub async fn resolve_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_page = !["/api/", "/pkg/", "/auth/"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    if is_page {
+        let user = match auth::optional_user(&state, req.headers()).await {
+            Ok(Some(current)) => current.user.view().ok(),
+            // A stale or forged cookie reads as signed out.
+            Ok(None) | Err(AppError::Unauthenticated(_)) => None,
+            Err(e) => {
+                log_unexpected(&e);
+                None
+            }
+        };
+        req.extensions_mut().insert(SessionUser(user));
+    }
+    next.run(req).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -119,12 +148,15 @@ async fn register(State(state): State<AppState>, Form(form): Form<AuthForm>) -> 
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     // Whatever the token's state, the browser ends up signed out.
-    if let Ok(Some(user)) = auth::optional_user(&state, &headers).await {
-        if let Err(e) = accounts::logout(&state, &user).await {
-            log_unexpected(&e);
-        }
+    if let Ok(Some(user)) = auth::optional_user(&state, &headers).await
+        && let Err(e) = accounts::logout(&state, &user).await
+    {
+        log_unexpected(&e);
     }
-    see_other("/login", Some(clear_session_cookie(state.auth.cookie_secure)))
+    see_other(
+        "/login",
+        Some(clear_session_cookie(state.auth.cookie_secure)),
+    )
 }
 
 fn log_unexpected(e: &AppError) {

@@ -34,9 +34,14 @@ async fn first_account_is_admin_and_later_ones_are_builders(app: TestApp) {
         .expect("session cookie")
         .to_owned();
     assert!(cookie.starts_with("wp_session="));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/")
+    );
     let body: Value = resp.json().await.unwrap();
-    assert_eq!(body["user"]["email"], "ada@example.com", "email is normalized");
+    assert_eq!(
+        body["user"]["email"], "ada@example.com",
+        "email is normalized"
+    );
     assert_eq!(body["user"]["role"], "admin");
     assert!(body["user"].get("password_hash").is_none());
     assert!(!body.to_string().contains(PASSWORD));
@@ -45,7 +50,12 @@ async fn first_account_is_admin_and_later_ones_are_builders(app: TestApp) {
     assert_eq!(second["role"], "builder");
     assert_eq!(second["display_name"], "grace");
 
-    let me: Value = app.get("/api/v1/auth/me", Some(&token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/auth/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "grace@example.com");
 
     // The password is stored as an argon2id hash, never in clear.
@@ -64,11 +74,33 @@ async fn registration_refuses_bad_input_field_by_field(app: TestApp) {
             .body(body)
             .send()
     };
-    let p = assert_problem(raw(r#"{"email": "a@b.co", "password": "#).await.unwrap(), 400, None).await;
+    let p = assert_problem(
+        raw(r#"{"email": "a@b.co", "password": "#).await.unwrap(),
+        400,
+        None,
+    )
+    .await;
     assert!(p["detail"].as_str().unwrap().contains("not valid JSON"));
-    assert_problem(raw(r#"{"password": "long enough pw"}"#).await.unwrap(), 422, Some("email")).await;
-    assert_problem(raw(r#"{"email": "a@b.co"}"#).await.unwrap(), 422, Some("password")).await;
-    assert_problem(raw(r#"{"email": 42, "password": "long enough pw"}"#).await.unwrap(), 422, Some("email")).await;
+    assert_problem(
+        raw(r#"{"password": "long enough pw"}"#).await.unwrap(),
+        422,
+        Some("email"),
+    )
+    .await;
+    assert_problem(
+        raw(r#"{"email": "a@b.co"}"#).await.unwrap(),
+        422,
+        Some("password"),
+    )
+    .await;
+    assert_problem(
+        raw(r#"{"email": 42, "password": "long enough pw"}"#)
+            .await
+            .unwrap(),
+        422,
+        Some("email"),
+    )
+    .await;
     assert_problem(raw(r#"[1,2]"#).await.unwrap(), 422, None).await;
 
     let not_json = app
@@ -82,23 +114,36 @@ async fn registration_refuses_bad_input_field_by_field(app: TestApp) {
     assert_problem(not_json, 400, None).await;
 
     let p = assert_problem(
-        app.post_json("/api/v1/auth/register", &json!({"email": "not-an-email", "password": PASSWORD}), None)
-            .await,
+        app.post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "not-an-email", "password": PASSWORD}),
+            None,
+        )
+        .await,
         422,
         Some("email"),
     )
     .await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 1);
     assert_problem(
-        app.post_json("/api/v1/auth/register", &json!({"email": "a@example.com", "password": "short"}), None)
-            .await,
+        app.post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "a@example.com", "password": "short"}),
+            None,
+        )
+        .await,
         422,
         Some("password"),
     )
     .await;
     // All problems at once.
     let p = assert_problem(
-        app.post_json("/api/v1/auth/register", &json!({"email": "x", "password": "y"}), None).await,
+        app.post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "x", "password": "y"}),
+            None,
+        )
+        .await,
         422,
         Some("email"),
     )
@@ -107,8 +152,12 @@ async fn registration_refuses_bad_input_field_by_field(app: TestApp) {
 
     app.register("dup@example.com").await;
     assert_problem(
-        app.post_json("/api/v1/auth/register", &json!({"email": "DUP@example.com", "password": PASSWORD}), None)
-            .await,
+        app.post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "DUP@example.com", "password": PASSWORD}),
+            None,
+        )
+        .await,
         409,
         Some("email"),
     )
@@ -118,27 +167,56 @@ async fn registration_refuses_bad_input_field_by_field(app: TestApp) {
 async fn sign_in_sign_out_and_bearer_tokens(app: TestApp) {
     app.register("ada@example.com").await;
     let wrong = app
-        .post_json("/api/v1/auth/login", &json!({"email": "ada@example.com", "password": "wrong password"}), None)
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "ada@example.com", "password": "wrong password"}),
+            None,
+        )
         .await;
     let wrong = assert_problem(wrong, 401, None).await;
     let unknown = app
-        .post_json("/api/v1/auth/login", &json!({"email": "nobody@example.com", "password": PASSWORD}), None)
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "nobody@example.com", "password": PASSWORD}),
+            None,
+        )
         .await;
     let unknown = assert_problem(unknown, 401, None).await;
-    assert_eq!(wrong["detail"], unknown["detail"], "no hint which emails exist");
+    assert_eq!(
+        wrong["detail"], unknown["detail"],
+        "no hint which emails exist"
+    );
     assert_problem(
-        app.post_json("/api/v1/auth/login", &json!({"email": "", "password": ""}), None).await,
+        app.post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "", "password": ""}),
+            None,
+        )
+        .await,
         422,
         Some("password"),
     )
     .await;
 
     let resp = app
-        .post_json("/api/v1/auth/login", &json!({"email": " ADA@example.com", "password": PASSWORD}), None)
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": " ADA@example.com", "password": PASSWORD}),
+            None,
+        )
         .await;
     assert_eq!(resp.status(), 200);
-    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
-    let token = resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let token = resp.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // The cookie alone authenticates a browser.
     let cookie_pair = cookie.split(';').next().unwrap().to_owned();
@@ -153,7 +231,9 @@ async fn sign_in_sign_out_and_bearer_tokens(app: TestApp) {
 
     assert_problem(app.get("/api/v1/auth/me", None).await, 401, None).await;
 
-    let out = app.post_json("/api/v1/auth/logout", &json!({}), Some(&token)).await;
+    let out = app
+        .post_json("/api/v1/auth/logout", &json!({}), Some(&token))
+        .await;
     assert_eq!(out.status(), 204);
     let cleared = out.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(cleared.contains("Max-Age=0"));
@@ -161,13 +241,19 @@ async fn sign_in_sign_out_and_bearer_tokens(app: TestApp) {
     assert!(p["detail"].as_str().unwrap().contains("signed out"));
     // Another session of the same user is unaffected.
     let other = app
-        .post_json("/api/v1/auth/login", &json!({"email": "ada@example.com", "password": PASSWORD}), None)
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "ada@example.com", "password": PASSWORD}),
+            None,
+        )
         .await
         .json::<Value>()
         .await
         .unwrap();
     assert_eq!(
-        app.get("/api/v1/auth/me", other["token"].as_str()).await.status(),
+        app.get("/api/v1/auth/me", other["token"].as_str())
+            .await
+            .status(),
         200
     );
 }
@@ -186,19 +272,42 @@ async fn expired_forged_and_malformed_tokens_are_401(app: TestApp) {
     let (user, _) = app.register("ada@example.com").await;
     let id = user["id"].as_str().unwrap();
     // Same key, expired an hour ago.
-    let p = assert_problem(app.get("/api/v1/auth/me", Some(&forge(SECRET, id, -3600))).await, 401, None).await;
+    let p = assert_problem(
+        app.get("/api/v1/auth/me", Some(&forge(SECRET, id, -3600)))
+            .await,
+        401,
+        None,
+    )
+    .await;
     assert!(p["detail"].as_str().unwrap().contains("expired"));
     // Valid shape, wrong key.
     let other_key = "another-secret-key-of-sufficient-length-000000";
-    assert_problem(app.get("/api/v1/auth/me", Some(&forge(other_key, id, 3600))).await, 401, None).await;
+    assert_problem(
+        app.get("/api/v1/auth/me", Some(&forge(other_key, id, 3600)))
+            .await,
+        401,
+        None,
+    )
+    .await;
     // Right key, but alg=none style tampering: flip the payload.
     let good = forge(SECRET, id, 3600);
     let mut parts: Vec<&str> = good.split('.').collect();
     parts[1] = "eyJzdWIiOiJhZG1pbiJ9";
-    assert_problem(app.get("/api/v1/auth/me", Some(&parts.join("."))).await, 401, None).await;
+    assert_problem(
+        app.get("/api/v1/auth/me", Some(&parts.join("."))).await,
+        401,
+        None,
+    )
+    .await;
     assert_problem(app.get("/api/v1/auth/me", Some("garbage")).await, 401, None).await;
     // A token for an account that does not exist.
-    assert_problem(app.get("/api/v1/auth/me", Some(&forge(SECRET, "nobody", 3600))).await, 401, None).await;
+    assert_problem(
+        app.get("/api/v1/auth/me", Some(&forge(SECRET, "nobody", 3600)))
+            .await,
+        401,
+        None,
+    )
+    .await;
     // Not a Bearer header at all.
     let basic = app
         .client
@@ -218,43 +327,91 @@ async fn admin_lists_users_and_changes_roles(app: TestApp) {
 
     assert_problem(app.get("/api/v1/users", None).await, 401, None).await;
     assert_problem(app.get("/api/v1/users", Some(&bob_token)).await, 403, None).await;
-    let users: Value = app.get("/api/v1/users", Some(&admin)).await.json().await.unwrap();
-    let emails: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    let users: Value = app
+        .get("/api/v1/users", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let emails: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
     assert_eq!(emails, ["admin@example.com", "bob@example.com"]);
 
     let bob_id = bob["id"].as_str().unwrap();
     let path = format!("/api/v1/users/{bob_id}/role");
     // A builder cannot promote itself.
     assert_problem(
-        app.patch_json(&path, &json!({"role": "admin", "version": 1}), Some(&bob_token)).await,
+        app.patch_json(
+            &path,
+            &json!({"role": "admin", "version": 1}),
+            Some(&bob_token),
+        )
+        .await,
         403,
         None,
     )
     .await;
-    assert_problem(app.patch_json(&path, &json!({"role": "root", "version": 1}), Some(&admin)).await, 422, Some("role")).await;
-    assert_problem(app.patch_json(&path, &json!({"role": "admin"}), Some(&admin)).await, 422, Some("version")).await;
     assert_problem(
-        app.patch_json("/api/v1/users/nope/role", &json!({"role": "admin", "version": 1}), Some(&admin)).await,
+        app.patch_json(&path, &json!({"role": "root", "version": 1}), Some(&admin))
+            .await,
+        422,
+        Some("role"),
+    )
+    .await;
+    assert_problem(
+        app.patch_json(&path, &json!({"role": "admin"}), Some(&admin))
+            .await,
+        422,
+        Some("version"),
+    )
+    .await;
+    assert_problem(
+        app.patch_json(
+            "/api/v1/users/nope/role",
+            &json!({"role": "admin", "version": 1}),
+            Some(&admin),
+        )
+        .await,
         404,
         None,
     )
     .await;
 
-    let resp = app.patch_json(&path, &json!({"role": "admin", "version": 1}), Some(&admin)).await;
+    let resp = app
+        .patch_json(&path, &json!({"role": "admin", "version": 1}), Some(&admin))
+        .await;
     assert_eq!(resp.status(), 200);
     let updated: Value = resp.json().await.unwrap();
     assert_eq!(updated["role"], "admin");
     assert_eq!(updated["version"], 2);
     // Takes effect at once on bob's existing token.
-    assert_eq!(app.get("/api/v1/users", Some(&bob_token)).await.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/users", Some(&bob_token)).await.status(),
+        200
+    );
 
     // Demote back to runner, then bob loses access again.
-    let resp = app.patch_json(&path, &json!({"role": "runner", "version": 2}), Some(&admin)).await;
+    let resp = app
+        .patch_json(
+            &path,
+            &json!({"role": "runner", "version": 2}),
+            Some(&admin),
+        )
+        .await;
     assert_eq!(resp.status(), 200);
     assert_problem(app.get("/api/v1/users", Some(&bob_token)).await, 403, None).await;
 
     // The last admin cannot be demoted.
-    let me: Value = app.get("/api/v1/auth/me", Some(&admin)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/auth/me", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
     let p = assert_problem(
         app.patch_json(
             &format!("/api/v1/users/{}/role", me["id"].as_str().unwrap()),
@@ -275,15 +432,30 @@ async fn role_changes_use_optimistic_concurrency(app: TestApp) {
     let path = format!("/api/v1/users/{}/role", carol["id"].as_str().unwrap());
     // Two admins editing from the same version: one wins, the other gets 409, never a lost update.
     let (a, b) = tokio::join!(
-        app.patch_json(&path, &json!({"role": "runner", "version": 1}), Some(&admin)),
+        app.patch_json(
+            &path,
+            &json!({"role": "runner", "version": 1}),
+            Some(&admin)
+        ),
         app.patch_json(&path, &json!({"role": "admin", "version": 1}), Some(&admin)),
     );
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
-    let stale = app.patch_json(&path, &json!({"role": "builder", "version": 1}), Some(&admin)).await;
+    let stale = app
+        .patch_json(
+            &path,
+            &json!({"role": "builder", "version": 1}),
+            Some(&admin),
+        )
+        .await;
     assert_problem(stale, 409, Some("version")).await;
-    let users: Value = app.get("/api/v1/users", Some(&admin)).await.json().await.unwrap();
+    let users: Value = app
+        .get("/api/v1/users", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(users[1]["version"], 2);
 }
 
@@ -292,12 +464,20 @@ async fn sign_in_is_rate_limited_with_retry_after(app: TestApp) {
     // The test server allows a burst of 5 attempts per minute per address.
     for _ in 0..5 {
         let r = app
-            .post_json("/api/v1/auth/login", &json!({"email": "ada@example.com", "password": "wrong password"}), None)
+            .post_json(
+                "/api/v1/auth/login",
+                &json!({"email": "ada@example.com", "password": "wrong password"}),
+                None,
+            )
             .await;
         assert_eq!(r.status(), 401);
     }
     let limited = app
-        .post_json("/api/v1/auth/login", &json!({"email": "ada@example.com", "password": PASSWORD}), None)
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "ada@example.com", "password": PASSWORD}),
+            None,
+        )
         .await;
     let retry_after: u64 = limited
         .headers()
@@ -318,13 +498,38 @@ async fn health_and_unknown_endpoints(app: TestApp) {
     assert_eq!(body["database"], "ok");
     assert_problem(app.get("/api/v1/no-such-thing", None).await, 404, None).await;
 
-    let doc: Value = app.get("/api/v1/openapi.json", None).await.json().await.unwrap();
+    let doc: Value = app
+        .get("/api/v1/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/me", "/api/v1/users", "/api/v1/users/{id}/role", "/api/v1/health"] {
-        assert!(doc["paths"][path].is_object(), "{path} missing from OpenAPI");
+    for path in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/users",
+        "/api/v1/users/{id}/role",
+        "/api/v1/health",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from OpenAPI"
+        );
     }
-    for schema in ["Problem", "FieldError", "UserView", "RegisterRequest", "SessionResponse"] {
-        assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing from OpenAPI");
+    for schema in [
+        "Problem",
+        "FieldError",
+        "UserView",
+        "RegisterRequest",
+        "SessionResponse",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} missing from OpenAPI"
+        );
     }
 
     // After the database goes away, health says so with 503 instead of lying.

@@ -17,11 +17,21 @@ async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest:
 }
 
 fn location(resp: &reqwest::Response) -> String {
-    resp.headers().get("location").unwrap().to_str().unwrap().to_owned()
+    resp.headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn session_cookie(resp: &reqwest::Response) -> String {
-    let c = resp.headers().get("set-cookie").expect("set-cookie").to_str().unwrap();
+    let c = resp
+        .headers()
+        .get("set-cookie")
+        .expect("set-cookie")
+        .to_str()
+        .unwrap();
     c.split(';').next().unwrap().to_owned()
 }
 
@@ -38,7 +48,17 @@ async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String) 
 async fn register_sign_out_and_sign_in_with_plain_forms() {
     let app = spawn_app(Backend::Sqlite).await;
 
-    let resp = post_form(&app, "/auth/register", &[("email", "ada@example.com"), ("password", PASSWORD), ("display_name", "Ada L"), ("next", "/admin")]).await;
+    let resp = post_form(
+        &app,
+        "/auth/register",
+        &[
+            ("email", "ada@example.com"),
+            ("password", PASSWORD),
+            ("display_name", "Ada L"),
+            ("next", "/admin"),
+        ],
+    )
+    .await;
     assert_eq!(resp.status(), 303);
     assert_eq!(location(&resp), "/admin");
     let admin_cookie = session_cookie(&resp);
@@ -50,41 +70,94 @@ async fn register_sign_out_and_sign_in_with_plain_forms() {
     assert!(html.contains(r#"href="/admin""#), "admin link for admins");
     assert!(html.contains("No templates yet"), "empty gallery state");
     let (_, admin_html) = page(&app, "/admin", Some(&admin_cookie)).await;
-    assert!(admin_html.contains("ada@example.com"), "user table rendered on the server");
+    assert!(
+        admin_html.contains("ada@example.com"),
+        "user table rendered on the server"
+    );
 
-    let resp = post_form(&app, "/auth/register", &[("email", "bob@example.com"), ("password", PASSWORD)]).await;
+    let resp = post_form(
+        &app,
+        "/auth/register",
+        &[("email", "bob@example.com"), ("password", PASSWORD)],
+    )
+    .await;
     let bob_cookie = session_cookie(&resp);
     assert_eq!(location(&resp), "/");
     let (_, html) = page(&app, "/", Some(&bob_cookie)).await;
     assert!(html.contains("bob"));
-    assert!(!html.contains(r#"href="/admin""#), "no admin link for builders");
+    assert!(
+        !html.contains(r#"href="/admin""#),
+        "no admin link for builders"
+    );
     // And the admin page itself refuses him, whatever the menu shows.
     let (_, html) = page(&app, "/admin", Some(&bob_cookie)).await;
     assert!(!html.contains("ada@example.com"));
     assert!(html.contains("needs the admin role"));
 
     // Sign out clears the cookie and revokes the session.
-    let out = app.client.post(app.url("/auth/logout")).header("cookie", &bob_cookie).send().await.unwrap();
+    let out = app
+        .client
+        .post(app.url("/auth/logout"))
+        .header("cookie", &bob_cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.status(), 303);
     assert_eq!(location(&out), "/login");
-    assert!(out.headers().get("set-cookie").unwrap().to_str().unwrap().contains("Max-Age=0"));
-    let me = app.client.get(app.url("/api/v1/auth/me")).header("cookie", &bob_cookie).send().await.unwrap();
+    assert!(
+        out.headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let me = app
+        .client
+        .get(app.url("/api/v1/auth/me"))
+        .header("cookie", &bob_cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 401);
     let (_, html) = page(&app, "/", Some(&bob_cookie)).await;
-    assert!(html.contains(r#"href="/login""#), "signed-out header offers sign in");
+    assert!(
+        html.contains(r#"href="/login""#),
+        "signed-out header offers sign in"
+    );
 
     // Sign in again; an off-site `next` is ignored.
-    let resp = post_form(&app, "/auth/login", &[("email", "bob@example.com"), ("password", PASSWORD), ("next", "//evil.example/x")]).await;
+    let resp = post_form(
+        &app,
+        "/auth/login",
+        &[
+            ("email", "bob@example.com"),
+            ("password", PASSWORD),
+            ("next", "//evil.example/x"),
+        ],
+    )
+    .await;
     assert_eq!(resp.status(), 303);
     assert_eq!(location(&resp), "/");
-    let me = app.client.get(app.url("/api/v1/auth/me")).header("cookie", session_cookie(&resp)).send().await.unwrap();
+    let me = app
+        .client
+        .get(app.url("/api/v1/auth/me"))
+        .header("cookie", session_cookie(&resp))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_errors_come_back_per_field_and_keep_the_email() {
     let app = spawn_app(Backend::Sqlite).await;
-    let resp = post_form(&app, "/auth/register", &[("email", "not-an-email"), ("password", "short")]).await;
+    let resp = post_form(
+        &app,
+        "/auth/register",
+        &[("email", "not-an-email"), ("password", "short")],
+    )
+    .await;
     assert_eq!(resp.status(), 303);
     let loc = location(&resp);
     assert!(loc.starts_with("/register?"));
@@ -99,7 +172,12 @@ async fn form_errors_come_back_per_field_and_keep_the_email() {
     assert!(html.contains(r#"value="not-an-email""#));
     assert!(html.contains(r#"aria-invalid="true""#));
 
-    let resp = post_form(&app, "/auth/login", &[("email", "nobody@example.com"), ("password", PASSWORD)]).await;
+    let resp = post_form(
+        &app,
+        "/auth/login",
+        &[("email", "nobody@example.com"), ("password", PASSWORD)],
+    )
+    .await;
     let (_, html) = page(&app, &location(&resp), None).await;
     assert!(html.contains("email or password is not right"));
 }
@@ -129,7 +207,12 @@ async fn restart_keeps_accounts_and_sessions(backend: Backend) {
     // Same data, new process state: migrations are idempotent, the account and its
     // session survive.
     let app = spawn_with(settings).await;
-    let me: Value = app.get("/api/v1/auth/me", Some(&token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/auth/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "ada@example.com");
     assert_eq!(me["role"], "admin");
     let (second, _) = app.register("bob@example.com").await;
@@ -151,9 +234,15 @@ async fn restart_keeps_accounts_and_sessions_postgres() {
 async fn zero_configuration_start_creates_database_and_private_key() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let settings = server::config::Settings { data_dir: data.clone(), ..Default::default() };
+    let settings = server::config::Settings {
+        data_dir: data.clone(),
+        ..Default::default()
+    };
     let app = spawn_with(settings.clone()).await;
-    assert!(data.join("wizard.db").exists(), "SQLite file created in the data dir");
+    assert!(
+        data.join("wizard.db").exists(),
+        "SQLite file created in the data dir"
+    );
     let key = data.join("secret.key");
     let mode = {
         use std::os::unix::fs::PermissionsExt;

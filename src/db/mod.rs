@@ -96,8 +96,10 @@ pub fn new_id() -> String {
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Database(db) => {
-            matches!(db.code().as_deref(), Some("23505") | Some("2067") | Some("1555"))
-                || db.message().contains("UNIQUE constraint failed")
+            matches!(
+                db.code().as_deref(),
+                Some("23505") | Some("2067") | Some("1555")
+            ) || db.message().contains("UNIQUE constraint failed")
         }
         _ => false,
     }

@@ -101,7 +101,9 @@ pub async fn by_id(db: &Db, id: &str) -> AppResult<Option<UserRow>> {
 
 pub async fn list(db: &Db) -> AppResult<Vec<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users ORDER BY created_at, id");
-    Ok(sqlx::query_as::<_, UserRow>(&sql).fetch_all(&db.pool).await?)
+    Ok(sqlx::query_as::<_, UserRow>(&sql)
+        .fetch_all(&db.pool)
+        .await?)
 }
 
 /// Changes a role if `expected_version` is still current. Refuses to demote the last admin,

@@ -16,7 +16,15 @@ pub fn AdminPage() -> impl IntoView {
             <h1>"Users"</h1>
             <p class="muted">"Roles: runners run wizards, builders also build them, admins also manage users."</p>
         </div>
-        <RequireUser children=|_user| view! { <UserTable /> } />
+        <RequireUser children=|user| {
+            if user.role == Role::Admin {
+                view! { <UserTable /> }.into_any()
+            } else {
+                // The server refuses the calls anyway; this just says so up front.
+                let text = format!("This page needs the admin role; you are {}.", user.role);
+                view! { <div class="alert" role="alert">{text}</div> }.into_any()
+            }
+        } />
     }
 }
 

@@ -66,7 +66,10 @@ fn Field(
 #[component]
 fn FormError() -> impl IntoView {
     let error = query("error");
-    move || error().map(|e| view! { <div class="alert" role="alert" data-testid="form-error">{e}</div> })
+    move || {
+        error()
+            .map(|e| view! { <div class="alert" role="alert" data-testid="form-error">{e}</div> })
+    }
 }
 
 #[component]

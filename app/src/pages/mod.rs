@@ -32,35 +32,23 @@ pub fn NotFound() -> impl IntoView {
 #[component]
 pub fn RequireUser<F, V>(children: F) -> impl IntoView
 where
-    F: Fn(UserView) -> V + Send + Sync + Clone + 'static,
+    F: FnOnce(UserView) -> V,
     V: IntoView + 'static,
 {
-    let session = use_session();
-    let location = use_location();
-    view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match session.0.await {
-                        Ok(Some(user)) => children(user).into_any(),
-                        Ok(None) => {
-                            let next = location.pathname.get_untracked();
-                            let href = format!("/login?next={}", urlencode(&next));
-                            view! {
-                                <section class="empty-state">
-                                    <h1>"Sign in to continue"</h1>
-                                    <p>"This page shows your own work, so we need to know who you are."</p>
-                                    <a class="btn" href=href>"Sign in"</a>
-                                </section>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
+    match use_session().0 {
+        Some(user) => children(user).into_any(),
+        None => {
+            let next = use_location().pathname.get_untracked();
+            let href = format!("/login?next={}", urlencode(&next));
+            view! {
+                <section class="empty-state">
+                    <h1>"Sign in to continue"</h1>
+                    <p>"This page shows your own work, so we need to know who you are."</p>
+                    <a class="btn" href=href>"Sign in"</a>
+                </section>
+            }
+            .into_any()
+        }
     }
 }
 

@@ -1,14 +1,14 @@
 //! `/api/v1/auth`: register, sign in, sign out, current user.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 use wizard_core::accounts::{self, Session};
-use wizard_core::auth::{clear_session_cookie, session_cookie, CurrentUser};
+use wizard_core::auth::{CurrentUser, clear_session_cookie, session_cookie};
 use wizard_core::error::{AppError, AppResult};
 use wizard_core::problem::Problem;
 use wizard_core::state::AppState;
@@ -26,7 +26,11 @@ pub struct SessionResponse {
 }
 
 fn session_response(state: &AppState, status: StatusCode, session: Session) -> AppResult<Response> {
-    let cookie = session_cookie(&session.token.token, session.token.max_age, state.auth.cookie_secure);
+    let cookie = session_cookie(
+        &session.token.token,
+        session.token.max_age,
+        state.auth.cookie_secure,
+    );
     let cookie = HeaderValue::from_str(&cookie)
         .map_err(|e| AppError::Internal(format!("cookie header: {e}")))?;
     let body = SessionResponse {

@@ -1,7 +1,7 @@
 //! `/api/v1/health`: for load balancers and the test harness.
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 use wizard_core::error::{AppError, AppResult};

@@ -1,7 +1,7 @@
 //! `/api/v1/users`: user administration, admin only.
 
-use axum::extract::{Path, State};
 use axum::Json;
+use axum::extract::{Path, State};
 use wizard_core::accounts;
 use wizard_core::auth::CurrentUser;
 use wizard_core::error::AppResult;

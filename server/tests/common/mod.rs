@@ -41,7 +41,9 @@ async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> String {
             );
             sqlx::any::install_default_drivers();
             let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect to PostgreSQL");
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("connect to PostgreSQL");
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .await
@@ -87,7 +89,9 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     server::telemetry::init(&settings.log_level, "text");
     let state = server::build_state(&settings).await.expect("build state");
     let router = server::router(state.clone(), leptos_options());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -101,6 +105,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("client"),
         state,
@@ -147,22 +152,40 @@ impl TestApp {
         async move { req.send().await.expect("request") }
     }
 
-    pub fn post_json(&self, path: &str, body: &Value, token: Option<&str>) -> impl std::future::Future<Output = reqwest::Response> + use<> {
+    pub fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
         self.send(reqwest::Method::POST, path, Some(body), token)
     }
 
-    pub fn get(&self, path: &str, token: Option<&str>) -> impl std::future::Future<Output = reqwest::Response> + use<> {
+    pub fn get(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
         self.send(reqwest::Method::GET, path, None, token)
     }
 
-    pub fn patch_json(&self, path: &str, body: &Value, token: Option<&str>) -> impl std::future::Future<Output = reqwest::Response> + use<> {
+    pub fn patch_json(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
         self.send(reqwest::Method::PATCH, path, Some(body), token)
     }
 
     /// Registers an account and returns (user JSON, bearer token).
     pub async fn register(&self, email: &str) -> (Value, String) {
         let resp = self
-            .post_json("/api/v1/auth/register", &json!({"email": email, "password": PASSWORD}), None)
+            .post_json(
+                "/api/v1/auth/register",
+                &json!({"email": email, "password": PASSWORD}),
+                None,
+            )
             .await;
         assert_eq!(resp.status(), StatusCode::CREATED, "register {email}");
         let body: Value = resp.json().await.expect("json");
@@ -183,14 +206,21 @@ pub async fn assert_problem(resp: reqwest::Response, status: u16, field: Option<
     assert_eq!(ct, "application/problem+json", "content type");
     let body: Value = resp.json().await.expect("problem json");
     assert_eq!(body["status"], status);
-    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")));
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("/problems/"))
+    );
     assert!(body["title"].is_string());
     if let Some(field) = field {
         let fields: Vec<&str> = body["errors"]
             .as_array()
             .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
             .unwrap_or_default();
-        assert!(fields.contains(&field), "expected an error on `{field}`, got {body}");
+        assert!(
+            fields.contains(&field),
+            "expected an error on `{field}`, got {body}"
+        );
     }
     body
 }

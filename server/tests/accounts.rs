@@ -4,6 +4,7 @@
 mod common;
 
 use common::{PASSWORD, SECRET, TestApp, assert_problem};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -113,51 +114,45 @@ async fn registration_refuses_bad_input_field_by_field(app: TestApp) {
         .unwrap();
     assert_problem(not_json, 400, None).await;
 
-    let p = assert_problem(
-        app.post_json(
+    let p = app
+        .expect_problem(
+            Method::POST,
             "/api/v1/auth/register",
-            &json!({"email": "not-an-email", "password": PASSWORD}),
+            Some(&json!({"email": "not-an-email", "password": PASSWORD})),
             None,
+            422,
+            Some("email"),
         )
-        .await,
-        422,
-        Some("email"),
-    )
-    .await;
+        .await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 1);
-    assert_problem(
-        app.post_json(
-            "/api/v1/auth/register",
-            &json!({"email": "a@example.com", "password": "short"}),
-            None,
-        )
-        .await,
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/auth/register",
+        Some(&json!({"email": "a@example.com", "password": "short"})),
+        None,
         422,
         Some("password"),
     )
     .await;
     // All problems at once.
-    let p = assert_problem(
-        app.post_json(
+    let p = app
+        .expect_problem(
+            Method::POST,
             "/api/v1/auth/register",
-            &json!({"email": "x", "password": "y"}),
+            Some(&json!({"email": "x", "password": "y"})),
             None,
+            422,
+            Some("email"),
         )
-        .await,
-        422,
-        Some("email"),
-    )
-    .await;
+        .await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 2);
 
     app.register("dup@example.com").await;
-    assert_problem(
-        app.post_json(
-            "/api/v1/auth/register",
-            &json!({"email": "DUP@example.com", "password": PASSWORD}),
-            None,
-        )
-        .await,
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/auth/register",
+        Some(&json!({"email": "DUP@example.com", "password": PASSWORD})),
+        None,
         409,
         Some("email"),
     )
@@ -186,13 +181,11 @@ async fn sign_in_sign_out_and_bearer_tokens(app: TestApp) {
         wrong["detail"], unknown["detail"],
         "no hint which emails exist"
     );
-    assert_problem(
-        app.post_json(
-            "/api/v1/auth/login",
-            &json!({"email": "", "password": ""}),
-            None,
-        )
-        .await,
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/auth/login",
+        Some(&json!({"email": "", "password": ""})),
+        None,
         422,
         Some("password"),
     )
@@ -229,7 +222,8 @@ async fn sign_in_sign_out_and_bearer_tokens(app: TestApp) {
         .unwrap();
     assert_eq!(me.status(), 200);
 
-    assert_problem(app.get("/api/v1/auth/me", None).await, 401, None).await;
+    app.expect_problem(Method::GET, "/api/v1/auth/me", None, None, 401, None)
+        .await;
 
     let out = app
         .post_json("/api/v1/auth/logout", &json!({}), Some(&token))
@@ -237,7 +231,16 @@ async fn sign_in_sign_out_and_bearer_tokens(app: TestApp) {
     assert_eq!(out.status(), 204);
     let cleared = out.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(cleared.contains("Max-Age=0"));
-    let p = assert_problem(app.get("/api/v1/auth/me", Some(&token)).await, 401, None).await;
+    let p = app
+        .expect_problem(
+            Method::GET,
+            "/api/v1/auth/me",
+            None,
+            Some(&token),
+            401,
+            None,
+        )
+        .await;
     assert!(p["detail"].as_str().unwrap().contains("signed out"));
     // Another session of the same user is unaffected.
     let other = app
@@ -272,19 +275,24 @@ async fn expired_forged_and_malformed_tokens_are_401(app: TestApp) {
     let (user, _) = app.register("ada@example.com").await;
     let id = user["id"].as_str().unwrap();
     // Same key, expired an hour ago.
-    let p = assert_problem(
-        app.get("/api/v1/auth/me", Some(&forge(SECRET, id, -3600)))
-            .await,
-        401,
-        None,
-    )
-    .await;
+    let p = app
+        .expect_problem(
+            Method::GET,
+            "/api/v1/auth/me",
+            None,
+            Some(&forge(SECRET, id, -3600)),
+            401,
+            None,
+        )
+        .await;
     assert!(p["detail"].as_str().unwrap().contains("expired"));
     // Valid shape, wrong key.
     let other_key = "another-secret-key-of-sufficient-length-000000";
-    assert_problem(
-        app.get("/api/v1/auth/me", Some(&forge(other_key, id, 3600)))
-            .await,
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/auth/me",
+        None,
+        Some(&forge(other_key, id, 3600)),
         401,
         None,
     )
@@ -293,17 +301,30 @@ async fn expired_forged_and_malformed_tokens_are_401(app: TestApp) {
     let good = forge(SECRET, id, 3600);
     let mut parts: Vec<&str> = good.split('.').collect();
     parts[1] = "eyJzdWIiOiJhZG1pbiJ9";
-    assert_problem(
-        app.get("/api/v1/auth/me", Some(&parts.join("."))).await,
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/auth/me",
+        None,
+        Some(&parts.join(".")),
         401,
         None,
     )
     .await;
-    assert_problem(app.get("/api/v1/auth/me", Some("garbage")).await, 401, None).await;
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/auth/me",
+        None,
+        Some("garbage"),
+        401,
+        None,
+    )
+    .await;
     // A token for an account that does not exist.
-    assert_problem(
-        app.get("/api/v1/auth/me", Some(&forge(SECRET, "nobody", 3600)))
-            .await,
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/auth/me",
+        None,
+        Some(&forge(SECRET, "nobody", 3600)),
         401,
         None,
     )
@@ -325,8 +346,17 @@ async fn admin_lists_users_and_changes_roles(app: TestApp) {
     let (_, admin) = app.register("admin@example.com").await;
     let (bob, bob_token) = app.register("bob@example.com").await;
 
-    assert_problem(app.get("/api/v1/users", None).await, 401, None).await;
-    assert_problem(app.get("/api/v1/users", Some(&bob_token)).await, 403, None).await;
+    app.expect_problem(Method::GET, "/api/v1/users", None, None, 401, None)
+        .await;
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/users",
+        None,
+        Some(&bob_token),
+        403,
+        None,
+    )
+    .await;
     let users: Value = app
         .get("/api/v1/users", Some(&admin))
         .await
@@ -344,38 +374,38 @@ async fn admin_lists_users_and_changes_roles(app: TestApp) {
     let bob_id = bob["id"].as_str().unwrap();
     let path = format!("/api/v1/users/{bob_id}/role");
     // A builder cannot promote itself.
-    assert_problem(
-        app.patch_json(
-            &path,
-            &json!({"role": "admin", "version": 1}),
-            Some(&bob_token),
-        )
-        .await,
+    app.expect_problem(
+        Method::PATCH,
+        &path,
+        Some(&json!({"role": "admin", "version": 1})),
+        Some(&bob_token),
         403,
         None,
     )
     .await;
-    assert_problem(
-        app.patch_json(&path, &json!({"role": "root", "version": 1}), Some(&admin))
-            .await,
+    app.expect_problem(
+        Method::PATCH,
+        &path,
+        Some(&json!({"role": "root", "version": 1})),
+        Some(&admin),
         422,
         Some("role"),
     )
     .await;
-    assert_problem(
-        app.patch_json(&path, &json!({"role": "admin"}), Some(&admin))
-            .await,
+    app.expect_problem(
+        Method::PATCH,
+        &path,
+        Some(&json!({"role": "admin"})),
+        Some(&admin),
         422,
         Some("version"),
     )
     .await;
-    assert_problem(
-        app.patch_json(
-            "/api/v1/users/nope/role",
-            &json!({"role": "admin", "version": 1}),
-            Some(&admin),
-        )
-        .await,
+    app.expect_problem(
+        Method::PATCH,
+        "/api/v1/users/nope/role",
+        Some(&json!({"role": "admin", "version": 1})),
+        Some(&admin),
         404,
         None,
     )
@@ -403,7 +433,15 @@ async fn admin_lists_users_and_changes_roles(app: TestApp) {
         )
         .await;
     assert_eq!(resp.status(), 200);
-    assert_problem(app.get("/api/v1/users", Some(&bob_token)).await, 403, None).await;
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/users",
+        None,
+        Some(&bob_token),
+        403,
+        None,
+    )
+    .await;
 
     // The last admin cannot be demoted.
     let me: Value = app
@@ -412,17 +450,16 @@ async fn admin_lists_users_and_changes_roles(app: TestApp) {
         .json()
         .await
         .unwrap();
-    let p = assert_problem(
-        app.patch_json(
+    let p = app
+        .expect_problem(
+            Method::PATCH,
             &format!("/api/v1/users/{}/role", me["id"].as_str().unwrap()),
-            &json!({"role": "builder", "version": me["version"]}),
+            Some(&json!({"role": "builder", "version": me["version"]})),
             Some(&admin),
+            409,
+            Some("role"),
         )
-        .await,
-        409,
-        Some("role"),
-    )
-    .await;
+        .await;
     assert!(p["detail"].as_str().unwrap().contains("last admin"));
 }
 
@@ -496,7 +533,8 @@ async fn health_and_unknown_endpoints(app: TestApp) {
     assert_eq!(health.status(), 200);
     let body: Value = health.json().await.unwrap();
     assert_eq!(body["database"], "ok");
-    assert_problem(app.get("/api/v1/no-such-thing", None).await, 404, None).await;
+    app.expect_problem(Method::GET, "/api/v1/no-such-thing", None, None, 404, None)
+        .await;
 
     let doc: Value = app
         .get("/api/v1/openapi.json", None)
@@ -534,7 +572,8 @@ async fn health_and_unknown_endpoints(app: TestApp) {
 
     // After the database goes away, health says so with 503 instead of lying.
     app.state.db.pool.close().await;
-    assert_problem(app.get("/api/v1/health", None).await, 503, None).await;
+    app.expect_problem(Method::GET, "/api/v1/health", None, None, 503, None)
+        .await;
 }
 
 async fn concurrent_first_sign_ups_make_exactly_one_admin(app: TestApp) {

@@ -37,6 +37,19 @@ impl UserRow {
     }
 }
 
+/// Opens a transaction in which account writes are serialised: SQLite has one writer
+/// anyway; on PostgreSQL a table lock makes "is this the first user / the last admin?"
+/// and the write that depends on it one atomic step.
+async fn begin_serialized(db: &Db) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
+    let mut tx = db.pool.begin().await?;
+    if db.backend == super::Backend::Postgres {
+        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(tx)
+}
+
 const COLUMNS: &str =
     "id, email, display_name, password_hash, role, version, created_at, updated_at";
 
@@ -49,12 +62,7 @@ pub async fn insert(
     password_hash: &str,
     default_role: Role,
 ) -> AppResult<UserRow> {
-    let mut tx = db.pool.begin().await?;
-    if db.backend == super::Backend::Postgres {
-        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
-            .execute(&mut *tx)
-            .await?;
-    }
+    let mut tx = begin_serialized(db).await?;
     let now = now_text();
     let sql = format!(
         "INSERT INTO users ({COLUMNS}) \
@@ -92,10 +100,17 @@ pub async fn by_email(db: &Db, email: &str) -> AppResult<Option<UserRow>> {
 }
 
 pub async fn by_id(db: &Db, id: &str) -> AppResult<Option<UserRow>> {
+    by_id_in(&db.pool, id).await
+}
+
+async fn by_id_in<'e, E>(executor: E, id: &str) -> AppResult<Option<UserRow>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     Ok(sqlx::query_as::<_, UserRow>(&sql)
         .bind(id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(executor)
         .await?)
 }
 
@@ -114,20 +129,10 @@ pub async fn change_role(
     role: Role,
     expected_version: i64,
 ) -> AppResult<UserRow> {
-    let mut tx = db.pool.begin().await?;
-    if db.backend == super::Backend::Postgres {
-        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
-            .execute(&mut *tx)
-            .await?;
-    }
-    let current = {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-        sqlx::query_as::<_, UserRow>(&sql)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no user with id {id}")))?
-    };
+    let mut tx = begin_serialized(db).await?;
+    let current = by_id_in(&mut *tx, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user with id {id}")))?;
     if current.version != expected_version {
         return Err(AppError::stale_version("user"));
     }

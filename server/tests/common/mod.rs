@@ -178,6 +178,19 @@ impl TestApp {
         self.send(reqwest::Method::PATCH, path, Some(body), token)
     }
 
+    /// Sends a request that must fail, and checks its problem response (see `assert_problem`).
+    pub async fn expect_problem(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+        status: u16,
+        field: Option<&str>,
+    ) -> Value {
+        assert_problem(self.send(method, path, body, token).await, status, field).await
+    }
+
     /// Registers an account and returns (user JSON, bearer token).
     pub async fn register(&self, email: &str) -> (Value, String) {
         let resp = self

@@ -189,6 +189,18 @@ async fn signed_out_pages_prompt_for_sign_in_and_unknown_pages_are_404() {
     assert_eq!(status, 200);
     assert!(html.contains("Sign in to continue"));
     assert!(html.contains("/login?next=/runs"));
+    let resp = app.client.get(app.url("/login")).send().await.unwrap();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("content-security-policy", "frame-ancestors 'none'"),
+        ("referrer-policy", "same-origin"),
+    ] {
+        assert_eq!(
+            resp.headers().get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{name}"
+        );
+    }
     let (status, html) = page(&app, "/no/such/page", None).await;
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));

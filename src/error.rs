@@ -14,6 +14,11 @@ pub enum AppError {
     /// The body is not the JSON (or form) the endpoint reads.
     #[error("malformed request: {0}")]
     BadRequest(String),
+    /// The body is not JSON at all (wrong `Content-Type`).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
     /// Well-formed but breaks a rule; each error names its field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -62,6 +67,8 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -80,6 +87,18 @@ impl AppError {
             AppError::BadRequest(d) => (
                 "malformed-request",
                 "Malformed request",
+                Some(d.clone()),
+                vec![],
+            ),
+            AppError::UnsupportedMediaType(d) => (
+                "unsupported-media-type",
+                "Unsupported media type",
+                Some(d.clone()),
+                vec![],
+            ),
+            AppError::PayloadTooLarge(d) => (
+                "payload-too-large",
+                "Payload too large",
                 Some(d.clone()),
                 vec![],
             ),

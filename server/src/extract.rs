@@ -32,13 +32,17 @@ where
                 ct == "application/json" || ct.ends_with("+json")
             });
         if !is_json {
-            return Err(AppError::BadRequest(
+            return Err(AppError::UnsupportedMediaType(
                 "expected a JSON body with Content-Type: application/json".into(),
             ));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge("the body is larger than this endpoint accepts".into())
+            } else {
+                AppError::BadRequest(e.body_text())
+            }
+        })?;
         parse_json(&bytes).map(ApiJson)
     }
 }

@@ -112,7 +112,20 @@ async fn registration_refuses_bad_input_field_by_field(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_problem(not_json, 400, None).await;
+    assert_problem(not_json, 415, None).await;
+    let huge = format!(
+        r#"{{"email": "a@b.co", "password": "{}"}}"#,
+        "x".repeat(3 * 1024 * 1024)
+    );
+    let too_big = app
+        .client
+        .post(app.url("/api/v1/auth/register"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(too_big, 413, None).await;
 
     let p = app
         .expect_problem(

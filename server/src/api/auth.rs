@@ -50,6 +50,8 @@ fn session_response(state: &AppState, status: StatusCode, session: Session) -> A
     responses(
         (status = 201, description = "Account created and signed in", body = SessionResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a JSON body", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email already registered", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid email, password or name", body = Problem, content_type = "application/problem+json"),
     )

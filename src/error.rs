@@ -28,6 +28,8 @@ pub enum AppError {
     Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
+    #[error("method not allowed: {0}")]
+    MethodNotAllowed(String),
     /// A duplicate, or a stale `version` (optimistic concurrency).
     #[error("conflict: {detail}")]
     Conflict {
@@ -73,6 +75,7 @@ impl AppError {
             AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -116,6 +119,12 @@ impl AppError {
             ),
             AppError::Forbidden(d) => ("forbidden", "Not allowed", Some(d.clone()), vec![]),
             AppError::NotFound(d) => ("not-found", "Not found", Some(d.clone()), vec![]),
+            AppError::MethodNotAllowed(d) => (
+                "method-not-allowed",
+                "Method not allowed",
+                Some(d.clone()),
+                vec![],
+            ),
             AppError::Conflict { detail, errors } => {
                 ("conflict", "Conflict", Some(detail.clone()), errors.clone())
             }

@@ -24,7 +24,36 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
         .route("/auth/login", post(login))
         .route("/auth/register", post(register))
         .route("/auth/logout", post(logout))
+        .layer(axum::middleware::from_fn(same_site_forms_only))
         .with_state(state)
+}
+
+/// Refuses form posts that another site makes the browser send. SameSite cookies protect
+/// an existing session, but not *sign-in* CSRF (a foreign page posting the attacker's
+/// credentials so the victim works inside the attacker's account) nor forced sign-out.
+/// Browsers say where a request comes from in `Sec-Fetch-Site`, older ones in `Origin`;
+/// clients that send neither (curl, tests) are not browsers being tricked.
+async fn same_site_forms_only(req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let allowed = match (header("sec-fetch-site"), header("origin")) {
+        (Some(site), _) => matches!(site, "same-origin" | "none"),
+        (None, Some(origin)) => {
+            let origin_host = origin.split("://").nth(1).unwrap_or("");
+            header("host").is_some_and(|host| host == origin_host)
+        }
+        (None, None) => true,
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "cross-site form post refused");
+        (
+            StatusCode::FORBIDDEN,
+            "This form can only be submitted from Wizard Platform itself.",
+        )
+            .into_response()
+    }
 }
 
 /// Resolves the session of a page request before Leptos renders it, so the layout can

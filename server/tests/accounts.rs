@@ -549,6 +549,15 @@ async fn health_and_unknown_endpoints(app: TestApp) {
     app.expect_problem(Method::GET, "/api/v1/no-such-thing", None, None, 404, None)
         .await;
 
+    let p = app
+        .expect_problem(Method::GET, "/api/v1/auth/login", None, None, 405, None)
+        .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("GET is not supported")
+    );
     let doc: Value = app
         .get("/api/v1/openapi.json", None)
         .await

@@ -150,6 +150,44 @@ async fn register_sign_out_and_sign_in_with_plain_forms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_site_form_posts_are_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.register("ada@example.com").await;
+    let body = serde_urlencoded::to_string([("email", "ada@example.com"), ("password", PASSWORD)])
+        .unwrap();
+    let post = |headers: &[(&str, &str)]| {
+        let mut req = app
+            .client
+            .post(app.url("/auth/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send()
+    };
+    for headers in [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("origin", "https://evil.example")],
+    ] {
+        let resp = post(&headers).await.unwrap();
+        assert_eq!(resp.status(), 403, "{headers:?}");
+        assert!(resp.headers().get("set-cookie").is_none());
+    }
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let origin = app.base.clone();
+    for headers in [
+        vec![("sec-fetch-site", "same-origin")],
+        vec![("origin", origin.as_str()), ("host", host.as_str())],
+    ] {
+        let resp = post(&headers).await.unwrap();
+        assert_eq!(resp.status(), 303, "{headers:?}");
+        assert!(resp.headers().get("set-cookie").is_some());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_errors_come_back_per_field_and_keep_the_email() {
     let app = spawn_app(Backend::Sqlite).await;
     let resp = post_form(

@@ -37,17 +37,22 @@ impl UserRow {
     }
 }
 
-/// Opens a transaction in which account writes are serialised: SQLite has one writer
-/// anyway; on PostgreSQL a table lock makes "is this the first user / the last admin?"
-/// and the write that depends on it one atomic step.
+/// Opens a transaction in which account writes are serialised, so "is this the first
+/// user / the last admin / still version N?" and the write that depends on it are one
+/// atomic step. SQLite: `BEGIN IMMEDIATE` takes the write lock up front (a deferred
+/// transaction that reads first fails with "database is locked" when two race to
+/// upgrade); PostgreSQL: a table lock.
 async fn begin_serialized(db: &Db) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
-    let mut tx = db.pool.begin().await?;
-    if db.backend == super::Backend::Postgres {
-        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
-            .execute(&mut *tx)
-            .await?;
+    match db.backend {
+        super::Backend::Sqlite => Ok(db.pool.begin_with("BEGIN IMMEDIATE").await?),
+        super::Backend::Postgres => {
+            let mut tx = db.pool.begin().await?;
+            sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
+        }
     }
-    Ok(tx)
 }
 
 const COLUMNS: &str =

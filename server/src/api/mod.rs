@@ -77,9 +77,15 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        // Unknown API paths answer in the API's language, not with the HTML 404 page.
+        // Wrong methods and unknown paths answer in the API's language (problem
+        // documents), not with an empty 405 or the HTML 404 page.
+        .method_not_allowed_fallback(method_not_allowed)
         .route("/api/v1/{*rest}", any(not_found))
         .with_state(state)
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> impl IntoResponse {
+    AppError::MethodNotAllowed(format!("{method} is not supported on {}", uri.path()))
 }
 
 async fn not_found(uri: axum::http::Uri) -> impl IntoResponse {

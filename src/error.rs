@@ -83,77 +83,56 @@ impl AppError {
         }
     }
 
+    /// The problem's `type` slug and human title, one per kind of error.
+    fn kind_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::BadRequest(_) => ("malformed-request", "Malformed request"),
+            AppError::UnsupportedMediaType(_) => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
+            AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
+            AppError::Validation(_) => ("validation", "Invalid input"),
+            AppError::Unauthenticated(_) => ("unauthenticated", "Sign-in required"),
+            AppError::Forbidden(_) => ("forbidden", "Not allowed"),
+            AppError::NotFound(_) => ("not-found", "Not found"),
+            AppError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
+            AppError::Conflict { .. } => ("conflict", "Conflict"),
+            AppError::RateLimited { .. } => ("rate-limited", "Too many requests"),
+            AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            AppError::Database(_) | AppError::Internal(_) => ("internal", "Internal error"),
+        }
+    }
+
     /// The problem document a client sees. Server-side causes stay server-side.
     pub fn to_problem(&self) -> Problem {
-        let status = self.status();
-        let (kind, title, detail, errors) = match self {
-            AppError::BadRequest(d) => (
-                "malformed-request",
-                "Malformed request",
-                Some(d.clone()),
-                vec![],
-            ),
-            AppError::UnsupportedMediaType(d) => (
-                "unsupported-media-type",
-                "Unsupported media type",
-                Some(d.clone()),
-                vec![],
-            ),
-            AppError::PayloadTooLarge(d) => (
-                "payload-too-large",
-                "Payload too large",
-                Some(d.clone()),
-                vec![],
-            ),
-            AppError::Validation(errs) => (
-                "validation",
-                "Invalid input",
-                Some(summarize(errs)),
-                errs.clone(),
-            ),
-            AppError::Unauthenticated(d) => (
-                "unauthenticated",
-                "Sign-in required",
-                Some(d.clone()),
-                vec![],
-            ),
-            AppError::Forbidden(d) => ("forbidden", "Not allowed", Some(d.clone()), vec![]),
-            AppError::NotFound(d) => ("not-found", "Not found", Some(d.clone()), vec![]),
-            AppError::MethodNotAllowed(d) => (
-                "method-not-allowed",
-                "Method not allowed",
-                Some(d.clone()),
-                vec![],
-            ),
-            AppError::Conflict { detail, errors } => {
-                ("conflict", "Conflict", Some(detail.clone()), errors.clone())
+        let (kind, title) = self.kind_and_title();
+        let detail = match self {
+            AppError::BadRequest(d)
+            | AppError::UnsupportedMediaType(d)
+            | AppError::PayloadTooLarge(d)
+            | AppError::Unauthenticated(d)
+            | AppError::Forbidden(d)
+            | AppError::NotFound(d)
+            | AppError::MethodNotAllowed(d)
+            | AppError::Unavailable(d)
+            | AppError::Conflict { detail: d, .. } => d.clone(),
+            AppError::Validation(errs) => summarize(errs),
+            AppError::RateLimited { retry_after_secs } => {
+                format!("Too many attempts. Try again in {retry_after_secs} seconds.")
             }
-            AppError::RateLimited { retry_after_secs } => (
-                "rate-limited",
-                "Too many requests",
-                Some(format!(
-                    "Too many attempts. Try again in {retry_after_secs} seconds."
-                )),
-                vec![],
-            ),
-            AppError::Unavailable(d) => (
-                "unavailable",
-                "Service unavailable",
-                Some(d.clone()),
-                vec![],
-            ),
-            AppError::Database(_) | AppError::Internal(_) => (
-                "internal",
-                "Internal error",
-                Some("Something went wrong on our side. It has been logged.".into()),
-                vec![],
-            ),
+            AppError::Database(_) | AppError::Internal(_) => {
+                "Something went wrong on our side. It has been logged.".into()
+            }
+        };
+        let errors = match self {
+            AppError::Validation(errs) | AppError::Conflict { errors: errs, .. } => errs.clone(),
+            _ => Vec::new(),
         };
         Problem {
             kind: format!("/problems/{kind}"),
             title: title.into(),
-            status: status.as_u16(),
-            detail,
+            status: self.status().as_u16(),
+            detail: Some(detail),
             errors,
         }
     }

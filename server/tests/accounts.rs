@@ -51,12 +51,7 @@ async fn first_account_is_admin_and_later_ones_are_builders(app: TestApp) {
     assert_eq!(second["role"], "builder");
     assert_eq!(second["display_name"], "grace");
 
-    let me: Value = app
-        .get("/api/v1/auth/me", Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json("/api/v1/auth/me", Some(&token)).await;
     assert_eq!(me["email"], "grace@example.com");
 
     // The password is stored as an argon2id hash, never in clear.
@@ -370,12 +365,7 @@ async fn admin_lists_users_and_changes_roles(app: TestApp) {
         None,
     )
     .await;
-    let users: Value = app
-        .get("/api/v1/users", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Value = app.get_json("/api/v1/users", Some(&admin)).await;
     let emails: Vec<&str> = users
         .as_array()
         .unwrap()
@@ -457,12 +447,7 @@ async fn admin_lists_users_and_changes_roles(app: TestApp) {
     .await;
 
     // The last admin cannot be demoted.
-    let me: Value = app
-        .get("/api/v1/auth/me", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json("/api/v1/auth/me", Some(&admin)).await;
     let p = app
         .expect_problem(
             Method::PATCH,
@@ -500,12 +485,7 @@ async fn role_changes_use_optimistic_concurrency(app: TestApp) {
         )
         .await;
     assert_problem(stale, 409, Some("version")).await;
-    let users: Value = app
-        .get("/api/v1/users", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Value = app.get_json("/api/v1/users", Some(&admin)).await;
     assert_eq!(users[1]["version"], 2);
 }
 
@@ -558,12 +538,7 @@ async fn health_and_unknown_endpoints(app: TestApp) {
             .unwrap()
             .contains("GET is not supported")
     );
-    let doc: Value = app
-        .get("/api/v1/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.get_json("/api/v1/openapi.json", None).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/auth/register",

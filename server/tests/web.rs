@@ -257,12 +257,7 @@ async fn restart_keeps_accounts_and_sessions(backend: Backend) {
     // Same data, new process state: migrations are idempotent, the account and its
     // session survive.
     let app = spawn_with(settings).await;
-    let me: Value = app
-        .get("/api/v1/auth/me", Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json("/api/v1/auth/me", Some(&token)).await;
     assert_eq!(me["email"], "ada@example.com");
     assert_eq!(me["role"], "admin");
     let (second, _) = app.register("bob@example.com").await;

@@ -169,6 +169,11 @@ impl TestApp {
         self.send(reqwest::Method::GET, path, None, token)
     }
 
+    /// GETs `path` and parses the body as JSON.
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Value {
+        self.get(path, token).await.json().await.expect("JSON body")
+    }
+
     pub fn patch_json(
         &self,
         path: &str,

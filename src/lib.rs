@@ -19,4 +19,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod error;
 #[cfg(feature = "ssr")]
+pub mod runs;
+#[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod wizards;

@@ -1,6 +1,9 @@
-//! The wizard domain: keys, selection types with their settings, and the wizard tree.
+//! The wizard domain: keys, selection types with their settings, the wizard tree, stored
+//! drafts and versions, runs, and answer validation.
 
+pub mod draft;
 pub mod key;
+pub mod run;
 pub mod selection;
 pub mod wizard;
 

@@ -21,6 +21,8 @@ pub const MAX_NAME_LEN: usize = 200;
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Wizard {
+    /// Assigned by the server when absent (nil).
+    #[serde(default)]
     pub id: Uuid,
     pub name: String,
     #[serde(default)]
@@ -36,6 +38,7 @@ pub struct Wizard {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Step {
+    #[serde(default)]
     pub id: Uuid,
     pub title: String,
     #[serde(default)]
@@ -79,6 +82,7 @@ pub struct OptionSet {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OptionSetWire {
+    #[serde(default)]
     id: Uuid,
     key: FieldKey,
     label: String,
@@ -126,6 +130,7 @@ impl TryFrom<OptionSetWire> for OptionSet {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WizardOption {
+    #[serde(default)]
     pub id: Uuid,
     pub label: String,
     pub value: String,

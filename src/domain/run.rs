@@ -1,0 +1,219 @@
+//! Runs (one person playing one published version) and the Store (runs saved under a
+//! name). Pure types plus the navigation rules the player and the server share.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::condition::Answers;
+use crate::domain::{Step, Wizard};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum RunStatus {
+    InProgress,
+    /// Read-only from then on.
+    Completed,
+}
+
+impl RunStatus {
+    pub const ALL: [RunStatus; 2] = [RunStatus::InProgress, RunStatus::Completed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::InProgress => "in_progress",
+            RunStatus::Completed => "completed",
+        }
+    }
+}
+
+impl fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RunStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RunStatus::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown status `{s}`; expected in_progress or completed"))
+    }
+}
+
+/// Who may open a stored run: its owner only, or every signed-in user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Visibility {
+    #[default]
+    Private,
+    Shared,
+}
+
+impl Visibility {
+    pub const ALL: [Visibility; 2] = [Visibility::Private, Visibility::Shared];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::Shared => "shared",
+        }
+    }
+}
+
+impl fmt::Display for Visibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Visibility {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Visibility::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown visibility `{s}`; expected private or shared"))
+    }
+}
+
+/// A run in a list (My Runs, the Store).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunSummary {
+    pub id: Uuid,
+    pub wizard_id: Uuid,
+    pub wizard_name: String,
+    pub version_number: i64,
+    pub status: RunStatus,
+    pub owner_id: String,
+    pub owner_name: String,
+    pub current_step_id: Uuid,
+    pub current_step_title: String,
+    pub started_at: String,
+    pub updated_at: String,
+    pub completed_at: Option<String>,
+    /// Set when the run is saved to the Store.
+    pub stored_name: Option<String>,
+    pub visibility: Visibility,
+    /// Optimistic-concurrency version of the run row.
+    pub version: i64,
+}
+
+/// A run with its answers and the definition it plays (its pinned version).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunView {
+    #[serde(flatten)]
+    pub summary: RunSummary,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub answers: Answers,
+    /// True when the caller owns the run and it is in progress.
+    pub editable: bool,
+    pub definition: Wizard,
+}
+
+/// What changes as a run is played: returned by every answer save and move so the player
+/// can stay in step without reloading the definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunState {
+    pub id: Uuid,
+    pub status: RunStatus,
+    pub current_step_id: Uuid,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub answers: Answers,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// Starts a run on the wizard's live version; `from_run_id` pre-fills the answers from a
+/// run the caller may read (their own, or a shared Store entry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StartRunRequest {
+    pub wizard_id: Uuid,
+    #[serde(default)]
+    pub from_run_id: Option<Uuid>,
+}
+
+/// Merges answers into the run: each key is set, `null` removes an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SaveAnswersRequest {
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub answers: Answers,
+}
+
+/// Saves a run to the Store under `name`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StoreRunRequest {
+    pub name: String,
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Filter of My Runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct RunQuery {
+    #[serde(default)]
+    pub status: Option<RunStatus>,
+}
+
+/// An uploaded file as it appears in the answers of a `file_upload` field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FileRef {
+    pub id: Uuid,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+/// Where a run goes next. Hidden steps are skipped in both directions; the functions are
+/// shared so the player's buttons and the server's moves always agree.
+impl Wizard {
+    /// The first step a runner sees given `answers`.
+    pub fn first_step(&self, answers: &Answers) -> Option<&Step> {
+        self.steps.iter().find(|s| s.is_visible(answers))
+    }
+
+    /// The next visible step after `current`; `None` at the end (or if `current` is unknown).
+    pub fn next_step(&self, current: Uuid, answers: &Answers) -> Option<&Step> {
+        let i = self.steps.iter().position(|s| s.id == current)?;
+        self.steps[i + 1..].iter().find(|s| s.is_visible(answers))
+    }
+
+    /// The previous visible step before `current`.
+    pub fn previous_step(&self, current: Uuid, answers: &Answers) -> Option<&Step> {
+        let i = self.steps.iter().position(|s| s.id == current)?;
+        self.steps[..i].iter().rev().find(|s| s.is_visible(answers))
+    }
+
+    /// `(position, count)` of `current` among the visible steps, 1-based, for the progress
+    /// indicator.
+    pub fn progress(&self, current: Uuid, answers: &Answers) -> (usize, usize) {
+        let visible = self.visible_steps(answers);
+        let at = visible
+            .iter()
+            .position(|s| s.id == current)
+            .map_or(0, |i| i + 1);
+        (at, visible.len())
+    }
+
+    pub fn step(&self, id: Uuid) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+}

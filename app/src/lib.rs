@@ -1,6 +1,8 @@
 //! The Wizard Platform UI. Pages render on the server and hydrate in the browser; data
 //! comes from server functions that call `wizard-core` services (never SQL).
 
+pub mod components;
+pub mod fns;
 pub mod layout;
 pub mod pages;
 pub mod session;
@@ -46,9 +48,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/gallery") view=pages::gallery::GalleryPage />
                     <Route path=path!("/login") view=pages::auth::LoginPage />
                     <Route path=path!("/register") view=pages::auth::RegisterPage />
-                    <Route path=path!("/wizards") view=pages::workspace::MyWizardsPage />
-                    <Route path=path!("/runs") view=pages::workspace::MyRunsPage />
-                    <Route path=path!("/store") view=pages::workspace::StorePage />
+                    <Route path=path!("/wizards") view=pages::builder::MyWizardsPage />
+                    <Route path=path!("/wizards/:id") view=pages::builder::BuilderPage />
+                    <Route path=path!("/runs") view=pages::runs::MyRunsPage />
+                    <Route path=path!("/runs/:id") view=pages::player::RunPage />
+                    <Route path=path!("/store") view=pages::store::StorePage />
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
                 </Routes>
             </layout::Layout>

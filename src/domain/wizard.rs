@@ -300,6 +300,52 @@ impl Wizard {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl Wizard {
+    /// Gives every nil id (an item added without one) a fresh UUIDv7.
+    pub fn assign_missing_ids(&mut self) {
+        fn fill(id: &mut Uuid) {
+            if id.is_nil() {
+                *id = Uuid::now_v7();
+            }
+        }
+        fill(&mut self.id);
+        for step in &mut self.steps {
+            fill(&mut step.id);
+            for os in &mut step.option_sets {
+                fill(&mut os.id);
+                for o in &mut os.options {
+                    fill(&mut o.id);
+                }
+            }
+        }
+    }
+
+    /// A copy with every id replaced by a fresh one, and the old → new map (for callers
+    /// that hold references by id, such as event targets). Conditions name fields by key,
+    /// and keys are kept, so they stay valid as they are.
+    pub fn with_fresh_ids(&self) -> (Wizard, HashMap<Uuid, Uuid>) {
+        let mut map = HashMap::new();
+        let mut copy = self.clone();
+        let mut renew = |id: &mut Uuid| {
+            let new = Uuid::now_v7();
+            map.insert(*id, new);
+            *id = new;
+        };
+        renew(&mut copy.id);
+        for step in &mut copy.steps {
+            renew(&mut step.id);
+            for os in &mut step.option_sets {
+                renew(&mut os.id);
+                for o in &mut os.options {
+                    renew(&mut o.id);
+                }
+            }
+        }
+        (copy, map)
+    }
+}
+
 /// Options belong to selects only, selects need some (unless filled at run time), and
 /// values must be unique so an answer names exactly one option.
 fn check_options(os: &OptionSet, path: &str, errors: &mut Vec<FieldError>) {

@@ -2,8 +2,11 @@
 
 pub mod admin;
 pub mod auth;
+pub mod builder;
 pub mod gallery;
-pub mod workspace;
+pub mod player;
+pub mod runs;
+pub mod store;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

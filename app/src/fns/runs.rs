@@ -1,0 +1,1 @@
+//! Server functions of the player, My Runs, the Store and the gallery.

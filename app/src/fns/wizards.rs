@@ -1,0 +1,1 @@
+//! Server functions of the builder: drafts, publishing, versions, import/export.

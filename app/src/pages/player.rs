@@ -1,0 +1,8 @@
+//! The player: one run of a published version, step by step.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn RunPage() -> impl IntoView {
+    view! { <p>"Player"</p> }
+}

@@ -1,6 +1,7 @@
 //! The wizard domain: keys, selection types with their settings, the wizard tree, stored
 //! drafts and versions, runs, and answer validation.
 
+pub mod answer;
 pub mod draft;
 pub mod key;
 pub mod run;

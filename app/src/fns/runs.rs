@@ -1,1 +1,201 @@
 //! Server functions of the player, My Runs, the Store and the gallery.
+//!
+//! Each is a thin wrapper over `wizard_core::runs` / `wizard_core::wizards`, so the REST API
+//! and the UI share every rule (ownership, visibility, validation). Calls whose failures a
+//! form shows beside its inputs return [`Outcome`]; the rest return the service's message.
+//! Inputs are JSON-encoded: answers are arbitrary JSON maps that a URL-encoded form cannot
+//! carry faithfully, and one encoding everywhere keeps the client calls uniform.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use wizard_core::condition::Answers;
+use wizard_core::domain::draft::{TemplateSummary, WizardSummary};
+use wizard_core::domain::run::{RunState, RunStatus, RunSummary, RunView, Visibility};
+
+use super::Outcome;
+#[cfg(feature = "ssr")]
+use super::outcome;
+#[cfg(feature = "ssr")]
+use crate::session::server::{require_user, state, ui_error};
+
+/// Starts a run on the wizard's live version, pre-filled from `from_run_id` when given
+/// (the caller's own run or a shared Store entry).
+#[server(input = Json)]
+pub async fn start_run(
+    wizard_id: Uuid,
+    from_run_id: Option<Uuid>,
+) -> Result<RunView, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    let req = wizard_core::domain::run::StartRunRequest {
+        wizard_id,
+        from_run_id,
+    };
+    wizard_core::runs::start(&state, &actor, &req)
+        .await
+        .map_err(ui_error)
+}
+
+/// The caller's runs, optionally only those with `status`.
+#[server(input = Json)]
+pub async fn list_runs(status: Option<RunStatus>) -> Result<Vec<RunSummary>, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    let query = wizard_core::domain::run::RunQuery { status };
+    wizard_core::runs::list(&state, &actor, &query)
+        .await
+        .map_err(ui_error)
+}
+
+/// One run with its answers and pinned definition (own runs, or shared Store entries).
+#[server(input = Json)]
+pub async fn get_run(id: Uuid) -> Result<RunView, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::runs::get(&state, &actor, &id.to_string())
+        .await
+        .map_err(ui_error)
+}
+
+/// Merges `answers` into the run (`null` removes one). Refused answers come back as
+/// `answers.<key>` field errors.
+#[server(input = Json)]
+pub async fn save_run_answers(
+    id: Uuid,
+    answers: Answers,
+) -> Result<Outcome<RunState>, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    let req = wizard_core::domain::run::SaveAnswersRequest { answers };
+    outcome(wizard_core::runs::save_answers(&state, &actor, &id.to_string(), &req).await)
+}
+
+/// Validates the current step on the server and moves to the next visible one.
+#[server(input = Json)]
+pub async fn next_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    outcome(wizard_core::runs::next(&state, &actor, &id.to_string()).await)
+}
+
+/// Moves to the previous visible step (no validation: going back never loses anything).
+#[server(input = Json)]
+pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    outcome(wizard_core::runs::back(&state, &actor, &id.to_string()).await)
+}
+
+/// Validates every visible step and makes the run read-only.
+#[server(input = Json)]
+pub async fn complete_run(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    outcome(wizard_core::runs::complete(&state, &actor, &id.to_string()).await)
+}
+
+#[server(input = Json)]
+pub async fn delete_run(id: Uuid) -> Result<(), ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::runs::delete(&state, &actor, &id.to_string())
+        .await
+        .map_err(ui_error)
+}
+
+/// Saves the run to the Store under `name` (again: renames it or changes its visibility).
+#[server(input = Json)]
+pub async fn store_run(
+    id: Uuid,
+    name: String,
+    visibility: Visibility,
+) -> Result<Outcome<RunSummary>, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    let req = wizard_core::domain::run::StoreRunRequest { name, visibility };
+    outcome(wizard_core::runs::store(&state, &actor, &id.to_string(), &req).await)
+}
+
+/// Takes the run out of the Store; the run itself stays in My Runs.
+#[server(input = Json)]
+pub async fn unstore_run(id: Uuid) -> Result<RunSummary, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::runs::unstore(&state, &actor, &id.to_string())
+        .await
+        .map_err(ui_error)
+}
+
+/// The caller's stored runs and everyone's shared ones.
+#[server]
+pub async fn list_store() -> Result<Vec<RunSummary>, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::runs::store_list(&state, &actor)
+        .await
+        .map_err(ui_error)
+}
+
+/// Every wizard with a live version: what the caller may start.
+#[server]
+pub async fn list_runnable() -> Result<Vec<WizardSummary>, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::wizards::list_published(&state, &actor)
+        .await
+        .map_err(ui_error)
+}
+
+/// What the gallery shows: the templates matching the search, and every category (from
+/// the unfiltered list, so the filter still offers the others once one is chosen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GalleryData {
+    pub templates: Vec<TemplateSummary>,
+    pub categories: Vec<String>,
+}
+
+/// The gallery is public: anyone may browse it, signed in or not.
+#[server(input = Json)]
+pub async fn gallery(
+    q: Option<String>,
+    category: Option<String>,
+) -> Result<GalleryData, ServerFnError> {
+    use wizard_core::domain::draft::TemplateQuery;
+    let state = state()?;
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let query = TemplateQuery {
+        q: clean(q),
+        category: clean(category),
+    };
+    let all = wizard_core::wizards::templates(&state, &TemplateQuery::default())
+        .await
+        .map_err(ui_error)?;
+    let mut categories: Vec<String> = all.iter().filter_map(|t| t.category.clone()).collect();
+    categories.sort_by_key(|c| c.to_lowercase());
+    categories.dedup();
+    let templates = if query == TemplateQuery::default() {
+        all
+    } else {
+        wizard_core::wizards::templates(&state, &query)
+            .await
+            .map_err(ui_error)?
+    };
+    Ok(GalleryData {
+        templates,
+        categories,
+    })
+}
+
+/// Copies a template into a new draft owned by the caller (builders and admins); returns
+/// the new wizard's id.
+#[server(input = Json)]
+pub async fn clone_template(wizard_id: Uuid) -> Result<Uuid, ServerFnError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::wizards::clone_template(&state, &actor, &wizard_id.to_string())
+        .await
+        .map(|draft| draft.id)
+        .map_err(ui_error)
+}

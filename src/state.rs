@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::auth::{LoginLimiter, TokenKeys};
 use crate::db::Db;
 use crate::user::Role;
+use crate::version_cache::VersionCache;
 
 /// Account and session settings (from the server's configuration).
 #[derive(Debug, Clone)]
@@ -24,6 +25,8 @@ pub struct App {
     pub tokens: TokenKeys,
     pub auth: AuthSettings,
     pub login_limiter: LoginLimiter,
+    /// Parsed published versions (immutable, so always fresh).
+    pub versions: VersionCache,
 }
 
 #[derive(Clone)]

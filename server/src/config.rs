@@ -54,6 +54,8 @@ pub struct Settings {
     pub login_attempts_per_minute: u32,
     pub login_burst: u32,
     pub db_max_connections: u32,
+    /// Add the starter templates to the gallery on first start (once per database).
+    pub seed_templates: bool,
 }
 
 impl Default for Settings {
@@ -71,6 +73,7 @@ impl Default for Settings {
             login_attempts_per_minute: 10,
             login_burst: 10,
             db_max_connections: 10,
+            seed_templates: true,
         }
     }
 }

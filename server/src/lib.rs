@@ -50,7 +50,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
     let db = Db::connect(&settings.database_url(), settings.db_max_connections).await?;
     let secret = settings.resolve_secret_key()?;
     let tokens = TokenKeys::new(secret.expose().as_bytes())?;
-    Ok(AppState::new(App {
+    let state = AppState::new(App {
         db,
         tokens,
         auth: AuthSettings {
@@ -59,7 +59,12 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
             default_role: settings.default_role,
         },
         login_limiter: LoginLimiter::new(settings.login_attempts_per_minute, settings.login_burst),
-    }))
+        versions: Default::default(),
+    });
+    if settings.seed_templates {
+        wizard_core::seed::apply(&state).await?;
+    }
+    Ok(state)
 }
 
 /// The whole HTTP surface: `/api/v1`, the form endpoints, Leptos pages and server

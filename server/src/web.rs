@@ -24,7 +24,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
         .route("/auth/login", post(login))
         .route("/auth/register", post(register))
         .route("/auth/logout", post(logout))
-        .layer(axum::middleware::from_fn(same_site_forms_only))
+        .layer(axum::middleware::from_fn(same_site_only))
         .with_state(state)
 }
 
@@ -33,7 +33,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
 /// credentials so the victim works inside the attacker's account) nor forced sign-out.
 /// Browsers say where a request comes from in `Sec-Fetch-Site`, older ones in `Origin`;
 /// clients that send neither (curl, tests) are not browsers being tricked.
-async fn same_site_forms_only(req: Request, next: Next) -> Response {
+pub(crate) async fn same_site_only(req: Request, next: Next) -> Response {
     let headers = req.headers();
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let allowed = match (header("sec-fetch-site"), header("origin")) {

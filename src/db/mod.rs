@@ -1,7 +1,10 @@
 //! Storage: one `sqlx::AnyPool` serving SQLite (embedded default) or PostgreSQL, and one
 //! portable migration set. Repositories live in submodules, one per table family.
 
+pub mod files;
+pub mod runs;
 pub mod users;
+pub mod wizards;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -73,6 +76,16 @@ impl Db {
             .await
             .map_err(|e| AppError::Internal(format!("migrations failed: {e}")))?;
         Ok(Db { pool, backend })
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes fails
+    /// with "database is locked" when another writer got in between, instead of waiting.
+    pub async fn begin_write(&self) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => Ok(self.pool.begin().await?),
+        }
     }
 
     /// Cheap round trip used by the health endpoint.

@@ -3,11 +3,15 @@
 
 pub mod auth;
 pub mod health;
+pub mod runs;
+pub mod steps;
 pub mod users;
+pub mod wizards;
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -16,6 +20,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wizard_core::error::AppError;
 use wizard_core::state::AppState;
+
+/// Largest JSON body accepted (a wizard of a few thousand fields fits comfortably).
+pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +36,14 @@ use wizard_core::state::AppState;
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "users", description = "User administration (admin)"),
+        (name = "wizards", description = "Drafts, publishing, versions, import/export (builders)"),
+        (name = "steps", description = "Steps of a draft"),
+        (name = "option sets", description = "Fields of a draft"),
+        (name = "options", description = "Choices of a select"),
+        (name = "templates", description = "The template gallery and cloning"),
+        (name = "runs", description = "Playing published wizards; My Runs"),
+        (name = "store", description = "Runs saved under a name, private or shared"),
+        (name = "files", description = "Files of upload fields"),
         (name = "system", description = "Health and metadata"),
     )
 )]
@@ -67,6 +82,55 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
         .routes(routes!(users::list_users))
         .routes(routes!(users::change_role))
         .routes(routes!(health::health))
+        .routes(routes!(wizards::create_wizard, wizards::list_wizards))
+        .routes(routes!(wizards::list_published))
+        .routes(routes!(wizards::import))
+        .routes(routes!(
+            wizards::get_wizard,
+            wizards::save_wizard,
+            wizards::update_wizard,
+            wizards::delete_wizard
+        ))
+        .routes(routes!(wizards::publish))
+        .routes(routes!(wizards::list_versions))
+        .routes(routes!(wizards::get_version))
+        .routes(routes!(wizards::export))
+        .routes(routes!(wizards::list_templates))
+        .routes(routes!(wizards::clone_template))
+        .routes(routes!(steps::add_step))
+        .routes(routes!(steps::reorder_steps))
+        .routes(routes!(
+            steps::get_step,
+            steps::put_step,
+            steps::delete_step
+        ))
+        .routes(routes!(steps::add_option_set))
+        .routes(routes!(steps::reorder_option_sets))
+        .routes(routes!(
+            steps::get_option_set,
+            steps::put_option_set,
+            steps::delete_option_set
+        ))
+        .routes(routes!(steps::add_option))
+        .routes(routes!(steps::reorder_options))
+        .routes(routes!(steps::put_option, steps::delete_option))
+        .routes(routes!(runs::start_run, runs::list_runs))
+        .routes(routes!(runs::get_run, runs::delete_run))
+        .routes(routes!(runs::save_answers))
+        .routes(routes!(runs::next_step))
+        .routes(routes!(runs::previous_step))
+        .routes(routes!(runs::complete_run))
+        .routes(routes!(runs::store_run, runs::unstore_run))
+        .routes(routes!(runs::list_store))
+        .routes(routes!(runs::download_file))
+        .merge(
+            // Uploads read their own (larger) limit, and like the sign-in forms only come
+            // from this site: a cross-site page must not fill a runner's answers.
+            OpenApiRouter::new()
+                .routes(routes!(runs::upload_file))
+                .layer(DefaultBodyLimit::disable())
+                .layer(axum::middleware::from_fn(crate::web::same_site_only)),
+        )
         .split_for_parts();
     let doc = Arc::new(doc);
     router
@@ -79,6 +143,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
         )
         // Wrong methods and unknown paths answer in the API's language (problem
         // documents), not with an empty 405 or the HTML 404 page.
+        // Drafts of big wizards exceed axum's 2 MB default; uploads set their own limit.
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .method_not_allowed_fallback(method_not_allowed)
         .route("/api/v1/{*rest}", any(not_found))
         .with_state(state)

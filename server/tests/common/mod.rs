@@ -135,7 +135,7 @@ impl TestApp {
     }
 
     /// Requests are built eagerly, so the returned futures borrow nothing and can be joined.
-    fn send(
+    pub fn send(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -181,6 +181,44 @@ impl TestApp {
         token: Option<&str>,
     ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
         self.send(reqwest::Method::PATCH, path, Some(body), token)
+    }
+
+    pub fn put_json(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
+        self.send(reqwest::Method::PUT, path, Some(body), token)
+    }
+
+    pub fn delete(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
+        self.send(reqwest::Method::DELETE, path, None, token)
+    }
+
+    /// Sends a request that must succeed with `status`, and returns its JSON body (or
+    /// `null` when there is none).
+    pub async fn expect_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+        status: u16,
+    ) -> Value {
+        let resp = self.send(method.clone(), path, body, token).await;
+        let got = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        assert_eq!(got, status, "{method} {path} answered {got}: {text}");
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("JSON body")
+        }
     }
 
     /// Sends a request that must fail, and checks its problem response (see `assert_problem`).

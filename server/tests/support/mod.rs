@@ -1,0 +1,114 @@
+//! Wizards the platform tests build and play: small, but with every kind of rule a
+//! runner meets (required fields, a field shown by a condition, a skipped step).
+#![allow(dead_code)]
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+/// Three steps. `years` shows only for developers; step "Management" only for managers;
+/// the last step has a rating, rich text, a color and an upload field.
+pub fn three_steps() -> Value {
+    json!({
+        "name": "Team survey",
+        "description": "Who is on the team",
+        "category": "HR",
+        "steps": [
+            {"title": "About you", "option_sets": [
+                {"key": "name", "label": "Name", "required": true,
+                 "selection_type": "text_input", "settings": {"min_length": 2, "max_length": 40}},
+                {"key": "role", "label": "Role", "required": true, "selection_type": "single_select",
+                 "options": [
+                    {"label": "Developer", "value": "dev"},
+                    {"label": "Designer", "value": "designer"},
+                    {"label": "Manager", "value": "manager"}]},
+                {"key": "years", "label": "Years of experience", "required": true,
+                 "selection_type": "number_input", "settings": {"min": 0, "max": 60, "step": 1},
+                 "show_if": {"field": "role", "op": "eq", "value": "dev"}}
+            ]},
+            {"title": "Management", "show_if": {"field": "role", "op": "eq", "value": "manager"},
+             "option_sets": [
+                {"key": "team_size", "label": "Team size", "required": true,
+                 "selection_type": "number_input", "settings": {"min": 1}}
+            ]},
+            {"title": "Feedback", "option_sets": [
+                {"key": "score", "label": "Score", "required": true, "selection_type": "rating",
+                 "settings": {"max": 5}},
+                {"key": "notes", "label": "Notes", "selection_type": "rich_text",
+                 "settings": {"max_length": 2000}},
+                {"key": "badge", "label": "Badge color", "selection_type": "color_picker"},
+                {"key": "proof", "label": "Attachment", "selection_type": "file_upload",
+                 "settings": {"max_size_bytes": 1000, "accepted_types": ["image/png", ".txt"], "max_files": 2}}
+            ]}
+        ]
+    })
+}
+
+/// Creates a draft, saves `definition` into it and returns the saved draft.
+pub async fn create_draft(app: &TestApp, token: &str, definition: &Value) -> Value {
+    let draft = app
+        .expect_json(
+            Method::POST,
+            "/api/v1/wizards",
+            Some(&json!({"name": definition["name"]})),
+            Some(token),
+            201,
+        )
+        .await;
+    let id = draft["id"].as_str().expect("id");
+    app.expect_json(
+        Method::PUT,
+        &format!("/api/v1/wizards/{id}"),
+        Some(&json!({"version": draft["version"], "definition": definition})),
+        Some(token),
+        200,
+    )
+    .await
+}
+
+/// Creates, saves and publishes `definition`; returns the draft.
+pub async fn publish(app: &TestApp, token: &str, definition: &Value) -> Value {
+    let draft = create_draft(app, token, definition).await;
+    let id = draft["id"].as_str().expect("id");
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{id}/publish"),
+        Some(&json!({"version": draft["version"]})),
+        Some(token),
+        201,
+    )
+    .await;
+    draft
+}
+
+/// Starts a run of wizard `id`; returns the run view.
+pub async fn start(app: &TestApp, token: &str, wizard_id: &str) -> Value {
+    app.expect_json(
+        Method::POST,
+        "/api/v1/wizard-runs",
+        Some(&json!({"wizard_id": wizard_id})),
+        Some(token),
+        201,
+    )
+    .await
+}
+
+pub async fn answer(app: &TestApp, token: &str, run_id: &str, answers: Value) -> reqwest::Response {
+    app.patch_json(
+        &format!("/api/v1/wizard-runs/{run_id}/answers"),
+        &json!({"answers": answers}),
+        Some(token),
+    )
+    .await
+}
+
+/// The id of the step titled `title` in a definition.
+pub fn step_id(definition: &Value, title: &str) -> String {
+    definition["steps"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["title"] == title))
+        .and_then(|s| s["id"].as_str())
+        .expect("step")
+        .to_owned()
+}

@@ -896,8 +896,10 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+// The two file checks run in the browser only (the server has its own).
 /// Whether a file named `name` of MIME type `mime` matches one `accept` entry
 /// (`image/png`, `image/*`, `.pdf`).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn accepts(accept: &str, name: &str, mime: &str) -> bool {
     let accept = accept.to_ascii_lowercase();
     if let Some(ext) = accept.strip_prefix('.') {
@@ -914,6 +916,7 @@ fn accepts(accept: &str, name: &str, mime: &str) -> bool {
 }
 
 /// Why a file may not be added, checked before uploading (the server checks again).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn file_problem(s: &FileSettings, name: &str, mime: &str, size: u64) -> Option<String> {
     let max = s.max_size_bytes.unwrap_or(FILE_SIZE_CAP).min(FILE_SIZE_CAP);
     if size > max {
@@ -1125,6 +1128,8 @@ fn RichText(ctx: Ctx) -> impl IntoView {
                 false,
             ));
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = set;
     };
     let command = move |cmd: &'static str| {
         move |_| {

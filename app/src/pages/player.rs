@@ -1,8 +1,708 @@
 //! The player: one run of a published version, step by step.
+//!
+//! Every answer is saved as it is given (typing is debounced, clicks go at once) through
+//! one queue, so saves never overtake each other; Next and Complete first flush the queue,
+//! then check the step with the core rules the server re-runs. A completed run (or one the
+//! user may only read) shows a read-only summary instead.
+
+use std::collections::HashMap;
+use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use serde_json::Value;
+use uuid::Uuid;
+use wizard_core::condition::Answers;
+use wizard_core::domain::run::{RunStatus, RunView, Visibility};
+use wizard_core::domain::{SelectionType, Wizard};
+use wizard_core::problem::FieldError;
+
+use super::RequireUser;
+use crate::components::answers::{AnswerSummary, short_time};
+use crate::components::fields::StepForm;
+use crate::fns::Outcome;
+use crate::fns::runs::{
+    complete_run, get_run, next_step, previous_step, save_run_answers, start_run, store_run,
+    unstore_run,
+};
+use crate::session::use_session;
+
+/// How long typing pauses before its answer is saved.
+const TYPING_DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[component]
 pub fn RunPage() -> impl IntoView {
-    view! { <p>"Player"</p> }
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+    };
+    let run = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_run(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let reload = Callback::new(move |()| run.refetch());
+    view! {
+        <RequireUser children=move |_| {
+            view! {
+                <Transition fallback=|| view! { <p class="muted">"Loading the run…"</p> }>
+                    {move || Suspend::new(async move {
+                        match run.await {
+                            Err(e) => view! {
+                                <Title text="Run" />
+                                <div class="alert" role="alert">{e.to_string()}</div>
+                                <a href="/runs">"Back to My Runs"</a>
+                            }.into_any(),
+                            Ok(None) => view! {
+                                <Title text="Run" />
+                                <div class="alert" role="alert">"This address does not name a run."</div>
+                                <a href="/runs">"Back to My Runs"</a>
+                            }.into_any(),
+                            Ok(Some(view)) if view.editable => view! { <Player run=view reload /> }.into_any(),
+                            Ok(Some(view)) => view! { <RunSummaryView run=view /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            }
+        } />
+    }
+}
+
+/// What the save indicator says.
+#[derive(Debug, Clone, PartialEq)]
+enum SaveStatus {
+    Saved,
+    Saving,
+    Failed(String),
+}
+
+/// The queue that saves answers in the order they were given.
+///
+/// Changes collect in `pending` (a later value for a key replaces an earlier one); one
+/// drain at a time sends them, and keeps sending until nothing is pending, so a change made
+/// while a save is in flight goes out right after it, never before it.
+#[derive(Clone, Copy)]
+struct Saver {
+    run_id: Uuid,
+    pending: StoredValue<Answers>,
+    sending: StoredValue<bool>,
+    timer: StoredValue<Option<TimeoutHandle>>,
+    status: RwSignal<SaveStatus>,
+    answers: RwSignal<Answers>,
+    errors: RwSignal<HashMap<String, String>>,
+}
+
+impl Saver {
+    fn queue(self, key: String, value: Value, debounce: bool) {
+        self.pending.update_value(|p| {
+            p.insert(key, value);
+        });
+        self.status.set(SaveStatus::Saving);
+        self.cancel_timer();
+        if debounce {
+            let handle = set_timeout_with_handle(
+                move || {
+                    spawn_local(async move {
+                        self.drain().await.ok();
+                    })
+                },
+                TYPING_DEBOUNCE,
+            )
+            .ok();
+            self.timer.set_value(handle);
+        } else {
+            spawn_local(async move {
+                self.drain().await.ok();
+            });
+        }
+    }
+
+    fn cancel_timer(self) {
+        if let Some(t) = self.timer.get_value() {
+            t.clear();
+        }
+        self.timer.set_value(None);
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn has_unsaved(self) -> bool {
+        self.sending.get_value() || self.pending.with_value(|p| !p.is_empty())
+    }
+
+    /// Sends everything pending, batch after batch. Returns at once if another drain is
+    /// running (it will pick the new changes up).
+    async fn drain(self) -> Result<(), String> {
+        if self.sending.get_value() {
+            return Ok(());
+        }
+        self.sending.set_value(true);
+        let mut refused = false;
+        let result = loop {
+            let batch = self
+                .pending
+                .try_update_value(std::mem::take)
+                .unwrap_or_default();
+            if batch.is_empty() {
+                break Ok(());
+            }
+            match save_run_answers(self.run_id, batch.clone()).await {
+                Ok(Outcome::Done(state)) => self.adopt(&batch, state.answers),
+                Ok(Outcome::Invalid(errors)) => {
+                    // Refused answers stay on screen with their message; the others are
+                    // sent again (the server refuses a request as a whole).
+                    let refused_keys: Vec<String> =
+                        errors.iter().map(|e| answer_key(&e.field)).collect();
+                    self.errors.update(|m| m.extend(error_map(errors)));
+                    let rest: Answers = batch
+                        .into_iter()
+                        .filter(|(k, _)| !refused_keys.contains(k))
+                        .collect();
+                    self.requeue(rest);
+                    refused = true;
+                }
+                Ok(Outcome::Conflict(message)) => {
+                    self.requeue(batch);
+                    break Err(message);
+                }
+                Err(e) => {
+                    self.requeue(batch);
+                    break Err(e.to_string());
+                }
+            }
+        };
+        self.sending.set_value(false);
+        let result = match result {
+            Ok(()) if refused => Err("some answers were refused: see the marked fields".into()),
+            other => other,
+        };
+        self.status.set(match &result {
+            Ok(()) => SaveStatus::Saved,
+            Err(m) => SaveStatus::Failed(m.clone()),
+        });
+        result
+    }
+
+    /// Puts a failed batch back without overwriting anything typed since.
+    fn requeue(self, batch: Answers) {
+        self.pending.update_value(|p| {
+            for (k, v) in batch {
+                p.entry(k).or_insert(v);
+            }
+        });
+    }
+
+    /// Takes the server's version of each saved answer (rich text comes back sanitized)
+    /// unless the user changed it again meanwhile.
+    fn adopt(self, sent: &Answers, server: Answers) {
+        let pending = self.pending.get_value();
+        self.answers.update(|a| {
+            for (k, v) in sent {
+                if pending.contains_key(k) || a.get(k) != Some(v) {
+                    continue;
+                }
+                match server.get(k) {
+                    Some(sv) if sv != v => {
+                        a.insert(k.clone(), sv.clone());
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+
+    /// Saves everything now and waits for it: what Next and Complete need first.
+    async fn flush(self) -> Result<(), String> {
+        self.cancel_timer();
+        // Bounded: a drain in flight ends with its request (the browser times it out).
+        for _ in 0..1200 {
+            if !self.sending.get_value() {
+                return self.drain().await;
+            }
+            sleep(50).await;
+        }
+        Err("saving is taking too long; check your connection".into())
+    }
+}
+
+async fn sleep(ms: u64) {
+    #[cfg(feature = "hydrate")]
+    crate::components::browser::sleep(ms).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
+}
+
+fn focus_first_invalid() {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(crate::components::browser::focus_first_invalid);
+}
+
+/// `answers.email` → `email`.
+fn answer_key(path: &str) -> String {
+    path.strip_prefix("answers.").unwrap_or(path).to_owned()
+}
+
+fn error_map(errors: Vec<FieldError>) -> HashMap<String, String> {
+    errors
+        .into_iter()
+        .map(|e| (answer_key(&e.field), e.message))
+        .collect()
+}
+
+/// Typed input saves after a pause; a click is a finished answer and saves at once.
+fn is_typed(wizard: &Wizard, key: &str) -> bool {
+    wizard.option_set(key).is_some_and(|os| {
+        matches!(
+            os.selection_type(),
+            SelectionType::TextInput
+                | SelectionType::NumberInput
+                | SelectionType::RichText
+                | SelectionType::DateInput
+                | SelectionType::TimeInput
+                | SelectionType::DatetimeInput
+                | SelectionType::Slider
+                | SelectionType::ColorPicker
+        ) || matches!(&os.field, wizard_core::domain::Field::SingleSelect(s) if s.allow_other)
+            || matches!(&os.field, wizard_core::domain::Field::MultipleSelect(s) if s.allow_other)
+    })
+}
+
+/// Messages about fields on other steps, which cannot be shown beside their inputs.
+fn describe_elsewhere(wizard: &Wizard, errors: &[FieldError], here: Uuid) -> Vec<String> {
+    errors
+        .iter()
+        .filter_map(|e| {
+            let key = answer_key(&e.field);
+            let step = wizard
+                .steps
+                .iter()
+                .find(|s| s.option_sets.iter().any(|os| os.key == key.as_str()))?;
+            if step.id == here {
+                return None;
+            }
+            let label = wizard
+                .option_set(&key)
+                .map_or(key.clone(), |os| os.label.clone());
+            Some(format!("{} › {}: {}", step.title, label, e.message))
+        })
+        .collect()
+}
+
+#[component]
+fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
+    let run_id = run.summary.id;
+    let title = run.definition.name.clone();
+    let version = run.summary.version_number;
+    let wizard = RwSignal::new(run.definition);
+    let answers = RwSignal::new(run.answers);
+    let current = RwSignal::new(run.summary.current_step_id);
+    let errors = RwSignal::new(HashMap::<String, String>::new());
+    let notice = RwSignal::new(Vec::<String>::new());
+    let busy = RwSignal::new(false);
+    let saver = Saver {
+        run_id,
+        pending: StoredValue::new(Answers::new()),
+        sending: StoredValue::new(false),
+        timer: StoredValue::new(None),
+        status: RwSignal::new(SaveStatus::Saved),
+        answers,
+        errors,
+    };
+
+    // Leaving with unsaved answers asks first (the browser shows its own wording).
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if saver.has_unsaved() {
+                ev.prevent_default();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+
+    let on_change = Callback::new(move |(key, value): (String, Value)| {
+        errors.update(|m| {
+            m.remove(&key);
+        });
+        let typed = wizard.with_untracked(|w| is_typed(w, &key));
+        saver.queue(key, value, typed);
+    });
+
+    let step = Memo::new(move |_| wizard.with(|w| w.step(current.get()).cloned()));
+    let progress =
+        Memo::new(move |_| wizard.with(|w| answers.with(|a| w.progress(current.get(), a))));
+    let has_previous = Memo::new(move |_| {
+        wizard.with(|w| answers.with(|a| w.previous_step(current.get(), a).is_some()))
+    });
+    let is_last = Memo::new(move |_| {
+        wizard.with(|w| answers.with(|a| w.next_step(current.get(), a).is_none()))
+    });
+    let heading = NodeRef::<leptos::html::H2>::new();
+    let moved = move |to: Uuid| {
+        errors.set(HashMap::new());
+        current.set(to);
+        #[cfg(feature = "hydrate")]
+        request_animation_frame(move || {
+            if let Some(h) = heading.get_untracked() {
+                let _ = h.focus();
+            }
+        });
+    };
+
+    let go = move |forward: bool, finish: bool| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        notice.set(Vec::new());
+        spawn_local(async move {
+            if let Err(m) = saver.flush().await {
+                notice.set(vec![format!("Your answers are not saved yet: {m}")]);
+                busy.set(false);
+                return;
+            }
+            if forward {
+                // The same rules the server applies, checked here first for instant feedback.
+                let here = current.get_untracked();
+                let problems = wizard.with_untracked(|w| {
+                    answers.with_untracked(|a| {
+                        if finish {
+                            w.check_all_answers(a)
+                        } else {
+                            w.step(here)
+                                .map(|s| w.check_step_answers(s, a))
+                                .unwrap_or_default()
+                        }
+                    })
+                });
+                if !problems.is_empty() {
+                    let elsewhere =
+                        wizard.with_untracked(|w| describe_elsewhere(w, &problems, here));
+                    errors.set(error_map(problems));
+                    notice.set(elsewhere);
+                    busy.set(false);
+                    focus_first_invalid();
+                    return;
+                }
+            }
+            let result = if finish {
+                complete_run(run_id).await
+            } else if forward {
+                next_step(run_id).await
+            } else {
+                previous_step(run_id).await
+            };
+            match result {
+                Ok(Outcome::Done(state)) => {
+                    if state.status == RunStatus::Completed {
+                        reload.run(());
+                    } else {
+                        moved(state.current_step_id);
+                    }
+                }
+                Ok(Outcome::Invalid(problems)) => {
+                    let here = current.get_untracked();
+                    let elsewhere =
+                        wizard.with_untracked(|w| describe_elsewhere(w, &problems, here));
+                    errors.set(error_map(problems));
+                    notice.set(elsewhere);
+                    focus_first_invalid();
+                }
+                Ok(Outcome::Conflict(m)) => notice.set(vec![m]),
+                Err(e) => notice.set(vec![e.to_string()]),
+            }
+            busy.set(false);
+        });
+    };
+
+    let status = saver.status;
+    let retry = move |_| {
+        spawn_local(async move {
+            saver.flush().await.ok();
+        });
+    };
+
+    view! {
+        <Title text=title.clone() />
+        <div class="player">
+            <div class="page-head player-head">
+                <div>
+                    <p class="eyebrow">"Running · version " {version}</p>
+                    <h1>{title}</h1>
+                </div>
+                <p class="save-status" data-testid="save-status" role="status" aria-live="polite"
+                    class:is-error=move || matches!(status.get(), SaveStatus::Failed(_))>
+                    {move || match status.get() {
+                        SaveStatus::Saved => view! { <span>"✓ All changes saved"</span> }.into_any(),
+                        SaveStatus::Saving => view! { <span>"Saving…"</span> }.into_any(),
+                        SaveStatus::Failed(m) => view! {
+                            <span title=m>"Not saved — "</span>
+                            <button type="button" class="btn btn-quiet btn-small" on:click=retry>"Retry"</button>
+                        }.into_any(),
+                    }}
+                </p>
+            </div>
+            {move || {
+                let (at, of) = progress.get();
+                let pct = (at * 100).checked_div(of).unwrap_or(0);
+                view! {
+                    <div class="progress" data-testid="run-progress">
+                        <span class="progress-text">{format!("Step {at} of {of}")}</span>
+                        <div
+                            class="progress-bar"
+                            role="progressbar"
+                            aria-label="Progress"
+                            aria-valuemin="0"
+                            aria-valuemax=of.to_string()
+                            aria-valuenow=at.to_string()
+                            aria-valuetext=format!("Step {at} of {of}")
+                        >
+                            <div class="progress-fill" style=format!("width:{pct}%")></div>
+                        </div>
+                    </div>
+                }
+            }}
+            <form
+                class="step-card"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    go(true, is_last.get_untracked());
+                }
+            >
+                <h2 class="step-title" node_ref=heading tabindex="-1" data-testid="step-title">
+                    {move || step.get().map(|s| s.title).unwrap_or_default()}
+                </h2>
+                {move || {
+                    step.get()
+                        .filter(|s| !s.description.trim().is_empty())
+                        .map(|s| view! { <p class="muted step-desc">{s.description}</p> })
+                }}
+                {move || {
+                    let list = notice.get();
+                    (!list.is_empty()).then(|| {
+                        let items = list.into_iter().map(|m| view! { <li>{m}</li> }).collect_view();
+                        view! {
+                            <div class="alert" role="alert" data-testid="run-notice">
+                                <ul class="plain">{items}</ul>
+                            </div>
+                        }
+                    })
+                }}
+                <StepForm
+                    wizard=wizard
+                    step_id=current
+                    answers=answers
+                    errors=errors
+                    on_change=on_change
+                    run_id=run_id
+                />
+                <div class="step-actions">
+                    <button
+                        type="button"
+                        class="btn btn-quiet"
+                        data-testid="run-back"
+                        disabled=move || busy.get() || !has_previous.get()
+                        on:click=move |_| go(false, false)
+                    >
+                        "← Back"
+                    </button>
+                    {move || if is_last.get() {
+                        view! {
+                            <button type="submit" class="btn" data-testid="run-complete" disabled=move || busy.get()>
+                                "Complete ✓"
+                            </button>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button type="submit" class="btn" data-testid="run-next" disabled=move || busy.get()>
+                                "Next →"
+                            </button>
+                        }.into_any()
+                    }}
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// A run the user may only read: completed, or someone else's shared Store entry.
+#[component]
+fn RunSummaryView(run: RunView) -> impl IntoView {
+    let session = use_session();
+    let summary = run.summary.clone();
+    let is_owner = session.0.as_ref().is_some_and(|u| u.id == summary.owner_id);
+    let stored = RwSignal::new(summary.stored_name.clone().map(|n| (n, summary.visibility)));
+    let status_text = match summary.status {
+        RunStatus::Completed => "Completed",
+        RunStatus::InProgress => "In progress",
+    };
+    let when = summary
+        .completed_at
+        .as_deref()
+        .map_or_else(|| short_time(&summary.updated_at), short_time);
+    let title = run.definition.name.clone();
+    let owner_line = (!is_owner).then(|| format!("By {}", summary.owner_name));
+    view! {
+        <Title text=title.clone() />
+        <div class="page-head player-head">
+            <div>
+                <p class="eyebrow">"Version " {summary.version_number}</p>
+                <h1>{title}</h1>
+                <p class="muted">
+                    <span class="status-badge" data-status=summary.status.as_str()>{status_text}</span>
+                    " " {when} " UTC"
+                    {owner_line.map(|o| view! { " · " {o} })}
+                </p>
+            </div>
+        </div>
+        {(summary.status == RunStatus::InProgress && !is_owner).then(|| view! {
+            <div class="notice">"This run is still in progress; you see it read-only."</div>
+        })}
+        <div class="summary-card">
+            <AnswerSummary wizard=run.definition.clone() answers=run.answers.clone() />
+        </div>
+        <div class="summary-actions">
+            {move || stored.get().map(|_| view! { <StartFromButton wizard_id=summary.wizard_id from=summary.id /> })}
+            {is_owner.then(|| view! { <StoreForm run_id=summary.id default_name=run.definition.name.clone() stored /> })}
+        </div>
+        <p><a href="/runs">"← My Runs"</a></p>
+    }
+}
+
+/// Starts a new run of the same wizard pre-filled with this run's answers.
+#[component]
+pub fn StartFromButton(wizard_id: Uuid, from: Uuid) -> impl IntoView {
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let start = move |_| {
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match start_run(wizard_id, Some(from)).await {
+                Ok(run) => navigate(&format!("/runs/{}", run.summary.id), Default::default()),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="start-from">
+            <button type="button" class="btn" data-testid="start-prefilled" disabled=move || busy.get() on:click=start>
+                "Start a new run from this"
+            </button>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        </div>
+    }
+}
+
+/// Saves the run to the Store (or changes its name or visibility, or removes it).
+#[component]
+fn StoreForm(
+    run_id: Uuid,
+    default_name: String,
+    stored: RwSignal<Option<(String, Visibility)>>,
+) -> impl IntoView {
+    let initial = stored.get_untracked();
+    let name = RwSignal::new(initial.as_ref().map_or(default_name, |(n, _)| n.clone()));
+    let visibility = RwSignal::new(initial.map_or(Visibility::Private, |(_, v)| v));
+    let errors = RwSignal::new(HashMap::<String, String>::new());
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        errors.set(HashMap::new());
+        message.set(None);
+        spawn_local(async move {
+            let vis = visibility.get_untracked();
+            match store_run(run_id, name.get_untracked(), vis).await {
+                Ok(Outcome::Done(s)) => {
+                    let n = s.stored_name.unwrap_or_default();
+                    message.set(Some(Ok(format!(
+                        "Saved to the Store as “{n}” ({}).",
+                        s.visibility
+                    ))));
+                    stored.set(Some((n, s.visibility)));
+                }
+                Ok(Outcome::Invalid(list)) => {
+                    errors.set(list.into_iter().map(|e| (e.field, e.message)).collect());
+                }
+                Ok(Outcome::Conflict(m)) => message.set(Some(Err(m))),
+                Err(e) => message.set(Some(Err(e.to_string()))),
+            }
+            busy.set(false);
+        });
+    };
+    let remove = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            match unstore_run(run_id).await {
+                Ok(_) => {
+                    stored.set(None);
+                    message.set(Some(Ok("Removed from the Store.".into())));
+                }
+                Err(e) => message.set(Some(Err(e.to_string()))),
+            }
+            busy.set(false);
+        });
+    };
+    let name_error = move || errors.with(|m| m.get("name").cloned());
+    view! {
+        <form class="store-form" on:submit=save novalidate>
+            <h2>{move || if stored.with(Option::is_some) { "In the Store" } else { "Save to the Store" }}</h2>
+            <p class="muted">"Stored runs can be opened later and used to pre-fill new runs."</p>
+            {move || message.get().map(|m| match m {
+                Ok(t) => view! { <div class="notice" role="status">{t}</div> }.into_any(),
+                Err(t) => view! { <div class="alert" role="alert">{t}</div> }.into_any(),
+            })}
+            <div class="store-fields">
+                <div class="field" class:has-error=move || name_error().is_some()>
+                    <label for="store-name">"Name"</label>
+                    <input
+                        id="store-name"
+                        data-testid="store-name"
+                        maxlength="200"
+                        prop:value=move || name.get()
+                        value=name.get_untracked()
+                        aria-invalid=move || name_error().map(|_| "true")
+                        aria-describedby="store-name-error"
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                    <p class="field-error" id="store-name-error">{name_error}</p>
+                </div>
+                <div class="field">
+                    <label for="store-visibility">"Who can see it"</label>
+                    <select
+                        id="store-visibility"
+                        data-testid="store-visibility"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).parse().unwrap_or_default();
+                            visibility.set(v);
+                        }
+                    >
+                        <option value="private" selected=move || visibility.get() == Visibility::Private>"Only me (private)"</option>
+                        <option value="shared" selected=move || visibility.get() == Visibility::Shared>"Everyone (shared)"</option>
+                    </select>
+                </div>
+            </div>
+            {move || errors.with(|m| m.get("visibility").cloned()).map(|e| view! { <p class="field-error">{e}</p> })}
+            <div class="step-actions">
+                <button type="submit" class="btn" data-testid="store-save" disabled=move || busy.get()>
+                    {move || if stored.with(Option::is_some) { "Update" } else { "Save to Store" }}
+                </button>
+                {move || stored.with(Option::is_some).then(|| view! {
+                    <button type="button" class="btn btn-quiet" data-testid="store-remove" disabled=move || busy.get() on:click=remove>
+                        "Remove from Store"
+                    </button>
+                })}
+            </div>
+        </form>
+    }
 }

@@ -6,6 +6,7 @@ pub mod draft;
 pub mod key;
 pub mod run;
 pub mod selection;
+pub mod transfer;
 pub mod wizard;
 
 pub use key::*;

@@ -577,7 +577,13 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
 
 /// Starts a new run of the same wizard pre-filled with this run's answers.
 #[component]
-pub fn StartFromButton(wizard_id: Uuid, from: Uuid) -> impl IntoView {
+pub fn StartFromButton(
+    wizard_id: Uuid,
+    from: Uuid,
+    /// Shorter wording for tables.
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -594,8 +600,14 @@ pub fn StartFromButton(wizard_id: Uuid, from: Uuid) -> impl IntoView {
     };
     view! {
         <div class="start-from">
-            <button type="button" class="btn" data-testid="start-prefilled" disabled=move || busy.get() on:click=start>
-                "Start a new run from this"
+            <button
+                type="button"
+                class=if compact { "btn btn-small" } else { "btn" }
+                data-testid="start-prefilled"
+                disabled=move || busy.get()
+                on:click=start
+            >
+                {if compact { "Start pre-filled" } else { "Start a new run from this" }}
             </button>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </div>

@@ -578,7 +578,7 @@ fn same_id(body: Uuid, path: Uuid, field: &str) -> AppResult<()> {
     }
 }
 
-fn reorder<T>(items: &mut Vec<T>, ids: &[Uuid], id_of: impl Fn(&T) -> Uuid) -> AppResult<()> {
+fn reorder<T>(items: &mut [T], ids: &[Uuid], id_of: impl Fn(&T) -> Uuid) -> AppResult<()> {
     let mut current: Vec<Uuid> = items.iter().map(&id_of).collect();
     let mut wanted = ids.to_vec();
     current.sort();

@@ -64,11 +64,9 @@ async fn drafts_are_created_saved_and_validated_with_paths(app: TestApp) {
         )
         .await;
     assert!(
-        body["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["field"].as_str().is_some_and(|f| f.starts_with("steps[1].show_if"))),
+        body["errors"].as_array().unwrap().iter().any(|e| e["field"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("steps[1].show_if"))),
         "both problems are reported: {body}"
     );
     // Wrong types and unknown selection types are refused with the path of the field.
@@ -134,7 +132,8 @@ async fn drafts_are_created_saved_and_validated_with_paths(app: TestApp) {
         "/api/v1/wizards/0190a0a0-0000-7000-8000-000000000000".to_owned(),
         "/api/v1/wizards/not-a-uuid".to_owned(),
     ] {
-        app.expect_problem(Method::GET, &path, None, t, 404, None).await;
+        app.expect_problem(Method::GET, &path, None, t, 404, None)
+            .await;
     }
     app.expect_problem(
         Method::POST,
@@ -146,10 +145,41 @@ async fn drafts_are_created_saved_and_validated_with_paths(app: TestApp) {
     )
     .await;
     // Delete needs the current version.
-    app.expect_problem(Method::DELETE, &format!("/api/v1/wizards/{id}?version=1"), None, t, 409, Some("version")).await;
-    app.expect_problem(Method::DELETE, &format!("/api/v1/wizards/{id}"), None, t, 422, Some("version")).await;
-    app.expect_json(Method::DELETE, &format!("/api/v1/wizards/{id}?version=3"), None, t, 204).await;
-    app.expect_problem(Method::GET, &format!("/api/v1/wizards/{id}"), None, t, 404, None).await;
+    app.expect_problem(
+        Method::DELETE,
+        &format!("/api/v1/wizards/{id}?version=1"),
+        None,
+        t,
+        409,
+        Some("version"),
+    )
+    .await;
+    app.expect_problem(
+        Method::DELETE,
+        &format!("/api/v1/wizards/{id}"),
+        None,
+        t,
+        422,
+        Some("version"),
+    )
+    .await;
+    app.expect_json(
+        Method::DELETE,
+        &format!("/api/v1/wizards/{id}?version=3"),
+        None,
+        t,
+        204,
+    )
+    .await;
+    app.expect_problem(
+        Method::GET,
+        &format!("/api/v1/wizards/{id}"),
+        None,
+        t,
+        404,
+        None,
+    )
+    .await;
 }
 
 async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
@@ -165,76 +195,204 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
 
     // Add a step at the front, then a field to it, then an option to the role select.
     let d = app
-        .expect_json(Method::POST, &format!("{base}/steps"),
-            Some(&json!({"version": 2, "position": 0, "step": {"title": "Welcome"}})), t, 200)
+        .expect_json(
+            Method::POST,
+            &format!("{base}/steps"),
+            Some(&json!({"version": 2, "position": 0, "step": {"title": "Welcome"}})),
+            t,
+            200,
+        )
         .await;
     assert_eq!(d["definition"]["steps"][0]["title"], "Welcome");
-    let welcome = d["definition"]["steps"][0]["id"].as_str().unwrap().to_owned();
+    let welcome = d["definition"]["steps"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let d = app
-        .expect_json(Method::POST, &format!("{base}/steps/{welcome}/option-sets"),
-            Some(&json!({"version": 3, "option_set": {"key": "agree", "label": "I agree",
+        .expect_json(
+            Method::POST,
+            &format!("{base}/steps/{welcome}/option-sets"),
+            Some(
+                &json!({"version": 3, "option_set": {"key": "agree", "label": "I agree",
                 "selection_type": "multiple_select", "settings": {"min_selected": 1},
-                "options": [{"label": "Yes", "value": "yes"}]}})), t, 200)
+                "options": [{"label": "Yes", "value": "yes"}]}}),
+            ),
+            t,
+            200,
+        )
         .await;
-    assert_eq!(d["definition"]["steps"][0]["option_sets"][0]["key"], "agree");
+    assert_eq!(
+        d["definition"]["steps"][0]["option_sets"][0]["key"],
+        "agree"
+    );
     let d = app
-        .expect_json(Method::POST, &format!("{base}/option-sets/{role_id}/options"),
-            Some(&json!({"version": 4, "option": {"label": "Tester", "value": "qa"}})), t, 200)
+        .expect_json(
+            Method::POST,
+            &format!("{base}/option-sets/{role_id}/options"),
+            Some(&json!({"version": 4, "option": {"label": "Tester", "value": "qa"}})),
+            t,
+            200,
+        )
         .await;
-    let options = d["definition"]["steps"][1]["option_sets"][1]["options"].as_array().unwrap().clone();
+    let options = d["definition"]["steps"][1]["option_sets"][1]["options"]
+        .as_array()
+        .unwrap()
+        .clone();
     assert_eq!(options.len(), 4);
     // A duplicate value is refused with its path.
-    app.expect_problem(Method::POST, &format!("{base}/option-sets/{role_id}/options"),
-        Some(&json!({"version": 5, "option": {"label": "Dev again", "value": "dev"}})), t, 422,
-        Some("steps[1].option_sets[1].options[4].value")).await;
+    app.expect_problem(
+        Method::POST,
+        &format!("{base}/option-sets/{role_id}/options"),
+        Some(&json!({"version": 5, "option": {"label": "Dev again", "value": "dev"}})),
+        t,
+        422,
+        Some("steps[1].option_sets[1].options[4].value"),
+    )
+    .await;
     // Reorder options: a permutation is required.
     let mut ids: Vec<Value> = options.iter().map(|o| o["id"].clone()).collect();
     ids.reverse();
     let d = app
-        .expect_json(Method::POST, &format!("{base}/option-sets/{role_id}/options/reorder"),
-            Some(&json!({"version": 5, "ids": ids})), t, 200)
+        .expect_json(
+            Method::POST,
+            &format!("{base}/option-sets/{role_id}/options/reorder"),
+            Some(&json!({"version": 5, "ids": ids})),
+            t,
+            200,
+        )
         .await;
-    assert_eq!(d["definition"]["steps"][1]["option_sets"][1]["options"][0]["value"], "qa");
-    app.expect_problem(Method::POST, &format!("{base}/option-sets/{role_id}/options/reorder"),
-        Some(&json!({"version": 6, "ids": [ids[0]]})), t, 422, Some("ids")).await;
+    assert_eq!(
+        d["definition"]["steps"][1]["option_sets"][1]["options"][0]["value"],
+        "qa"
+    );
+    app.expect_problem(
+        Method::POST,
+        &format!("{base}/option-sets/{role_id}/options/reorder"),
+        Some(&json!({"version": 6, "ids": [ids[0]]})),
+        t,
+        422,
+        Some("ids"),
+    )
+    .await;
     // Reorder steps: Welcome goes last.
-    let step_ids: Vec<Value> = d["definition"]["steps"].as_array().unwrap().iter().map(|s| s["id"].clone()).collect();
+    let step_ids: Vec<Value> = d["definition"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
     let order = json!([step_ids[1], step_ids[2], step_ids[3], step_ids[0]]);
     let d = app
-        .expect_json(Method::POST, &format!("{base}/steps/reorder"), Some(&json!({"version": 6, "ids": order})), t, 200)
+        .expect_json(
+            Method::POST,
+            &format!("{base}/steps/reorder"),
+            Some(&json!({"version": 6, "ids": order})),
+            t,
+            200,
+        )
         .await;
     assert_eq!(d["definition"]["steps"][3]["title"], "Welcome");
     // Deleting `role` is refused while conditions name it, naming the condition.
-    app.expect_problem(Method::DELETE, &format!("{base}/option-sets/{role_id}?version=7"), None, t, 422,
-        Some("steps[0].option_sets[1].show_if.field")).await;
+    app.expect_problem(
+        Method::DELETE,
+        &format!("{base}/option-sets/{role_id}?version=7"),
+        None,
+        t,
+        422,
+        Some("steps[0].option_sets[1].show_if.field"),
+    )
+    .await;
     // GET → change → PUT a step.
     let mut s0 = app.get_json(&format!("{base}/steps/{step0}"), t).await;
     s0["title"] = json!("About you and your work");
     let d = app
-        .expect_json(Method::PUT, &format!("{base}/steps/{step0}"), Some(&json!({"version": 7, "step": s0})), t, 200)
+        .expect_json(
+            Method::PUT,
+            &format!("{base}/steps/{step0}"),
+            Some(&json!({"version": 7, "step": s0})),
+            t,
+            200,
+        )
         .await;
-    assert_eq!(d["definition"]["steps"][0]["title"], "About you and your work");
+    assert_eq!(
+        d["definition"]["steps"][0]["title"],
+        "About you and your work"
+    );
     // Move `years` to the last step via PUT with step_id, then delete the Welcome step.
-    let years_id = d["definition"]["steps"][0]["option_sets"][2]["id"].as_str().unwrap().to_owned();
-    let years = app.get_json(&format!("{base}/option-sets/{years_id}"), t).await;
-    let last = d["definition"]["steps"][2]["id"].as_str().unwrap().to_owned();
-    let d = app
-        .expect_json(Method::PUT, &format!("{base}/option-sets/{years_id}"),
-            Some(&json!({"version": 8, "step_id": last, "option_set": years})), t, 200)
+    let years_id = d["definition"]["steps"][0]["option_sets"][2]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let years = app
+        .get_json(&format!("{base}/option-sets/{years_id}"), t)
         .await;
-    let last_keys: Vec<&str> = d["definition"]["steps"][2]["option_sets"].as_array().unwrap().iter().filter_map(|o| o["key"].as_str()).collect();
+    let last = d["definition"]["steps"][2]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let d = app
+        .expect_json(
+            Method::PUT,
+            &format!("{base}/option-sets/{years_id}"),
+            Some(&json!({"version": 8, "step_id": last, "option_set": years})),
+            t,
+            200,
+        )
+        .await;
+    let last_keys: Vec<&str> = d["definition"]["steps"][2]["option_sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["key"].as_str())
+        .collect();
     assert_eq!(last_keys.last(), Some(&"years"));
     let d = app
-        .expect_json(Method::DELETE, &format!("{base}/steps/{welcome}?version=9"), None, t, 200)
+        .expect_json(
+            Method::DELETE,
+            &format!("{base}/steps/{welcome}?version=9"),
+            None,
+            t,
+            200,
+        )
         .await;
     assert_eq!(d["definition"]["steps"].as_array().unwrap().len(), 3);
     // Positions out of range, unknown ids, mismatched ids are clear 4xx.
-    app.expect_problem(Method::POST, &format!("{base}/steps"),
-        Some(&json!({"version": 10, "position": 9, "step": {"title": "X"}})), t, 422, Some("position")).await;
-    app.expect_problem(Method::GET, &format!("{base}/steps/0190a0a0-0000-7000-8000-000000000000"), None, t, 404, None).await;
-    app.expect_problem(Method::PUT, &format!("{base}/steps/{step0}"),
-        Some(&json!({"version": 10, "step": {"id": welcome, "title": "X"}})), t, 422, Some("step.id")).await;
-    app.expect_problem(Method::DELETE, &format!("{base}/options/nope?version=10"), None, t, 404, None).await;
+    app.expect_problem(
+        Method::POST,
+        &format!("{base}/steps"),
+        Some(&json!({"version": 10, "position": 9, "step": {"title": "X"}})),
+        t,
+        422,
+        Some("position"),
+    )
+    .await;
+    app.expect_problem(
+        Method::GET,
+        &format!("{base}/steps/0190a0a0-0000-7000-8000-000000000000"),
+        None,
+        t,
+        404,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::PUT,
+        &format!("{base}/steps/{step0}"),
+        Some(&json!({"version": 10, "step": {"id": welcome, "title": "X"}})),
+        t,
+        422,
+        Some("step.id"),
+    )
+    .await;
+    app.expect_problem(
+        Method::DELETE,
+        &format!("{base}/options/nope?version=10"),
+        None,
+        t,
+        404,
+        None,
+    )
+    .await;
 }
 
 async fn concurrent_edits_get_409_never_a_lost_update(app: TestApp) {
@@ -260,12 +418,22 @@ async fn concurrent_edits_get_409_never_a_lost_update(app: TestApp) {
     assert!(d == "from tab A" || d == "from tab B");
     // The loser learns why.
     let problem = common::assert_problem(
-        app.put_json(&path, &json!({"version": 2, "definition": now["definition"]}), t).await,
+        app.put_json(
+            &path,
+            &json!({"version": 2, "definition": now["definition"]}),
+            t,
+        )
+        .await,
         409,
         Some("version"),
     )
     .await;
-    assert!(problem["detail"].as_str().unwrap().contains("changed by someone else"));
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("changed by someone else")
+    );
 }
 
 async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
@@ -275,12 +443,44 @@ async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
     let id = draft["id"].as_str().unwrap().to_owned();
     let base = format!("/api/v1/wizards/{id}");
     // Not runnable before publishing.
-    app.expect_problem(Method::POST, "/api/v1/wizard-runs", Some(&json!({"wizard_id": id})), t, 404, None).await;
-    app.expect_problem(Method::POST, &format!("{base}/publish"), Some(&json!({"version": 1})), t, 409, Some("version")).await;
-    let v1 = app.expect_json(Method::POST, &format!("{base}/publish"), Some(&json!({"version": 2})), t, 201).await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizard-runs",
+        Some(&json!({"wizard_id": id})),
+        t,
+        404,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::POST,
+        &format!("{base}/publish"),
+        Some(&json!({"version": 1})),
+        t,
+        409,
+        Some("version"),
+    )
+    .await;
+    let v1 = app
+        .expect_json(
+            Method::POST,
+            &format!("{base}/publish"),
+            Some(&json!({"version": 2})),
+            t,
+            201,
+        )
+        .await;
     assert_eq!(v1["number"], 1);
     assert_eq!(v1["is_live"], true);
-    app.expect_problem(Method::POST, &format!("{base}/publish"), Some(&json!({"version": 2})), t, 409, Some("version")).await;
+    app.expect_problem(
+        Method::POST,
+        &format!("{base}/publish"),
+        Some(&json!({"version": 2})),
+        t,
+        409,
+        Some("version"),
+    )
+    .await;
     let d = app.get_json(&base, t).await;
     assert_eq!(d["live_version"], 1);
     assert_eq!(d["has_unpublished_changes"], false);
@@ -292,9 +492,25 @@ async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
     let mut def = d["definition"].clone();
     def["steps"][0]["title"] = json!("Renamed");
     def["steps"].as_array_mut().unwrap().remove(1);
-    let d2 = app.expect_json(Method::PUT, &base, Some(&json!({"version": 2, "definition": def})), t, 200).await;
+    let d2 = app
+        .expect_json(
+            Method::PUT,
+            &base,
+            Some(&json!({"version": 2, "definition": def})),
+            t,
+            200,
+        )
+        .await;
     assert_eq!(d2["has_unpublished_changes"], true);
-    let v2 = app.expect_json(Method::POST, &format!("{base}/publish"), Some(&json!({"version": 3})), t, 201).await;
+    let v2 = app
+        .expect_json(
+            Method::POST,
+            &format!("{base}/publish"),
+            Some(&json!({"version": 3})),
+            t,
+            201,
+        )
+        .await;
     assert_eq!(v2["number"], 2);
     let versions = app.get_json(&format!("{base}/versions"), t).await;
     assert_eq!(versions.as_array().unwrap().len(), 2);
@@ -303,12 +519,30 @@ async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
     assert_eq!(versions[1]["is_live"], false);
     let old = app.get_json(&format!("{base}/versions/1"), t).await;
     assert_eq!(old["definition"]["steps"].as_array().unwrap().len(), 3);
-    app.expect_problem(Method::GET, &format!("{base}/versions/9"), None, t, 404, None).await;
-    app.expect_problem(Method::GET, &format!("{base}/versions/x"), None, t, 404, None).await;
+    app.expect_problem(
+        Method::GET,
+        &format!("{base}/versions/9"),
+        None,
+        t,
+        404,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::GET,
+        &format!("{base}/versions/x"),
+        None,
+        t,
+        404,
+        None,
+    )
+    .await;
 
     // The run in progress still plays version 1, with its three steps and old title.
     let run_id = run["id"].as_str().unwrap();
-    let again = app.get_json(&format!("/api/v1/wizard-runs/{run_id}"), t).await;
+    let again = app
+        .get_json(&format!("/api/v1/wizard-runs/{run_id}"), t)
+        .await;
     assert_eq!(again["version_number"], 1);
     assert_eq!(again["definition"]["steps"][0]["title"], "About you");
     assert_eq!(again["definition"]["steps"].as_array().unwrap().len(), 3);
@@ -317,8 +551,11 @@ async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
     assert_eq!(fresh["version_number"], 2);
     assert_eq!(fresh["definition"]["steps"][0]["title"], "Renamed");
     // Deleting the wizard keeps runs readable.
-    app.expect_json(Method::DELETE, &format!("{base}?version=3"), None, t, 204).await;
-    let kept = app.get_json(&format!("/api/v1/wizard-runs/{run_id}"), t).await;
+    app.expect_json(Method::DELETE, &format!("{base}?version=3"), None, t, 204)
+        .await;
+    let kept = app
+        .get_json(&format!("/api/v1/wizard-runs/{run_id}"), t)
+        .await;
     assert_eq!(kept["wizard_name"], "Team survey");
 }
 
@@ -329,14 +566,28 @@ async fn export_import_export_is_stable_and_import_reports_every_problem(app: Te
     let id = draft["id"].as_str().unwrap();
     let resp = app.get(&format!("/api/v1/wizards/{id}/export"), t).await;
     assert_eq!(resp.status(), 200);
-    let disposition = resp.headers()["content-disposition"].to_str().unwrap().to_owned();
-    assert!(disposition.contains("attachment") && disposition.contains("team-survey"), "{disposition}");
+    let disposition = resp.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("attachment") && disposition.contains("team-survey"),
+        "{disposition}"
+    );
     let first: Value = resp.json().await.unwrap();
     assert_eq!(first["schema_version"], 1);
-    let imported = app.expect_json(Method::POST, "/api/v1/wizards/import", Some(&first), t, 201).await;
+    let imported = app
+        .expect_json(Method::POST, "/api/v1/wizards/import", Some(&first), t, 201)
+        .await;
     assert_ne!(imported["id"], draft["id"]);
     let second = app
-        .get_json(&format!("/api/v1/wizards/{}/export", imported["id"].as_str().unwrap()), t)
+        .get_json(
+            &format!(
+                "/api/v1/wizards/{}/export",
+                imported["id"].as_str().unwrap()
+            ),
+            t,
+        )
         .await;
     assert_eq!(first, second, "export → import → export is stable");
 
@@ -345,15 +596,60 @@ async fn export_import_export_is_stable_and_import_reports_every_problem(app: Te
     broken["wizard"]["steps"][0]["option_sets"][0]["selection_type"] = json!("telepathy");
     broken["wizard"]["steps"][2]["option_sets"][0]["settings"] = json!({"max": 99});
     broken["wizard"]["steps"][1]["show_if"] = json!({"field": "ghost", "op": "eq", "value": 1});
-    let body = app.expect_problem(Method::POST, "/api/v1/wizards/import", Some(&broken), t, 422, None).await;
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
-    assert!(fields.iter().any(|f| f.starts_with("wizard.steps[0].option_sets[0]")), "{fields:?}");
-    assert!(fields.iter().any(|f| f.starts_with("wizard.steps[2].option_sets[0].settings")), "{fields:?}");
-    assert!(fields.iter().any(|f| f.starts_with("wizard.steps[1].show_if")), "{fields:?}");
+    let body = app
+        .expect_problem(
+            Method::POST,
+            "/api/v1/wizards/import",
+            Some(&broken),
+            t,
+            422,
+            None,
+        )
+        .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.starts_with("wizard.steps[0].option_sets[0]")),
+        "{fields:?}"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.starts_with("wizard.steps[2].option_sets[0].settings")),
+        "{fields:?}"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.starts_with("wizard.steps[1].show_if")),
+        "{fields:?}"
+    );
     let mut future = first.clone();
     future["schema_version"] = json!(99);
-    app.expect_problem(Method::POST, "/api/v1/wizards/import", Some(&future), t, 422, Some("schema_version")).await;
-    app.expect_problem(Method::POST, "/api/v1/wizards/import", Some(&json!([1, 2])), t, 422, None).await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/import",
+        Some(&future),
+        t,
+        422,
+        Some("schema_version"),
+    )
+    .await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/import",
+        Some(&json!([1, 2])),
+        t,
+        422,
+        None,
+    )
+    .await;
 }
 
 async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp) {
@@ -369,17 +665,52 @@ async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp)
     }
     let first = &all[0];
     let category = first["category"].as_str().unwrap();
-    let in_category = app.get_json(&format!("/api/v1/templates?category={}", urlencode(category)), None).await;
-    assert!(in_category.as_array().unwrap().iter().all(|x| x["category"] == category));
-    let word = first["name"].as_str().unwrap().split_whitespace().next().unwrap().to_lowercase();
-    let found = app.get_json(&format!("/api/v1/templates?q={}", urlencode(&word)), None).await;
-    assert!(found.as_array().unwrap().iter().any(|x| x["wizard_id"] == first["wizard_id"]));
-    let none = app.get_json("/api/v1/templates?q=zzzz-no-such-template", None).await;
+    let in_category = app
+        .get_json(
+            &format!("/api/v1/templates?category={}", urlencode(category)),
+            None,
+        )
+        .await;
+    assert!(
+        in_category
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["category"] == category)
+    );
+    let word = first["name"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_lowercase();
+    let found = app
+        .get_json(&format!("/api/v1/templates?q={}", urlencode(&word)), None)
+        .await;
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["wizard_id"] == first["wizard_id"])
+    );
+    let none = app
+        .get_json("/api/v1/templates?q=zzzz-no-such-template", None)
+        .await;
     assert_eq!(none, json!([]));
 
     // Clone: a new draft of the caller, every id renewed, keys and conditions kept.
     let template_id = first["wizard_id"].as_str().unwrap();
-    let clone = app.expect_json(Method::POST, &format!("/api/v1/templates/{template_id}/clone"), None, t, 201).await;
+    let clone = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/templates/{template_id}/clone"),
+            None,
+            t,
+            201,
+        )
+        .await;
     let original_run = support::start(&app, &token, template_id).await;
     let original = &original_run["definition"];
     let copy = &clone["definition"];
@@ -418,19 +749,43 @@ async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp)
     assert_eq!(strip(original), strip(copy));
     // Publish the clone and run it: it starts on the same (first visible) step title.
     let cid = clone["id"].as_str().unwrap();
-    app.expect_json(Method::POST, &format!("/api/v1/wizards/{cid}/publish"), Some(&json!({"version": clone["version"]})), t, 201).await;
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{cid}/publish"),
+        Some(&json!({"version": clone["version"]})),
+        t,
+        201,
+    )
+    .await;
     let clone_run = support::start(&app, &token, cid).await;
-    assert_eq!(clone_run["current_step_title"], original_run["current_step_title"]);
+    assert_eq!(
+        clone_run["current_step_title"],
+        original_run["current_step_title"]
+    );
     // Clones are not templates until their owner says so, and only once published.
     let mine = app.get_json("/api/v1/wizards", t).await;
     assert_eq!(mine[0]["is_template"], false);
     let offered = app
-        .expect_json(Method::PATCH, &format!("/api/v1/wizards/{cid}"), Some(&json!({"version": clone["version"], "is_template": true, "category": "Mine"})), t, 200)
+        .expect_json(
+            Method::PATCH,
+            &format!("/api/v1/wizards/{cid}"),
+            Some(&json!({"version": clone["version"], "is_template": true, "category": "Mine"})),
+            t,
+            200,
+        )
         .await;
     assert_eq!(offered["is_template"], true);
     let mine_in_gallery = app.get_json("/api/v1/templates?category=Mine", None).await;
     assert_eq!(mine_in_gallery.as_array().unwrap().len(), 1);
-    app.expect_problem(Method::POST, "/api/v1/templates/not-a-template/clone", None, t, 404, None).await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/templates/not-a-template/clone",
+        None,
+        t,
+        404,
+        None,
+    )
+    .await;
 }
 
 async fn only_owners_edit_and_runners_cannot_build(app: TestApp) {
@@ -453,39 +808,94 @@ async fn only_owners_edit_and_runners_cannot_build(app: TestApp) {
     // Another builder sees nothing of the draft: every route is 404.
     for (method, path, body) in [
         (Method::GET, base.clone(), None),
-        (Method::PUT, base.clone(), Some(json!({"version": 2, "definition": draft["definition"]}))),
-        (Method::PATCH, base.clone(), Some(json!({"version": 2, "name": "Mine now"}))),
+        (
+            Method::PUT,
+            base.clone(),
+            Some(json!({"version": 2, "definition": draft["definition"]})),
+        ),
+        (
+            Method::PATCH,
+            base.clone(),
+            Some(json!({"version": 2, "name": "Mine now"})),
+        ),
         (Method::DELETE, format!("{base}?version=2"), None),
-        (Method::POST, format!("{base}/publish"), Some(json!({"version": 2}))),
+        (
+            Method::POST,
+            format!("{base}/publish"),
+            Some(json!({"version": 2})),
+        ),
         (Method::GET, format!("{base}/versions"), None),
         (Method::GET, format!("{base}/export"), None),
         (Method::GET, format!("{base}/steps/{step}"), None),
-        (Method::POST, format!("{base}/steps"), Some(json!({"version": 2, "step": {"title": "X"}}))),
+        (
+            Method::POST,
+            format!("{base}/steps"),
+            Some(json!({"version": 2, "step": {"title": "X"}})),
+        ),
     ] {
-        app.expect_problem(method, &path, body.as_ref(), Some(&other), 404, None).await;
+        app.expect_problem(method, &path, body.as_ref(), Some(&other), 404, None)
+            .await;
     }
-    assert_eq!(app.get_json("/api/v1/wizards", Some(&other)).await, json!([]));
+    assert_eq!(
+        app.get_json("/api/v1/wizards", Some(&other)).await,
+        json!([])
+    );
     // A runner cannot build at all.
     for (method, path, body) in [
-        (Method::POST, "/api/v1/wizards".to_owned(), Some(json!({"name": "X"}))),
+        (
+            Method::POST,
+            "/api/v1/wizards".to_owned(),
+            Some(json!({"name": "X"})),
+        ),
         (Method::GET, "/api/v1/wizards".to_owned(), None),
         (Method::GET, base.clone(), None),
-        (Method::POST, "/api/v1/wizards/import".to_owned(), Some(json!({"schema_version": 1, "wizard": {"name": "X"}}))),
+        (
+            Method::POST,
+            "/api/v1/wizards/import".to_owned(),
+            Some(json!({"schema_version": 1, "wizard": {"name": "X"}})),
+        ),
     ] {
-        app.expect_problem(method, &path, body.as_ref(), Some(&runner), 403, None).await;
+        app.expect_problem(method, &path, body.as_ref(), Some(&runner), 403, None)
+            .await;
     }
     // Anonymous callers are 401.
-    app.expect_problem(Method::GET, "/api/v1/wizards", None, None, 401, None).await;
+    app.expect_problem(Method::GET, "/api/v1/wizards", None, None, 401, None)
+        .await;
     // Drafts are not runnable; once published anyone signed in may run it.
-    app.expect_problem(Method::POST, "/api/v1/wizard-runs", Some(&json!({"wizard_id": id})), Some(&runner), 404, None).await;
-    app.expect_json(Method::POST, &format!("{base}/publish"), Some(&json!({"version": 2})), Some(&owner), 201).await;
-    let published = app.get_json("/api/v1/published-wizards", Some(&runner)).await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizard-runs",
+        Some(&json!({"wizard_id": id})),
+        Some(&runner),
+        404,
+        None,
+    )
+    .await;
+    app.expect_json(
+        Method::POST,
+        &format!("{base}/publish"),
+        Some(&json!({"version": 2})),
+        Some(&owner),
+        201,
+    )
+    .await;
+    let published = app
+        .get_json("/api/v1/published-wizards", Some(&runner))
+        .await;
     assert!(published.as_array().unwrap().iter().any(|w| w["id"] == id));
     support::start(&app, &runner, id).await;
     // A runner cannot clone templates.
     let templates = app.get_json("/api/v1/templates", None).await;
     let tid = templates[0]["wizard_id"].as_str().unwrap();
-    app.expect_problem(Method::POST, &format!("/api/v1/templates/{tid}/clone"), None, Some(&runner), 403, None).await;
+    app.expect_problem(
+        Method::POST,
+        &format!("/api/v1/templates/{tid}/clone"),
+        None,
+        Some(&runner),
+        403,
+        None,
+    )
+    .await;
 }
 
 fn urlencode(s: &str) -> String {

@@ -1,0 +1,236 @@
+import { test, expect, type Page, type Browser } from "@playwright/test";
+
+// The player end to end, against the real server and its seeded gallery templates: start a
+// run from the gallery, watch conditions react, reload mid-run and resume, complete, find
+// the run in My Runs, store it shared, start a pre-filled run from the Store, and check
+// what a second user can and cannot see.
+const stamp = Date.now();
+const alice = { email: `alice-${stamp}@example.com`, name: "Alice Runner" };
+const bob = { email: `bob-runner-${stamp}@example.com`, name: "Bob Reader" };
+const password = "correct horse battery";
+const template = "Customer satisfaction survey";
+const storedName = `Survey of ${stamp}`;
+
+let runUrl = "";
+let prefilledUrl = "";
+
+async function register(page: Page, who: { email: string; name: string }) {
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Name").fill(who.name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("whoami")).toContainText(who.name);
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("whoami")).toBeVisible();
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+}
+
+const saved = (page: Page) => expect(page.getByTestId("save-status")).toContainText("All changes saved");
+const progress = (page: Page) => page.getByTestId("run-progress");
+const stepTitle = (page: Page) => page.getByTestId("step-title");
+
+async function newPage(browser: Browser) {
+  const context = await browser.newContext();
+  return context.newPage();
+}
+
+test.describe.serial("player", () => {
+  test("the gallery lists seeded templates and filters them", async ({ page }) => {
+    await register(page, alice);
+    await page.goto("/gallery");
+    await expect(page.getByTestId("template-card").first()).toBeVisible();
+    const all = await page.getByTestId("template-card").count();
+    expect(all).toBeGreaterThan(1);
+
+    await page.getByTestId("gallery-search").fill("satisfaction");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/q=satisfaction/);
+    await expect(page.getByTestId("template-card")).toHaveCount(1);
+    await expect(page.getByTestId("template-card")).toContainText(template);
+    await expect(page.getByTestId("template-card")).toContainText("Feedback");
+
+    await page.goto("/gallery?q=no-such-template-anywhere");
+    await expect(page.getByTestId("gallery-empty")).toContainText("No template matches");
+    await page.screenshot({ path: "artifacts/gallery.png", fullPage: true });
+  });
+
+  test("a run starts from the gallery; conditions update live; answers survive a reload", async ({ page }) => {
+    await signIn(page, alice.email);
+    await page.goto("/gallery?q=satisfaction");
+    await hydrated(page);
+    await page.getByRole("button", { name: `Run ${template}` }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    runUrl = page.url();
+    await hydrated(page);
+
+    await expect(stepTitle(page)).toHaveText("Your experience");
+    // The "what went wrong" step is hidden until the answers call for it.
+    await expect(progress(page)).toContainText("Step 1 of 2");
+
+    // Next with nothing answered: required fields are flagged inline, nothing moves.
+    await page.getByTestId("run-next").click();
+    await expect(page.getByTestId("error-overall")).toContainText("required");
+    await expect(page.getByTestId("error-recommend")).toContainText("required");
+    await expect(stepTitle(page)).toHaveText("Your experience");
+
+    await page.getByTestId("field-overall").getByTitle("2 stars").click();
+    await expect(page.getByRole("radio", { name: "2 stars" })).toBeChecked();
+    await expect(page.getByTestId("error-overall")).toBeEmpty();
+    await expect(progress(page)).toContainText("Step 1 of 3");
+    await page.getByLabel("How likely are you to recommend us to a colleague?").fill("3");
+    await expect(page.getByTestId("value-recommend")).toHaveText("3");
+    await saved(page);
+
+    await page.getByTestId("run-next").click();
+    await expect(stepTitle(page)).toHaveText("What went wrong");
+    await expect(progress(page)).toContainText("Step 2 of 3");
+
+    await page.getByLabel("It took too long").check();
+    // The phone field follows the callback answer, both ways.
+    await expect(page.getByTestId("field-phone")).toHaveCount(0);
+    await page.getByLabel("Yes, please").check();
+    await expect(page.getByTestId("field-phone")).toBeVisible();
+    await page.getByLabel("No, thanks").check();
+    await expect(page.getByTestId("field-phone")).toHaveCount(0);
+    await page.getByLabel("Yes, please").check();
+    await expect(page.getByTestId("field-phone")).toBeVisible();
+    await page.getByLabel("Phone number").fill("not a phone");
+    await page.getByLabel("Phone number").blur();
+    await expect(page.getByTestId("error-phone")).toContainText("expected format");
+    await expect(page.getByLabel("Phone number")).toHaveAttribute("aria-invalid", "true");
+    await saved(page);
+    await page.screenshot({ path: "artifacts/player-step.png", fullPage: true });
+
+    // Reload mid-run: same step, every answer back.
+    await page.reload();
+    await hydrated(page);
+    await expect(stepTitle(page)).toHaveText("What went wrong");
+    await expect(progress(page)).toContainText("Step 2 of 3");
+    await expect(page.getByLabel("It took too long")).toBeChecked();
+    await expect(page.getByLabel("Yes, please")).toBeChecked();
+    await expect(page.getByLabel("Phone number")).toHaveValue("not a phone");
+
+    // The server refuses the step too; the message shows beside the field.
+    await page.getByTestId("run-next").click();
+    await expect(page.getByTestId("error-phone")).toContainText("expected format");
+    await expect(stepTitle(page)).toHaveText("What went wrong");
+
+    await page.getByLabel("Phone number").fill("+44 20 7946 0958");
+    await expect(page.getByTestId("error-phone")).toBeEmpty();
+    await page.getByTestId("run-next").click();
+    await expect(stepTitle(page)).toHaveText("Anything else?");
+    await expect(progress(page)).toContainText("Step 3 of 3");
+
+    await page.getByTestId("run-back").click();
+    await expect(stepTitle(page)).toHaveText("What went wrong");
+    await expect(page.getByLabel("Phone number")).toHaveValue("+44 20 7946 0958");
+    await page.getByTestId("run-next").click();
+    await expect(stepTitle(page)).toHaveText("Anything else?");
+  });
+
+  test("a completed run is read-only and shows in My Runs under its status", async ({ page }) => {
+    await signIn(page, alice.email);
+    await page.goto(runUrl);
+    await hydrated(page);
+    await expect(stepTitle(page)).toHaveText("Anything else?");
+    await page.getByRole("textbox", { name: "Comments" }).click();
+    await page.keyboard.type("Quick and ");
+    await page.keyboard.press("Control+b");
+    await page.keyboard.type("kind");
+    await saved(page);
+    await page.getByTestId("run-complete").click();
+
+    await expect(page.getByTestId("answer-overall")).toContainText("2 / 5");
+    await expect(page.getByTestId("answer-problems")).toContainText("It took too long");
+    await expect(page.getByTestId("answer-phone")).toContainText("+44 20 7946 0958");
+    await expect(page.getByTestId("answer-comments").locator("b, strong")).toHaveText("kind");
+    await expect(page.getByTestId("run-next")).toHaveCount(0);
+    await expect(page.getByTestId("run-complete")).toHaveCount(0);
+    await page.screenshot({ path: "artifacts/player-completed.png", fullPage: true });
+
+    await page.goto("/runs?status=completed");
+    const completed = page.getByTestId("runs-table");
+    await expect(completed).toContainText(template);
+    await expect(page.getByTestId("filter-completed")).toHaveAttribute("aria-current", "page");
+    await page.goto("/runs?status=in_progress");
+    await expect(page.getByTestId("runs-empty")).toBeVisible();
+  });
+
+  test("the run is stored shared and a new run starts pre-filled from the Store", async ({ page }) => {
+    await signIn(page, alice.email);
+    await page.goto(runUrl);
+    await hydrated(page);
+    await page.getByTestId("store-name").fill(storedName);
+    await page.getByTestId("store-visibility").selectOption("shared");
+    await page.getByTestId("store-save").click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved to the Store" })).toContainText(storedName);
+
+    await page.goto("/store");
+    await hydrated(page);
+    const row = page.getByTestId("store-row").filter({ hasText: storedName });
+    await expect(row).toContainText("Shared");
+    await row.getByTestId("start-prefilled").click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    expect(page.url()).not.toBe(runUrl);
+    prefilledUrl = page.url();
+    await hydrated(page);
+    await expect(stepTitle(page)).toHaveText("Your experience");
+    await expect(page.getByRole("radio", { name: "2 stars" })).toBeChecked();
+    await expect(page.getByTestId("value-recommend")).toHaveText("3");
+    await expect(progress(page)).toContainText("Step 1 of 3");
+    await page.screenshot({ path: "artifacts/player-prefilled.png", fullPage: true });
+
+    await page.goto("/runs?status=in_progress");
+    await expect(page.getByTestId("runs-table")).toContainText(template);
+  });
+
+  test("another user sees the shared entry but not the first user's private runs", async ({ browser }) => {
+    const page = await newPage(browser);
+    await register(page, bob);
+    await page.goto("/store");
+    const row = page.getByTestId("store-row").filter({ hasText: storedName });
+    await expect(row).toContainText(alice.name);
+    await expect(row.getByRole("button", { name: /Remove/ })).toHaveCount(0);
+    await row.getByRole("link", { name: `Open ${storedName}` }).click();
+    await expect(page.getByTestId("answer-phone")).toContainText("+44 20 7946 0958");
+    await expect(page.getByTestId("store-save")).toHaveCount(0);
+
+    await page.goto("/runs");
+    await expect(page.getByTestId("runs-empty")).toBeVisible();
+    // Alice's pre-filled run is hers alone.
+    await page.goto(prefilledUrl);
+    await expect(page.getByRole("alert")).toBeVisible();
+    await expect(page.getByTestId("step-title")).toHaveCount(0);
+    await page.context().close();
+  });
+
+  test("keyboard: stars are a radio group; phone-sized screens fit", async ({ page }) => {
+    await signIn(page, alice.email);
+    await page.goto(prefilledUrl);
+    await hydrated(page);
+    await page.getByRole("radio", { name: "2 stars" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await expect(page.getByRole("radio", { name: "3 stars" })).toBeChecked();
+    // Three stars hides the extra step again.
+    await expect(progress(page)).toContainText("Step 1 of 2");
+    await saved(page);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await hydrated(page);
+    await expect(page.getByRole("radio", { name: "3 stars" })).toBeChecked();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "artifacts/player-phone.png", fullPage: true });
+  });
+});

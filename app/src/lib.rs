@@ -1,6 +1,7 @@
 //! The Wizard Platform UI. Pages render on the server and hydrate in the browser; data
 //! comes from server functions that call `wizard-core` services (never SQL).
 
+pub mod builder;
 pub mod components;
 pub mod fns;
 pub mod layout;

@@ -142,17 +142,17 @@ pub async fn next(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunStat
     let definition = app.versions.get(&app.db, &run.version_id).await?;
     let answers = run.answers()?;
     let current = current_step(&run, &definition)?;
-    let errors =
-        definition.check_step_answers(definition.step(current).ok_or_else(missing_step)?, &answers);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
     let to = definition.next_step(current, &answers).ok_or_else(|| {
         AppError::conflict_on(
             "current_step_id",
             "this is the last step; complete the run instead",
         )
     })?;
+    let step = definition.step(current).ok_or_else(missing_step)?;
+    let errors = definition.check_step_answers(step, &answers);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
     move_to(app, &run, answers, to.id, &to.title, false).await
 }
 

@@ -89,7 +89,7 @@ async fn drafts_are_created_saved_and_validated_with_paths(app: TestApp) {
         Some(&json!({"version": 2, "definition": range})),
         t,
         422,
-        Some("steps[0].option_sets[2].settings.max"),
+        Some("steps[0].option_sets[2].settings.min"),
     )
     .await;
     app.expect_problem(
@@ -591,45 +591,39 @@ async fn export_import_export_is_stable_and_import_reports_every_problem(app: Te
         .await;
     assert_eq!(first, second, "export → import → export is stable");
 
-    // Three independent problems, each reported with its path.
+    // Three independent structural problems, each reported with its path...
     let mut broken = first.clone();
     broken["wizard"]["steps"][0]["option_sets"][0]["selection_type"] = json!("telepathy");
-    broken["wizard"]["steps"][2]["option_sets"][0]["settings"] = json!({"max": 99});
-    broken["wizard"]["steps"][1]["show_if"] = json!({"field": "ghost", "op": "eq", "value": 1});
-    let body = app
-        .expect_problem(
-            Method::POST,
-            "/api/v1/wizards/import",
-            Some(&broken),
-            t,
-            422,
-            None,
-        )
-        .await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["field"].as_str())
-        .collect();
-    assert!(
-        fields
-            .iter()
-            .any(|f| f.starts_with("wizard.steps[0].option_sets[0]")),
-        "{fields:?}"
-    );
-    assert!(
-        fields
-            .iter()
-            .any(|f| f.starts_with("wizard.steps[2].option_sets[0].settings")),
-        "{fields:?}"
-    );
-    assert!(
-        fields
-            .iter()
-            .any(|f| f.starts_with("wizard.steps[1].show_if")),
-        "{fields:?}"
-    );
+    broken["wizard"]["steps"][2]["option_sets"][0]["settings"] = json!({"max": "ten"});
+    broken["wizard"]["steps"][1]["title"] = json!(5);
+    assert_all_reported(
+        &app,
+        t,
+        &broken,
+        &[
+            "wizard.steps[0].option_sets[0]",
+            "wizard.steps[2].option_sets[0].settings",
+            "wizard.steps[1].title",
+        ],
+    )
+    .await;
+    // ...and three semantic ones (a condition on a missing field, a rating above its cap,
+    // a duplicate key).
+    let mut wrong = first.clone();
+    wrong["wizard"]["steps"][1]["show_if"] = json!({"field": "ghost", "op": "eq", "value": 1});
+    wrong["wizard"]["steps"][2]["option_sets"][0]["settings"] = json!({"max": 99});
+    wrong["wizard"]["steps"][2]["option_sets"][1]["key"] = json!("name");
+    assert_all_reported(
+        &app,
+        t,
+        &wrong,
+        &[
+            "wizard.steps[1].show_if",
+            "wizard.steps[2].option_sets[0].settings",
+            "wizard.steps[2].option_sets[1].key",
+        ],
+    )
+    .await;
     let mut future = first.clone();
     future["schema_version"] = json!(99);
     app.expect_problem(
@@ -775,6 +769,15 @@ async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp)
         )
         .await;
     assert_eq!(offered["is_template"], true);
+    // The gallery shows the live version: the new category appears once published.
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{cid}/publish"),
+        Some(&json!({"version": offered["version"]})),
+        t,
+        201,
+    )
+    .await;
     let mine_in_gallery = app.get_json("/api/v1/templates?category=Mine", None).await;
     assert_eq!(mine_in_gallery.as_array().unwrap().len(), 1);
     app.expect_problem(
@@ -896,6 +899,32 @@ async fn only_owners_edit_and_runners_cannot_build(app: TestApp) {
         None,
     )
     .await;
+}
+
+/// Imports `doc`, which must fail with an error under each of `prefixes`.
+async fn assert_all_reported(app: &TestApp, t: Option<&str>, doc: &Value, prefixes: &[&str]) {
+    let body = app
+        .expect_problem(
+            Method::POST,
+            "/api/v1/wizards/import",
+            Some(doc),
+            t,
+            422,
+            None,
+        )
+        .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    for prefix in prefixes {
+        assert!(
+            fields.iter().any(|f| f.starts_with(prefix)),
+            "no error under {prefix}: {fields:?}"
+        );
+    }
 }
 
 fn urlencode(s: &str) -> String {

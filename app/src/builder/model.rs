@@ -1174,16 +1174,13 @@ mod tests {
         assert_eq!(full.len(), buildable_types().count());
         for field in full {
             let t = field.selection_type();
-            let mut names: Vec<&str> = settings_json(&field)
-                .keys()
-                .map(String::as_str)
-                .collect::<Vec<_>>();
+            let settings = settings_json(&field);
+            let mut names: Vec<&str> = settings.keys().map(String::as_str).collect();
             let mut spec_names: Vec<&str> = settings_for(t).iter().map(|s| s.name).collect();
             names.sort_unstable();
             spec_names.sort_unstable();
             assert_eq!(names, spec_names, "{t}");
             // Every setting round-trips through its input.
-            let settings = settings_json(&field);
             let mut rebuilt = Field::new(t);
             for spec in settings_for(t) {
                 let text = setting_to_input(&settings, spec);

@@ -550,28 +550,30 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
     let owner_line = (!is_owner).then(|| format!("By {}", summary.owner_name));
     view! {
         <Title text=title.clone() />
-        <div class="page-head player-head">
-            <div>
-                <p class="eyebrow">"Version " {summary.version_number}</p>
-                <h1>{title}</h1>
-                <p class="muted">
-                    <span class="status-badge" data-status=summary.status.as_str()>{status_text}</span>
-                    " " {when} " UTC"
-                    {owner_line.map(|o| view! { " · " {o} })}
-                </p>
+        <div class="player">
+            <div class="page-head player-head">
+                <div>
+                    <p class="eyebrow">"Version " {summary.version_number}</p>
+                    <h1>{title}</h1>
+                    <p class="muted">
+                        <span class="status-badge" data-status=summary.status.as_str()>{status_text}</span>
+                        " " {when} " UTC"
+                        {owner_line.map(|o| view! { " · " {o} })}
+                    </p>
+                </div>
             </div>
+            {(summary.status == RunStatus::InProgress && !is_owner).then(|| view! {
+                <div class="notice">"This run is still in progress; you see it read-only."</div>
+            })}
+            <div class="summary-card">
+                <AnswerSummary wizard=run.definition.clone() answers=run.answers.clone() />
+            </div>
+            <div class="summary-actions">
+                {move || stored.get().map(|_| view! { <StartFromButton wizard_id=summary.wizard_id from=summary.id /> })}
+                {is_owner.then(|| view! { <StoreForm run_id=summary.id default_name=run.definition.name.clone() stored /> })}
+            </div>
+            <p><a href="/runs">"← My Runs"</a></p>
         </div>
-        {(summary.status == RunStatus::InProgress && !is_owner).then(|| view! {
-            <div class="notice">"This run is still in progress; you see it read-only."</div>
-        })}
-        <div class="summary-card">
-            <AnswerSummary wizard=run.definition.clone() answers=run.answers.clone() />
-        </div>
-        <div class="summary-actions">
-            {move || stored.get().map(|_| view! { <StartFromButton wizard_id=summary.wizard_id from=summary.id /> })}
-            {is_owner.then(|| view! { <StoreForm run_id=summary.id default_name=run.definition.name.clone() stored /> })}
-        </div>
-        <p><a href="/runs">"← My Runs"</a></p>
     }
 }
 

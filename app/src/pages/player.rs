@@ -435,7 +435,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
                     <p class="eyebrow">"Running · version " {version}</p>
                     <h1>{title}</h1>
                 </div>
-                <p class="save-status" data-testid="save-status" role="status" aria-live="polite"
+                <p class="run-save-status" data-testid="save-status" role="status" aria-live="polite"
                     class:is-error=move || matches!(status.get(), SaveStatus::Failed(_))>
                     {move || match status.get() {
                         SaveStatus::Saved => view! { <span>"✓ All changes saved"</span> }.into_any(),
@@ -475,7 +475,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
                     go(true, is_last.get_untracked());
                 }
             >
-                <h2 class="step-title" node_ref=heading tabindex="-1" data-testid="step-title">
+                <h2 class="run-step-title" node_ref=heading tabindex="-1" data-testid="step-title">
                     {move || step.get().map(|s| s.title).unwrap_or_default()}
                 </h2>
                 {move || {

@@ -337,9 +337,10 @@ test.describe.serial("builder", () => {
             title: "A",
             option_sets: [
               { key: "Bad Key", label: "X", selection_type: "text_input" },
-              { key: "n", label: "N", selection_type: "number_input", settings: { min: 5, max: 1 } },
+              { key: "n", label: "N", selection_type: "bogus_input" },
             ],
           },
+          { option_sets: [] },
         ],
       },
     };
@@ -347,7 +348,9 @@ test.describe.serial("builder", () => {
     await page.getByRole("button", { name: "Import" }).click();
     const problems = page.getByTestId("import-errors");
     await expect(problems).toContainText("wizard.steps[0].option_sets[0].key");
-    await expect(problems).toContainText("wizard.steps[0].option_sets[1].settings.min");
+    await expect(problems).toContainText("wizard.steps[0].option_sets[1].selection_type");
+    await expect(problems).toContainText("wizard.steps[1].title");
+    await expect(problems.locator("li")).toHaveCount(3);
 
     const doc = await (await page.request.get(`/api/v1${wizardUrl}/export`)).json();
     doc.wizard.name = `Imported ${stamp}`;

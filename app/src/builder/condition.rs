@@ -580,6 +580,16 @@ fn CondLeaf(ctx: Ctx, at: Vec<usize>) -> impl IntoView {
             }
             ValueInput::Pick(options) => {
                 let selected = move || current().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let values: Vec<String> = options.iter().map(|(v, _)| v.clone()).collect();
+                // A value that is no longer an option (renamed or deleted) is shown as it
+                // is, so the rule on screen is the rule the server refuses.
+                let stale = move || {
+                    let cur = selected();
+                    (!cur.is_empty() && !values.contains(&cur)).then(|| {
+                        let text = format!("{cur} (not an option)");
+                        view! { <option value=cur selected=true>{text}</option> }
+                    })
+                };
                 let opts = options
                     .into_iter()
                     .map(|(value, label)| {
@@ -597,6 +607,7 @@ fn CondLeaf(ctx: Ctx, at: Vec<usize>) -> impl IntoView {
                             ctx.modify_leaf(&at, |l| l.value = Some(v));
                         }
                     >
+                        {stale}
                         {opts}
                     </select>
                 }

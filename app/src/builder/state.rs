@@ -228,11 +228,24 @@ impl Builder {
         });
     }
 
-    /// Re-reads the draft's version and flags after an operation that may bump them.
+    /// Takes the version and flags of a draft returned by an operation on the wizard's own
+    /// properties, and its category; the rest of the local draft stays as it is, since it
+    /// may hold edits the server has not accepted yet.
+    fn apply_meta(self, draft: WizardDraft) {
+        self.version.set(draft.version);
+        self.live_version.set(draft.live_version);
+        self.unpublished.set(draft.has_unpublished_changes);
+        self.is_template.set(draft.is_template);
+        let category = draft.definition.category;
+        if self.wizard.with_untracked(|w| w.category != category) {
+            self.wizard.update(|w| w.category = category);
+        }
+    }
+
+    /// Re-reads the draft's version and flags after an operation that may change them.
     async fn refresh_meta(self) {
         if let Ok(draft) = crate::fns::wizards::get_wizard_draft(self.id.to_string()).await {
-            let local = self.wizard.get_untracked();
-            self.apply(draft, &local);
+            self.apply_meta(draft);
         }
     }
 
@@ -291,8 +304,7 @@ impl Builder {
             self.saving.set(false);
             match result {
                 Ok(Outcome::Done(draft)) => {
-                    let local = self.wizard.get_untracked();
-                    self.apply(draft, &local);
+                    self.apply_meta(draft);
                     self.notice.set(Some((true, done.to_owned())));
                 }
                 Ok(Outcome::Invalid(errors)) => {

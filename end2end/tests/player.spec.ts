@@ -222,6 +222,54 @@ test.describe.serial("player", () => {
     await page.context().close();
   });
 
+  test("files upload to the run with type checks, survive a reload and can be removed", async ({ page }) => {
+    await signIn(page, alice.email);
+    await page.goto("/gallery?q=bug");
+    await hydrated(page);
+    await page.getByRole("button", { name: "Run Bug report" }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    await hydrated(page);
+
+    await page.getByTestId("field-title").getByRole("textbox").fill("Export drops the last row");
+    await page.getByTestId("field-severity").getByLabel("Major").check();
+    await page.getByRole("combobox", { name: "Component" }).selectOption("api");
+    // The workaround box is disabled until the user says there is one.
+    const workaround = page.getByTestId("field-workaround").getByRole("textbox");
+    await expect(workaround).toBeDisabled();
+    await page.getByTestId("field-has_workaround").getByLabel("Yes").check();
+    await expect(workaround).toBeEnabled();
+    await page.getByTestId("field-has_workaround").getByLabel("No").check();
+    await expect(workaround).toBeDisabled();
+    await saved(page);
+    await page.getByTestId("run-next").click();
+    await expect(stepTitle(page)).toHaveText("Details");
+
+    const picker = page.getByLabel("Screenshots or logs");
+    await picker.setInputFiles({ name: "tool.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") });
+    await expect(page.getByTestId("field-attachments").getByRole("alert")).toContainText("not an accepted type");
+    await picker.setInputFiles({ name: "app.log", mimeType: "text/plain", buffer: Buffer.from("line 1\nline 2\n") });
+    const link = page.getByTestId("field-attachments").getByRole("link", { name: "app.log" });
+    await expect(link).toBeVisible();
+    await saved(page);
+    const href = await link.getAttribute("href");
+    expect(href).toMatch(/^\/api\/v1\/files\/[0-9a-f-]{36}$/);
+    const download = await page.request.get(href!);
+    expect(download.status()).toBe(200);
+    expect(await download.text()).toBe("line 1\nline 2\n");
+
+    await page.reload();
+    await hydrated(page);
+    await expect(stepTitle(page)).toHaveText("Details");
+    await expect(page.getByTestId("field-attachments").getByRole("link", { name: "app.log" })).toBeVisible();
+    await page.screenshot({ path: "artifacts/player-files.png", fullPage: true });
+    await page.getByRole("button", { name: "Remove app.log" }).click();
+    await expect(page.getByTestId("field-attachments").getByRole("link", { name: "app.log" })).toHaveCount(0);
+    await saved(page);
+    // Severity "major" makes the attachments required.
+    await page.getByTestId("run-next").click();
+    await expect(page.getByTestId("error-attachments")).toContainText("required");
+  });
+
   test("keyboard: stars are a radio group; phone-sized screens fit", async ({ page }) => {
     await signIn(page, alice.email);
     await page.goto(prefilledUrl);

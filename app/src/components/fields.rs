@@ -216,7 +216,7 @@ fn FieldBlock(
         let marker = move || {
             required
                 .get()
-                .then(|| view! { <span class="req" title="required">" *"<span class="sr-only">"(required)"</span></span> })
+                .then(|| view! { <span class="req" title="required"><span aria-hidden="true">" *"</span><span class="sr-only">" (required)"</span></span> })
         };
         let help =
             has_help.then(|| view! { <p class="hint" id=help_id.clone()>{help.clone()}</p> });

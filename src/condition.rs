@@ -5,8 +5,9 @@
 //! runs on every keystroke in the browser and again on the server. Everything that *can*
 //! be wrong is instead reported by [`Condition::check`] when the wizard is saved.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -44,6 +45,36 @@ pub fn compile_regex(pattern: &str) -> Result<regex_lite::Regex, String> {
         .nest_limit(REGEX_NEST_LIMIT)
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// Distinct patterns kept compiled per thread; past this the cache starts over, so a stream
+/// of distinct patterns cannot grow it without bound.
+const REGEX_CACHE_CAP: usize = 256;
+
+thread_local! {
+    static REGEX_CACHE: RefCell<HashMap<String, Option<regex_lite::Regex>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// Whether `pattern` (compiled as by [`compile_regex`]) matches somewhere in `text`;
+/// `None` when the pattern is invalid.
+///
+/// Each distinct pattern is compiled once per thread (the browser has one): conditions are
+/// re-evaluated on every answer change, and compiling dominated that cost on big wizards.
+pub fn regex_is_match(pattern: &str, text: &str) -> Option<bool> {
+    REGEX_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(compiled) = cache.get(pattern) {
+            return compiled.as_ref().map(|re| re.is_match(text));
+        }
+        if cache.len() >= REGEX_CACHE_CAP {
+            cache.clear();
+        }
+        let compiled = compile_regex(pattern).ok();
+        let result = compiled.as_ref().map(|re| re.is_match(text));
+        cache.insert(pattern.to_owned(), compiled);
+        result
+    })
 }
 
 /// A comparison applied to one field's answer.
@@ -340,9 +371,7 @@ impl Leaf {
             Operator::Empty => is_empty(answer),
             Operator::NotEmpty => !is_empty(answer),
             Operator::Matches => match (answer, value) {
-                (Value::String(s), Value::String(p)) => {
-                    compile_regex(p).is_ok_and(|re| re.is_match(s))
-                }
+                (Value::String(s), Value::String(p)) => regex_is_match(p, s).unwrap_or(false),
                 _ => false,
             },
         }

@@ -10,14 +10,11 @@
 //! The browser runs the same functions for inline messages; the server re-runs them and is
 //! the authority. Every function here is total: arbitrary JSON gives a message, never a panic.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
 use chrono::Timelike;
 use serde::Deserialize;
 use serde_json::{Number, Value};
 
-use crate::condition::{Answers, compile_regex, is_empty};
+use crate::condition::{Answers, is_empty, regex_is_match};
 use crate::domain::run::FileRef;
 use crate::domain::{
     FILE_SIZE_CAP, Field, FileSettings, MAX_FILES_CAP, OptionSet, RICH_TEXT_MAX_LENGTH_CAP,
@@ -443,34 +440,13 @@ fn choice_message(allow_other: bool) -> String {
 // Text
 // ---------------------------------------------------------------------------------------
 
-/// Compiled anchored patterns, by pattern, so validating many answers (or the same field
-/// on every keystroke) compiles each pattern once. Per thread, which on wasm is the one
-/// thread; bounded so a stream of distinct patterns cannot grow it without limit.
-const PATTERN_CACHE_CAP: usize = 256;
-
-thread_local! {
-    static PATTERNS: RefCell<HashMap<String, Option<regex_lite::Regex>>> =
-        RefCell::new(HashMap::new());
-}
-
 /// Whether the whole of `text` matches `pattern` (like HTML's `pattern` attribute);
-/// `None` when the pattern does not compile.
+/// `None` when the pattern does not compile. Compiled patterns are cached by
+/// [`regex_is_match`], so checking every keystroke does not recompile.
 fn matches_whole(pattern: &str, text: &str) -> Option<bool> {
-    PATTERNS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if !cache.contains_key(pattern) {
-            if cache.len() >= PATTERN_CACHE_CAP {
-                cache.clear();
-            }
-            // A non-capturing group keeps alternations inside the anchors (`a|b` must not
-            // become `^a|b$`).
-            let re = compile_regex(&format!("^(?:{pattern})$")).ok();
-            cache.insert(pattern.to_owned(), re);
-        }
-        cache
-            .get(pattern)
-            .and_then(|re| re.as_ref().map(|re| re.is_match(text)))
-    })
+    // A non-capturing group keeps alternations inside the anchors (`a|b` must not become
+    // `^a|b$`).
+    regex_is_match(&format!("^(?:{pattern})$"), text)
 }
 
 /// `max` as set (or `cap` when unset), never above `cap`.

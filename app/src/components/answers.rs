@@ -113,3 +113,14 @@ pub fn short_time(ts: &str) -> String {
         None => ts.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::short_time;
+
+    #[test]
+    fn times_are_shortened_to_the_minute() {
+        assert_eq!(short_time("2025-03-01T09:30:12.345Z"), "2025-03-01 09:30");
+        assert_eq!(short_time("soon"), "soon");
+    }
+}

@@ -1160,7 +1160,7 @@ fn RichText(ctx: Ctx) -> impl IntoView {
         view! {
             <button
                 type="button"
-                class="rte-btn"
+                class=format!("rte-btn rte-{cmd}")
                 aria-label=label
                 title=label
                 disabled=move || disabled.get()
@@ -1176,8 +1176,8 @@ fn RichText(ctx: Ctx) -> impl IntoView {
             <div class="rte-toolbar" role="toolbar" aria-label="Formatting" aria-controls=ctx.id.clone()>
                 {tool("bold", "Bold", "B")}
                 {tool("italic", "Italic", "I")}
-                {tool("insertUnorderedList", "Bulleted list", "•≡")}
-                {tool("createLink", "Link", "🔗")}
+                {tool("insertUnorderedList", "Bulleted list", "• List")}
+                {tool("createLink", "Link", "Link")}
             </div>
             <div
                 class="rte-area"
@@ -1197,5 +1197,72 @@ fn RichText(ctx: Ctx) -> impl IntoView {
                 on:blur=move |_| check.run(())
             ></div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_whole_values_whole_and_blank_is_no_answer() {
+        assert_eq!(number_value("3"), serde_json::json!(3));
+        assert_eq!(number_value(" 2.5 "), serde_json::json!(2.5));
+        assert_eq!(number_value("-0.25"), serde_json::json!(-0.25));
+        assert_eq!(number_value(""), Value::Null);
+        assert_eq!(number_value("abc"), Value::Null);
+        assert_eq!(number_value("inf"), Value::Null);
+    }
+
+    #[test]
+    fn accept_entries_match_like_the_html_attribute() {
+        assert!(accepts(".log", "app.LOG", "text/plain"));
+        assert!(!accepts(".log", "app.txt", "text/plain"));
+        assert!(accepts("image/*", "shot.png", "image/png"));
+        assert!(!accepts("image/*", "shot.png", "application/octet-stream"));
+        assert!(accepts("application/pdf", "a.pdf", "Application/PDF"));
+        assert!(!accepts(".pdf", "pdf", ""));
+    }
+
+    #[test]
+    fn file_problems_name_the_limit() {
+        let s = FileSettings {
+            max_size_bytes: Some(1024),
+            accepted_types: vec![".txt".into()],
+            max_files: Some(2),
+        };
+        assert_eq!(file_problem(&s, "a.txt", "text/plain", 1024), None);
+        let big = file_problem(&s, "a.txt", "text/plain", 1025).unwrap_or_default();
+        assert!(big.contains("larger than 1.0 KiB"), "{big}");
+        let kind = file_problem(&s, "a.exe", "", 1).unwrap_or_default();
+        assert!(
+            kind.contains("not an accepted type") && kind.contains(".txt"),
+            "{kind}"
+        );
+        // Unset limits fall back to the platform cap and accept any type.
+        let any = FileSettings::default();
+        assert_eq!(file_problem(&any, "x.bin", "", FILE_SIZE_CAP), None);
+        assert!(file_problem(&any, "x.bin", "", FILE_SIZE_CAP + 1).is_some());
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(10 * 1024 * 1024), "10.0 MiB");
+    }
+
+    #[test]
+    fn groups_are_the_multi_input_widgets() {
+        assert!(is_group(&Field::new(SelectionType::SingleSelect)));
+        assert!(is_group(&Field::new(SelectionType::MultipleSelect)));
+        assert!(is_group(&Field::new(SelectionType::Rating)));
+        let dropdown = Field::SingleSelect(wizard_core::domain::SingleSelectSettings {
+            display: SelectDisplay::Dropdown,
+            ..Default::default()
+        });
+        assert!(!is_group(&dropdown));
+        assert!(!is_group(&Field::new(SelectionType::TextInput)));
     }
 }

@@ -249,3 +249,18 @@ fn RunsTable() -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_dashes() {
+        assert_eq!(
+            slug("Customer satisfaction survey"),
+            "customer-satisfaction-survey"
+        );
+        assert_eq!(slug("  Bug report (v2)! "), "bug-report-v2");
+        assert_eq!(slug("Ünïcode & more"), "n-code-more");
+    }
+}

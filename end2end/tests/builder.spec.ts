@@ -324,6 +324,24 @@ test.describe.serial("builder", () => {
     await context.close();
   });
 
+  test("the builder fits a phone screen and works from the keyboard", async ({ page }) => {
+    await signIn(page);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(wizardUrl);
+    await hydrated(page);
+    await selectStep(page, "About you");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "artifacts/builder-phone.png", fullPage: true });
+
+    // Select a step and reach its title from the keyboard.
+    const details = page.getByTestId("step-item").filter({ hasText: "Details" }).getByTestId("step-select");
+    await details.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("step-editor").getByTestId("step-title")).toHaveValue("Details");
+    await expect(details).toHaveAttribute("aria-current", "step");
+  });
+
   test("import reports every problem with its JSON path, then imports a good document", async ({ page }) => {
     await signIn(page);
     await page.goto("/wizards");

@@ -841,7 +841,16 @@ pub fn setting_to_input(settings: &Map<String, Value>, spec: &SettingSpec) -> St
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
             .join(", "),
+        Some(Value::Number(n)) => number_text(n),
         Some(other) => other.to_string(),
+    }
+}
+
+/// A number as a person types it: `1` rather than the `1.0` a float serializes to.
+fn number_text(n: &Number) -> String {
+    match n.as_f64() {
+        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        _ => n.to_string(),
     }
 }
 
@@ -1109,6 +1118,17 @@ mod tests {
             json!(["a", "b c"])
         );
         assert_eq!(value_to_input(Some(&json!(["a", 1]))), "a, 1");
+        let slider = settings_json(&Field::new(SelectionType::Slider));
+        let min = settings_for(SelectionType::Slider)[0];
+        assert_eq!(setting_to_input(&slider, &min), "0");
+        let n = with_setting(
+            &Field::new(SelectionType::NumberInput),
+            "step",
+            Some(json!(0.5)),
+        )
+        .unwrap();
+        let step = settings_for(SelectionType::NumberInput)[2];
+        assert_eq!(setting_to_input(&settings_json(&n), &step), "0.5");
     }
 
     #[test]

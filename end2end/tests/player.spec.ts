@@ -295,4 +295,28 @@ test.describe.serial("player", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: "artifacts/player-phone.png", fullPage: true });
   });
+
+  test("answers survive a lost connection and leaving the page mid-typing", async ({ page }) => {
+    await signIn(page, alice.email);
+    await page.goto(prefilledUrl);
+    await hydrated(page);
+    await expect(overall(page, "3 stars")).toBeChecked();
+
+    await page.context().setOffline(true);
+    await page.getByTestId("field-overall").getByTitle("4 stars").click();
+    await expect(page.getByTestId("save-status")).toContainText("Not saved");
+    await page.context().setOffline(false);
+    await page.getByTestId("save-status").getByRole("button", { name: "Retry" }).click();
+    await saved(page);
+
+    // Typing is saved after a short pause; leaving within it still saves the answer.
+    await page.getByLabel("Roughly how many hours until your issue was solved?").fill("4.5");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My Runs" }).click();
+    await expect(page.getByTestId("runs-table")).toBeVisible();
+    await expect(async () => {
+      await page.goto(prefilledUrl);
+      await expect(page.getByLabel("Roughly how many hours until your issue was solved?")).toHaveValue("4.5", { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    await expect(overall(page, "4 stars")).toBeChecked();
+  });
 });

@@ -6,6 +6,8 @@
 //! user may only read) shows a read-only summary instead.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -91,7 +93,9 @@ enum SaveStatus {
 struct Saver {
     run_id: Uuid,
     pending: StoredValue<Answers>,
-    sending: StoredValue<bool>,
+    /// Whether a drain is in flight. Shared out of the arena so a save still running when
+    /// the player is left can be waited for by the final save (see `on_cleanup`).
+    sending: StoredValue<Arc<AtomicBool>>,
     timer: StoredValue<Option<TimeoutHandle>>,
     status: RwSignal<SaveStatus>,
     answers: RwSignal<Answers>,
@@ -100,7 +104,7 @@ struct Saver {
 
 impl Saver {
     fn queue(self, key: String, value: Value, debounce: bool) {
-        self.pending.update_value(|p| {
+        self.pending.try_update_value(|p| {
             p.insert(key, value);
         });
         self.status.set(SaveStatus::Saving);
@@ -115,7 +119,7 @@ impl Saver {
                 TYPING_DEBOUNCE,
             )
             .ok();
-            self.timer.set_value(handle);
+            self.timer.try_set_value(handle);
         } else {
             spawn_local(async move {
                 self.drain().await.ok();
@@ -123,25 +127,38 @@ impl Saver {
         }
     }
 
+    fn is_sending(self) -> bool {
+        self.sending
+            .try_with_value(|f| f.load(Ordering::SeqCst))
+            .unwrap_or(false)
+    }
+
     fn cancel_timer(self) {
-        if let Some(t) = self.timer.get_value() {
+        if let Some(t) = self.timer.try_get_value().flatten() {
             t.clear();
         }
-        self.timer.set_value(None);
+        self.timer.try_set_value(None);
     }
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn has_unsaved(self) -> bool {
-        self.sending.get_value() || self.pending.with_value(|p| !p.is_empty())
+        self.is_sending()
+            || self
+                .pending
+                .try_with_value(|p| !p.is_empty())
+                .unwrap_or(false)
     }
 
     /// Sends everything pending, batch after batch. Returns at once if another drain is
     /// running (it will pick the new changes up).
     async fn drain(self) -> Result<(), String> {
-        if self.sending.get_value() {
+        // `try_`: a save may finish after the player was left; then there is nothing to do.
+        let Some(flag) = self.sending.try_get_value() else {
+            return Ok(());
+        };
+        if flag.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        self.sending.set_value(true);
         let mut refused = false;
         let result = loop {
             let batch = self
@@ -176,7 +193,7 @@ impl Saver {
                 }
             }
         };
-        self.sending.set_value(false);
+        flag.store(false, Ordering::SeqCst);
         let result = match result {
             Ok(()) if refused => Err("some answers were refused: see the marked fields".into()),
             other => other,
@@ -190,7 +207,7 @@ impl Saver {
 
     /// Puts a failed batch back without overwriting anything typed since.
     fn requeue(self, batch: Answers) {
-        self.pending.update_value(|p| {
+        self.pending.try_update_value(|p| {
             for (k, v) in batch {
                 p.entry(k).or_insert(v);
             }
@@ -200,7 +217,7 @@ impl Saver {
     /// Takes the server's version of each saved answer (rich text comes back sanitized)
     /// unless the user changed it again meanwhile.
     fn adopt(self, sent: &Answers, server: Answers) {
-        let pending = self.pending.get_value();
+        let pending = self.pending.try_get_value().unwrap_or_default();
         self.answers.update(|a| {
             for (k, v) in sent {
                 if pending.contains_key(k) || a.get(k) != Some(v) {
@@ -221,7 +238,7 @@ impl Saver {
         self.cancel_timer();
         // Bounded: a drain in flight ends with its request (the browser times it out).
         for _ in 0..1200 {
-            if !self.sending.get_value() {
+            if !self.is_sending() {
                 return self.drain().await;
             }
             sleep(50).await;
@@ -307,7 +324,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
     let saver = Saver {
         run_id,
         pending: StoredValue::new(Answers::new()),
-        sending: StoredValue::new(false),
+        sending: StoredValue::new(Arc::new(AtomicBool::new(false))),
         timer: StoredValue::new(None),
         status: RwSignal::new(SaveStatus::Saved),
         answers,
@@ -324,6 +341,31 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         });
         on_cleanup(move || handle.remove());
     }
+
+    // Leaving the player inside the app (a link, Back) sends what is still waiting for
+    // its debounce; the request needs nothing from the player, which is about to go.
+    on_cleanup(move || {
+        saver.cancel_timer();
+        let batch = saver
+            .pending
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        let in_flight = saver.sending.try_get_value();
+        if !batch.is_empty() {
+            spawn_local(async move {
+                // After any save still in flight, so the last value given wins.
+                if let Some(flag) = in_flight {
+                    for _ in 0..600 {
+                        if !flag.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        sleep(50).await;
+                    }
+                }
+                save_run_answers(run_id, batch).await.ok();
+            });
+        }
+    });
 
     let on_change = Callback::new(move |(key, value): (String, Value)| {
         errors.update(|m| {
@@ -361,7 +403,11 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         busy.set(true);
         notice.set(Vec::new());
         spawn_local(async move {
-            if let Err(m) = saver.flush().await {
+            let flushed = saver.flush().await;
+            if busy.is_disposed() {
+                return;
+            }
+            if let Err(m) = flushed {
                 notice.set(vec![format!("Your answers are not saved yet: {m}")]);
                 busy.set(false);
                 return;
@@ -397,6 +443,9 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
             } else {
                 previous_step(run_id).await
             };
+            if busy.is_disposed() {
+                return;
+            }
             match result {
                 Ok(Outcome::Done(state)) => {
                     if state.status == RunStatus::Completed {

@@ -179,6 +179,13 @@ test.describe.serial("builder", () => {
     await page.getByRole("button", { name: "Move step Details down" }).click();
     await expect(page.getByTestId("step-item").first()).toContainText("About you");
     await expect(page.getByTestId("step-item")).toHaveText([/About you/, /Details/, /Laptop/]);
+    // …and by drag and drop; then back into place from the keyboard.
+    await page.getByTestId("step-item").nth(2).dragTo(page.getByTestId("step-item").nth(0));
+    await expect(page.getByTestId("step-item")).toHaveText([/Laptop/, /About you/, /Details/]);
+    await page.getByRole("button", { name: "Move step Laptop down" }).click();
+    await page.getByRole("button", { name: "Move step Laptop down" }).click();
+    await expect(page.getByTestId("step-item")).toHaveText([/About you/, /Details/, /Laptop/]);
+    await saved(page);
 
     // --- a condition naming a missing field is refused with the reason -----------
     const tempCard = await addField(page, "text_input", "Temp", "temp");
@@ -379,7 +386,23 @@ test.describe.serial("builder", () => {
     await expect(page.getByTestId("step-item")).toHaveCount(3);
 
     await page.goto("/wizards");
+    await hydrated(page);
     await expect(page.getByTestId("wizards-table")).toContainText(`Imported ${stamp}`);
     await expect(page.getByTestId("wizards-table")).toContainText(wizardName);
+
+    // Deleting asks first, then removes the row.
+    const imported = page.getByTestId("wizard-row").filter({ hasText: `Imported ${stamp}` });
+    await imported.getByTestId("wizard-delete").click();
+    await imported.getByRole("button", { name: "Cancel" }).click();
+    await expect(imported).toHaveCount(1);
+    await imported.getByTestId("wizard-delete").click();
+    await imported.getByTestId("confirm-delete").click();
+    await expect(imported).toHaveCount(0);
+    await expect(page.getByTestId("wizards-table")).toContainText(wizardName);
+
+    // A wizard needs a name: the message sits beside the input.
+    await page.getByRole("button", { name: "Create wizard" }).click();
+    await expect(page.locator("#new-name-errors")).toContainText("needs a name");
+    await expect(page.locator("#new-name")).toHaveAttribute("aria-invalid", "true");
   });
 });

@@ -11,7 +11,7 @@ pub mod session;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,16 +44,19 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <layout::Layout>
+                // Async SSR on the data pages: the whole page arrives rendered, so search,
+                // filters and read-only runs work without JavaScript (streamed fragments
+                // would need it to be moved into place).
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("") view=pages::gallery::GalleryPage />
-                    <Route path=path!("/gallery") view=pages::gallery::GalleryPage />
+                    <Route path=path!("") view=pages::gallery::GalleryPage ssr=SsrMode::Async />
+                    <Route path=path!("/gallery") view=pages::gallery::GalleryPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::auth::LoginPage />
                     <Route path=path!("/register") view=pages::auth::RegisterPage />
                     <Route path=path!("/wizards") view=pages::builder::MyWizardsPage />
                     <Route path=path!("/wizards/:id") view=pages::builder::BuilderPage />
-                    <Route path=path!("/runs") view=pages::runs::MyRunsPage />
-                    <Route path=path!("/runs/:id") view=pages::player::RunPage />
-                    <Route path=path!("/store") view=pages::store::StorePage />
+                    <Route path=path!("/runs") view=pages::runs::MyRunsPage ssr=SsrMode::Async />
+                    <Route path=path!("/runs/:id") view=pages::player::RunPage ssr=SsrMode::Async />
+                    <Route path=path!("/store") view=pages::store::StorePage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
                 </Routes>
             </layout::Layout>

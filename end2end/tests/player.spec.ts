@@ -268,6 +268,16 @@ test.describe.serial("player", () => {
     // Severity "major" makes the attachments required.
     await page.getByTestId("run-next").click();
     await expect(page.getByTestId("error-attachments")).toContainText("required");
+
+    // Deleting asks first; the run is then gone from My Runs.
+    await page.goto("/runs?status=in_progress");
+    await hydrated(page);
+    const row = page.getByTestId("run-row").filter({ hasText: "Bug report" });
+    await expect(row).toHaveCount(1);
+    page.once("dialog", (d) => d.accept());
+    await row.getByRole("button", { name: "Delete run of Bug report" }).click();
+    await expect(page.getByRole("status")).toContainText("was deleted");
+    await expect(page.getByTestId("run-row").filter({ hasText: "Bug report" })).toHaveCount(0);
   });
 
   test("keyboard: stars are a radio group; phone-sized screens fit", async ({ page }) => {
@@ -291,6 +301,11 @@ test.describe.serial("player", () => {
     await page.reload();
     await hydrated(page);
     await expect(overall(page, "3 stars")).toBeChecked();
+    // Half stars where the field allows them.
+    const agent = page.getByTestId("field-agent_rating");
+    await agent.getByTitle("3.5 stars").click();
+    await expect(agent.getByRole("radio", { name: "3.5 stars", exact: true })).toBeChecked();
+    await expect(agent).toContainText("3.5 / 5");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: "artifacts/player-phone.png", fullPage: true });
@@ -318,5 +333,25 @@ test.describe.serial("player", () => {
       await expect(page.getByLabel("Roughly how many hours until your issue was solved?")).toHaveValue("4.5", { timeout: 1000 });
     }).toPass({ timeout: 15_000 });
     await expect(overall(page, "4 stars")).toBeChecked();
+  });
+
+  test("gallery search, filters and My Runs work without JavaScript", async ({ browser }) => {
+    const anon = await browser.newContext({ javaScriptEnabled: false });
+    const page = await anon.newPage();
+    await page.goto("/gallery?q=bug&category=Engineering");
+    await expect(page.getByTestId("template-card")).toHaveCount(1);
+    await expect(page.getByTestId("template-card")).toContainText("Bug report");
+    await expect(page.getByRole("link", { name: "Sign in to run" })).toBeVisible();
+    await anon.close();
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const signed = await context.newPage();
+    await signIn(signed, alice.email);
+    await signed.goto("/runs");
+    await signed.getByTestId("filter-completed").click();
+    await expect(signed).toHaveURL(/status=completed/);
+    await expect(signed.getByTestId("run-row")).toHaveCount(1);
+    await expect(signed.getByTestId("run-row")).toHaveAttribute("data-status", "completed");
+    await context.close();
   });
 });

@@ -90,7 +90,13 @@ test.describe.serial("player", () => {
     await expect(overall(page, "2 stars")).toBeChecked();
     await expect(page.getByTestId("error-overall")).toBeEmpty();
     await expect(progress(page)).toContainText("Step 1 of 3");
-    await page.getByLabel("How likely are you to recommend us to a colleague?").fill("3");
+    // An untouched slider is unset; a key press where the thumb rests picks that value.
+    const recommend = page.getByLabel("How likely are you to recommend us to a colleague?");
+    await expect(page.getByTestId("value-recommend")).toHaveText("not set");
+    await recommend.focus();
+    await page.keyboard.press("Home");
+    await expect(page.getByTestId("value-recommend")).toHaveText("0");
+    await recommend.fill("3");
     await expect(page.getByTestId("value-recommend")).toHaveText("3");
     await saved(page);
 

@@ -802,6 +802,18 @@ fn slider(ctx: Ctx, min: f64, max: f64, step: f64) -> impl IntoView {
                 aria-required=ctx.aria_required()
                 aria-describedby=ctx.described.clone()
                 on:input=move |ev| set.run((number_value(&event_target_value(&ev)), true))
+                // A thumb resting where the user wants it fires no `input`: a click or key
+                // on an unset slider takes the value it shows.
+                on:click=move |ev| {
+                    if value.with_untracked(Option::is_none) {
+                        set.run((number_value(&event_target_value(&ev)), true));
+                    }
+                }
+                on:keyup=move |ev| {
+                    if value.with_untracked(Option::is_none) {
+                        set.run((number_value(&event_target_value(&ev)), true));
+                    }
+                }
             />
             <span class="muted slider-bound" aria-hidden="true">{max.to_string()}</span>
             <output for=ctx.id.clone() class="slider-value" data-testid=format!("value-{}", ctx.os.key)>

@@ -497,8 +497,21 @@ fn ErrorSummary(b: Builder) -> impl IntoView {
         <Show when=move || !b.errors.with(Vec::is_empty)>
             <div class="alert error-summary" role="alert" data-testid="error-summary">
                 <p>
-                    <strong>"Not saved."</strong>
-                    " Your edits are kept on this page; fix these and they are saved at once:"
+                    {move || {
+                        if b.status.get() == SaveStatus::Invalid {
+                            view! {
+                                <strong>"Not saved."</strong>
+                                " Your edits are kept on this page; fix these and they are saved at once:"
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <strong>"Not ready to publish."</strong>
+                                " The draft is saved; fix these, then publish:"
+                            }
+                            .into_any()
+                        }
+                    }}
                 </p>
                 <ul class="problem-list">
                     {move || {

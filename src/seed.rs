@@ -11,11 +11,26 @@ use crate::state::App;
 
 /// `(slug, export document)` of every seeded template, compiled into the binary.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("bug-report", include_str!("../seed/templates/bug-report.json")),
-    ("event-registration", include_str!("../seed/templates/event-registration.json")),
-    ("laptop-configurator", include_str!("../seed/templates/laptop-configurator.json")),
-    ("onboarding-checklist", include_str!("../seed/templates/onboarding-checklist.json")),
-    ("satisfaction-survey", include_str!("../seed/templates/satisfaction-survey.json")),
+    (
+        "bug-report",
+        include_str!("../seed/templates/bug-report.json"),
+    ),
+    (
+        "event-registration",
+        include_str!("../seed/templates/event-registration.json"),
+    ),
+    (
+        "laptop-configurator",
+        include_str!("../seed/templates/laptop-configurator.json"),
+    ),
+    (
+        "onboarding-checklist",
+        include_str!("../seed/templates/onboarding-checklist.json"),
+    ),
+    (
+        "satisfaction-survey",
+        include_str!("../seed/templates/satisfaction-survey.json"),
+    ),
 ];
 
 /// Imports and publishes every template not applied before; returns how many were added.

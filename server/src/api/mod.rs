@@ -82,38 +82,43 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
         .routes(routes!(users::list_users))
         .routes(routes!(users::change_role))
         .routes(routes!(health::health))
-        .routes(routes!(wizards::create_wizard, wizards::list_wizards))
-        .routes(routes!(wizards::list_published))
-        .routes(routes!(wizards::import))
-        .routes(routes!(
-            wizards::get_wizard,
-            wizards::save_wizard,
-            wizards::update_wizard,
-            wizards::delete_wizard
-        ))
-        .routes(routes!(wizards::publish))
-        .routes(routes!(wizards::list_versions))
-        .routes(routes!(wizards::get_version))
-        .routes(routes!(wizards::export))
-        .routes(routes!(wizards::list_templates))
-        .routes(routes!(wizards::clone_template))
-        .routes(routes!(steps::add_step))
-        .routes(routes!(steps::reorder_steps))
-        .routes(routes!(
-            steps::get_step,
-            steps::put_step,
-            steps::delete_step
-        ))
-        .routes(routes!(steps::add_option_set))
-        .routes(routes!(steps::reorder_option_sets))
-        .routes(routes!(
-            steps::get_option_set,
-            steps::put_option_set,
-            steps::delete_option_set
-        ))
-        .routes(routes!(steps::add_option))
-        .routes(routes!(steps::reorder_options))
-        .routes(routes!(steps::put_option, steps::delete_option))
+        .merge(
+            // Drafts of big wizards exceed axum's 2 MB default; everything else keeps it.
+            OpenApiRouter::new()
+                .routes(routes!(wizards::create_wizard, wizards::list_wizards))
+                .routes(routes!(wizards::list_published))
+                .routes(routes!(wizards::import))
+                .routes(routes!(
+                    wizards::get_wizard,
+                    wizards::save_wizard,
+                    wizards::update_wizard,
+                    wizards::delete_wizard
+                ))
+                .routes(routes!(wizards::publish))
+                .routes(routes!(wizards::list_versions))
+                .routes(routes!(wizards::get_version))
+                .routes(routes!(wizards::export))
+                .routes(routes!(wizards::list_templates))
+                .routes(routes!(wizards::clone_template))
+                .routes(routes!(steps::add_step))
+                .routes(routes!(steps::reorder_steps))
+                .routes(routes!(
+                    steps::get_step,
+                    steps::put_step,
+                    steps::delete_step
+                ))
+                .routes(routes!(steps::add_option_set))
+                .routes(routes!(steps::reorder_option_sets))
+                .routes(routes!(
+                    steps::get_option_set,
+                    steps::put_option_set,
+                    steps::delete_option_set
+                ))
+                .routes(routes!(steps::add_option))
+                .routes(routes!(steps::reorder_options))
+                .routes(routes!(steps::put_option, steps::delete_option))
+                .layer(DefaultBodyLimit::max(MAX_JSON_BODY)),
+        )
         .routes(routes!(runs::start_run, runs::list_runs))
         .routes(routes!(runs::get_run, runs::delete_run))
         .routes(routes!(runs::save_answers))
@@ -143,8 +148,6 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
         )
         // Wrong methods and unknown paths answer in the API's language (problem
         // documents), not with an empty 405 or the HTML 404 page.
-        // Drafts of big wizards exceed axum's 2 MB default; uploads set their own limit.
-        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .method_not_allowed_fallback(method_not_allowed)
         .route("/api/v1/{*rest}", any(not_found))
         .with_state(state)

@@ -68,7 +68,10 @@ async fn register_sign_out_and_sign_in_with_plain_forms() {
     assert_eq!(status, 200);
     assert!(html.contains("Ada L"), "name in the header");
     assert!(html.contains(r#"href="/admin""#), "admin link for admins");
-    assert!(html.contains("No templates yet"), "empty gallery state");
+    assert!(
+        html.contains("Bug report") && html.contains(r#"data-testid="template-card""#),
+        "the seeded templates are rendered on the server"
+    );
     let (_, admin_html) = page(&app, "/admin", Some(&admin_cookie)).await;
     assert!(
         admin_html.contains("ada@example.com"),

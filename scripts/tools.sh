@@ -93,3 +93,34 @@ ensure_postgres() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+# Real third-party peers the server tests call on 127.0.0.1: httpbin under gunicorn (REST),
+# mcp-server-time (MCP over stdio, PyPI) and server-everything (MCP over stdio and
+# streamable HTTP, npm). Pinned; installed once into the tools directory. Exports the
+# paths the tests read (WP_PEER_*).
+HTTPBIN_VERSION="0.10.4"
+GUNICORN_VERSION="27.0.1"
+MCP_SERVER_TIME_VERSION="2026.10.19"
+MCP_EVERYTHING_VERSION="2026.8.31"
+ensure_test_peers() {
+  local venv="$WP_TOOLS_DIR/peers-venv" node="$WP_TOOLS_DIR/peers-node"
+  if ! "$venv/bin/python" -c 'import httpbin, gunicorn' 2>/dev/null \
+     || [ ! -x "$venv/bin/mcp-server-time" ]; then
+    log "installing test peers from PyPI (httpbin, gunicorn, mcp-server-time)"
+    mkdir -p "$WP_TOOLS_DIR"
+    python3 -m venv "$venv" || { apt_install python3-venv; python3 -m venv "$venv"; }
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      "httpbin==$HTTPBIN_VERSION" "gunicorn==$GUNICORN_VERSION" "mcp-server-time==$MCP_SERVER_TIME_VERSION"
+  fi
+  local everything="$node/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+  if [ ! -f "$everything" ]; then
+    log "installing test peers from npm (@modelcontextprotocol/server-everything)"
+    mkdir -p "$node"
+    npm install --silent --no-audit --no-fund --prefix "$node" \
+      "@modelcontextprotocol/server-everything@$MCP_EVERYTHING_VERSION" >/dev/null
+  fi
+  export WP_PEER_GUNICORN="$venv/bin/gunicorn"
+  export WP_PEER_PYTHON="$venv/bin/python"
+  export WP_PEER_MCP_TIME="$venv/bin/mcp-server-time"
+  export WP_PEER_MCP_EVERYTHING="$everything"
+}

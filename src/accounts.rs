@@ -33,7 +33,7 @@ pub async fn register(app: &App, req: &RegisterRequest) -> AppResult<Session> {
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W2YfsPlyyPbwlJzG3XSwT5ZOBRZWgkS8fGcnxhTLmBc";
 
 pub async fn login(app: &App, req: &LoginRequest, client: IpAddr) -> AppResult<Session> {
-    app.login_limiter.check(client)?;
+    app.login_limiter.check(&client)?;
     let mut missing = Vec::new();
     if req.email.trim().is_empty() {
         missing.push(crate::problem::FieldError::new(

@@ -253,12 +253,16 @@ where
     }
 }
 
-/// Slows down password guessing: a keyed token bucket per client address.
-pub struct LoginLimiter {
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
+/// A keyed token bucket: per client address for sign-in (slows password guessing), per
+/// user for event execution (each event may call out to other systems).
+pub struct RateLimit<K: Clone + Eq + std::hash::Hash> {
+    limiter: DefaultKeyedRateLimiter<K>,
 }
 
-impl LoginLimiter {
+/// Sign-in attempts per client address.
+pub type LoginLimiter = RateLimit<IpAddr>;
+
+impl<K: Clone + Eq + std::hash::Hash> RateLimit<K> {
     pub fn new(per_minute: u32, burst: u32) -> Self {
         let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
@@ -267,13 +271,13 @@ impl LoginLimiter {
         }
     }
 
-    /// Takes one attempt from `ip`'s bucket, or says how long to wait.
-    pub fn check(&self, ip: IpAddr) -> AppResult<()> {
-        // Keep memory bounded under a spray of addresses.
+    /// Takes one token from `key`'s bucket, or says how long to wait.
+    pub fn check(&self, key: &K) -> AppResult<()> {
+        // Keep memory bounded under a spray of keys.
         if self.limiter.len() > 100_000 {
             self.limiter.retain_recent();
         }
-        self.limiter.check_key(&ip).map_err(|not_until| {
+        self.limiter.check_key(key).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             AppError::RateLimited {
                 retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),

@@ -5,8 +5,12 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::{LoginLimiter, TokenKeys};
+use crate::auth::{LoginLimiter, RateLimit, TokenKeys};
 use crate::db::Db;
+use crate::engine::EngineSettings;
+use crate::engine::outbound::Outbound;
+use crate::mcp::McpPool;
+use crate::secrets::SecretBox;
 use crate::user::Role;
 use crate::version_cache::VersionCache;
 
@@ -27,6 +31,15 @@ pub struct App {
     pub login_limiter: LoginLimiter,
     /// Parsed published versions (immutable, so always fresh).
     pub versions: VersionCache,
+    /// Encrypts credentials at rest (API configurations, MCP server env/headers).
+    pub secrets: SecretBox,
+    /// The one guarded outbound HTTP client.
+    pub outbound: Outbound,
+    /// Pooled MCP client sessions.
+    pub mcp: McpPool,
+    pub engine: EngineSettings,
+    /// Event executions per user id.
+    pub event_limiter: RateLimit<String>,
 }
 
 #[derive(Clone)]

@@ -33,6 +33,9 @@ pub async fn create(
         description: req.description.trim().to_owned(),
         category: normalize_category(req.category.as_deref()),
         steps: Vec::new(),
+        events: Vec::new(),
+        api_configs: Vec::new(),
+        mcp_configs: Vec::new(),
     };
     w.assign_missing_ids();
     validate(&w)?;

@@ -56,6 +56,19 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// Add the starter templates to the gallery on first start (once per database).
     pub seed_templates: bool,
+    /// Encrypts stored credentials: 32 bytes, base64. Unset: `<data_dir>/encryption.key`,
+    /// created with mode 0600 on first start. Several instances must share it.
+    pub encryption_key: Option<Secret>,
+    /// Event executions per user per minute, and the burst allowed.
+    pub events_per_minute: u32,
+    pub events_burst: u32,
+    /// Timeout of an action that sets none, in milliseconds.
+    pub action_timeout_ms: u64,
+    /// JavaScript sandbox limits per run.
+    pub js_memory_limit_mb: usize,
+    pub js_time_limit_ms: u64,
+    /// Largest response body an outbound call reads, in bytes.
+    pub outbound_max_response_bytes: usize,
 }
 
 impl Default for Settings {
@@ -74,6 +87,13 @@ impl Default for Settings {
             login_burst: 10,
             db_max_connections: 10,
             seed_templates: true,
+            encryption_key: None,
+            events_per_minute: 600,
+            events_burst: 120,
+            action_timeout_ms: 30_000,
+            js_memory_limit_mb: 32,
+            js_time_limit_ms: 2_000,
+            outbound_max_response_bytes: 5 * 1024 * 1024,
         }
     }
 }
@@ -121,6 +141,18 @@ impl Settings {
                 "db_max_connections must be at least 1".into(),
             ));
         }
+        if self.events_per_minute == 0 || self.events_burst == 0 {
+            return Err(ConfigError::Invalid(
+                "events_per_minute and events_burst must be at least 1".into(),
+            ));
+        }
+        if self.js_memory_limit_mb == 0 || self.js_time_limit_ms == 0 || self.action_timeout_ms == 0
+        {
+            return Err(ConfigError::Invalid(
+                "js_memory_limit_mb, js_time_limit_ms and action_timeout_ms must be at least 1"
+                    .into(),
+            ));
+        }
         Ok(())
     }
 
@@ -147,6 +179,31 @@ impl Settings {
                 let key = wizard_core::auth::TokenKeys::generate_secret();
                 write_private(&path, &key).map_err(io)?;
                 tracing::info!(path = %path.display(), "generated a new secret key");
+                Ok(Secret::new(key))
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+}
+
+impl Settings {
+    /// The credential encryption key: configured, or read from (and on first start written
+    /// to) `<data_dir>/encryption.key`.
+    pub fn resolve_encryption_key(&self) -> Result<Secret, ConfigError> {
+        if let Some(key) = &self.encryption_key {
+            return Ok(key.clone());
+        }
+        let path = self.data_dir.join("encryption.key");
+        let io = |source| ConfigError::Io {
+            path: path.clone(),
+            source,
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(s) => Ok(Secret::new(s.trim())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = wizard_core::secrets::SecretBox::generate_key();
+                write_private(&path, &key).map_err(io)?;
+                tracing::info!(path = %path.display(), "generated a new credential encryption key");
                 Ok(Secret::new(key))
             }
             Err(e) => Err(io(e)),

@@ -19,9 +19,13 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-use wizard_core::auth::{LoginLimiter, TokenKeys};
+use wizard_core::auth::{LoginLimiter, RateLimit, TokenKeys};
 use wizard_core::db::Db;
+use wizard_core::engine::EngineSettings;
+use wizard_core::engine::outbound::{Outbound, OutboundSettings};
 use wizard_core::error::AppError;
+use wizard_core::mcp::McpPool;
+use wizard_core::secrets::SecretBox;
 use wizard_core::state::{App, AppState, AuthSettings};
 
 use crate::config::{ConfigError, Settings};
@@ -50,6 +54,15 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
     let db = Db::connect(&settings.database_url(), settings.db_max_connections).await?;
     let secret = settings.resolve_secret_key()?;
     let tokens = TokenKeys::new(secret.expose().as_bytes())?;
+    let secrets = SecretBox::from_base64(settings.resolve_encryption_key()?.expose())?;
+    let engine = EngineSettings {
+        default_timeout: Duration::from_millis(settings.action_timeout_ms),
+        js_memory_limit_bytes: settings.js_memory_limit_mb * 1024 * 1024,
+        js_time_limit: Duration::from_millis(settings.js_time_limit_ms),
+        events_per_minute: settings.events_per_minute,
+        events_burst: settings.events_burst,
+        ..EngineSettings::default()
+    };
     let state = AppState::new(App {
         db,
         tokens,
@@ -60,6 +73,14 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         },
         login_limiter: LoginLimiter::new(settings.login_attempts_per_minute, settings.login_burst),
         versions: Default::default(),
+        secrets,
+        outbound: Outbound::new(OutboundSettings {
+            max_response_bytes: settings.outbound_max_response_bytes,
+            ..OutboundSettings::default()
+        }),
+        mcp: McpPool::new(),
+        event_limiter: RateLimit::new(engine.events_per_minute, engine.events_burst),
+        engine,
     });
     if settings.seed_templates {
         wizard_core::seed::apply(&state).await?;

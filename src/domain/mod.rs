@@ -3,6 +3,8 @@
 
 pub mod answer;
 pub mod draft;
+pub mod event;
+pub mod integration;
 pub mod key;
 pub mod run;
 pub mod selection;

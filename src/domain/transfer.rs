@@ -185,6 +185,10 @@ impl Parser {
             description: description?,
             category: category?,
             steps: steps?,
+            // TODO(issue 4, events helper): events, api_configs and mcp_configs.
+            events: Vec::new(),
+            api_configs: Vec::new(),
+            mcp_configs: Vec::new(),
         })
     }
 

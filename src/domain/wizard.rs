@@ -10,6 +10,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::condition::{Answers, Condition, FieldCatalog, FieldInfo};
+use crate::domain::event::Event;
+use crate::domain::integration::{ApiConfig, McpConfig};
 use crate::domain::{Field, FieldKey, SelectionType};
 use crate::problem::FieldError;
 
@@ -31,6 +33,16 @@ pub struct Wizard {
     pub category: Option<String>,
     #[serde(default)]
     pub steps: Vec<Step>,
+    /// Events with their actions. In a draft they are stored as rows (edited through the
+    /// events API) and filled in when the draft is read; published versions, exports and
+    /// clones carry them here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    /// API configurations, secrets left out (see [`ApiConfig`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_configs: Vec<ApiConfig>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mcp_configs: Vec<McpConfig>,
 }
 
 /// One page of a wizard; skipped when `show_if` is false.

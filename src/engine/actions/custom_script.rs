@@ -1,0 +1,21 @@
+//! `custom_script`.
+//!
+//! OWNER: engine helper (issue 4).
+
+use serde_json::Value;
+
+use crate::domain::event::CustomScriptConfig;
+use crate::engine::{ActionCtx, ActionError, CheckCtx, ExecuteAction};
+use crate::problem::FieldError;
+
+impl ExecuteAction for CustomScriptConfig {
+    async fn check(&self, ctx: &CheckCtx<'_>, path: &str) -> Vec<FieldError> {
+        let _ = (ctx, path);
+        todo!("engine helper")
+    }
+
+    async fn execute(&self, ctx: &mut ActionCtx<'_>) -> Result<Value, ActionError> {
+        let _ = ctx;
+        todo!("engine helper")
+    }
+}

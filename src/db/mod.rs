@@ -1,7 +1,13 @@
 //! Storage: one `sqlx::AnyPool` serving SQLite (embedded default) or PostgreSQL, and one
 //! portable migration set. Repositories live in submodules, one per table family.
 
+pub mod allowlist;
+pub mod api_configs;
+pub mod dynamic_options;
+pub mod events;
 pub mod files;
+pub mod logs;
+pub mod mcp;
 pub mod runs;
 pub mod users;
 pub mod wizards;

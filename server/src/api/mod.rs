@@ -1,8 +1,12 @@
 //! The `/api/v1` JSON API. Handlers are thin: parse → service → JSON. The OpenAPI
 //! document is generated from the handlers' annotations and types.
 
+pub mod api_configs;
 pub mod auth;
+pub mod events;
+pub mod execution;
 pub mod health;
+pub mod mcp;
 pub mod runs;
 pub mod steps;
 pub mod users;
@@ -44,6 +48,11 @@ pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
         (name = "runs", description = "Playing published wizards; My Runs"),
         (name = "store", description = "Runs saved under a name, private or shared"),
         (name = "files", description = "Files of upload fields"),
+        (name = "events", description = "Events and their actions on a draft; action tests"),
+        (name = "api configs", description = "API configurations of a wizard (credentials write-only)"),
+        (name = "mcp", description = "MCP server registry (admin), tools, and a wizard's MCP configurations"),
+        (name = "execution", description = "Running events of a run; execution logs"),
+        (name = "admin", description = "Platform administration: outbound allow-list"),
         (name = "system", description = "Health and metadata"),
     )
 )]
@@ -128,6 +137,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
         .routes(routes!(runs::store_run, runs::unstore_run))
         .routes(routes!(runs::list_store))
         .routes(routes!(runs::download_file))
+        .merge(events::routes())
+        .merge(api_configs::routes())
+        .merge(mcp::routes())
+        .merge(execution::routes())
         .merge(
             // Uploads read their own (larger) limit, and like the sign-in forms only come
             // from this site: a cross-site page must not fill a runner's answers.

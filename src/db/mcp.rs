@@ -1,0 +1,1 @@
+//! Repository: see the owning service. OWNER: issue 4 helper.

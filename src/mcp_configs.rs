@@ -1,0 +1,1 @@
+//! Service. OWNER: issue 4 helper.

@@ -4,6 +4,7 @@
 pub mod answer;
 pub mod draft;
 pub mod event;
+pub mod event_check;
 pub mod integration;
 pub mod key;
 pub mod run;

@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::condition::{Answers, Condition, FieldCatalog, FieldInfo};
 use crate::domain::event::Event;
+#[cfg(feature = "ssr")]
+use crate::domain::event::{ActionConfig, NavTarget};
 use crate::domain::integration::{ApiConfig, McpConfig};
 use crate::domain::{Field, FieldKey, SelectionType};
 use crate::problem::FieldError;
@@ -308,6 +310,10 @@ impl Wizard {
                 }
             }
         }
+        crate::domain::event_check::check_event_ids(self, &mut errors);
+        for (i, event) in self.events.iter().enumerate() {
+            errors.extend(event.check(self, &format!("events[{i}]")));
+        }
         errors
     }
 }
@@ -331,6 +337,18 @@ impl Wizard {
                 }
             }
         }
+        for event in &mut self.events {
+            fill(&mut event.id);
+            for action in &mut event.actions {
+                fill(&mut action.id);
+            }
+        }
+        for config in &mut self.api_configs {
+            fill(&mut config.id);
+        }
+        for config in &mut self.mcp_configs {
+            fill(&mut config.id);
+        }
     }
 
     /// A copy with every id replaced by a fresh one, and the old → new map (for callers
@@ -351,6 +369,51 @@ impl Wizard {
                 renew(&mut os.id);
                 for o in &mut os.options {
                     renew(&mut o.id);
+                }
+            }
+        }
+        for config in &mut copy.api_configs {
+            renew(&mut config.id);
+        }
+        for config in &mut copy.mcp_configs {
+            renew(&mut config.id);
+        }
+        for event in &mut copy.events {
+            renew(&mut event.id);
+            for action in &mut event.actions {
+                renew(&mut action.id);
+            }
+        }
+        // Events reach steps, option sets, options and configurations by id: point every
+        // reference at the copy (an id not in the map is left as is, and `check` names it).
+        let remap = |id: &mut Uuid| {
+            if let Some(new) = map.get(id) {
+                *id = *new;
+            }
+        };
+        for event in &mut copy.events {
+            if let Some(target) = &mut event.target_id {
+                remap(target);
+            }
+            for action in &mut event.actions {
+                match &mut action.config {
+                    ActionConfig::ApiCall(c) => {
+                        if let Some(id) = &mut c.api_config_id {
+                            remap(id);
+                        }
+                    }
+                    ActionConfig::McpCall(c) => remap(&mut c.mcp_config_id),
+                    ActionConfig::CustomScript(c) => {
+                        c.allowed_api_configs.iter_mut().for_each(remap);
+                    }
+                    ActionConfig::Navigate(c) => {
+                        if let NavTarget::Step(id) = &mut c.target {
+                            remap(id);
+                        }
+                    }
+                    ActionConfig::TransformData(_)
+                    | ActionConfig::SetFieldValue(_)
+                    | ActionConfig::ShowMessage(_) => {}
                 }
             }
         }

@@ -14,7 +14,7 @@ use crate::domain::run::*;
 use crate::domain::{Field, Wizard};
 use crate::error::{AppError, AppResult};
 use crate::problem::FieldError;
-use crate::state::App;
+use crate::state::{App, AppState};
 
 /// Longest Store name, in characters.
 pub const MAX_STORED_NAME_LEN: usize = 120;
@@ -74,7 +74,17 @@ pub async fn list(app: &App, actor: &CurrentUser, query: &RunQuery) -> AppResult
 pub async fn get(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunView> {
     let run = readable(app, actor, id).await?;
     let definition = app.versions.get(&app.db, &run.version_id).await?;
-    view(&run, definition, actor)
+    let mut v = view(&run, definition, actor)?;
+    for (key, options) in db::dynamic_options::list_by_run(&app.db, &run.id).await? {
+        let options = serde_json::from_str(&options).map_err(|e| {
+            AppError::Internal(format!(
+                "stored options of run {} are unreadable: {e}",
+                run.id
+            ))
+        })?;
+        v.dynamic_options.insert(key, options);
+    }
+    Ok(v)
 }
 
 /// Merges answers into the run (`null` clears one). Each value must fit its field's kind
@@ -86,7 +96,18 @@ pub async fn save_answers(
     id: &str,
     req: &SaveAnswersRequest,
 ) -> AppResult<RunState> {
-    if req.answers.len() > MAX_ANSWERS_PER_SAVE {
+    save_incoming(app, actor, id, &req.answers).await
+}
+
+/// The one implementation of an answer save, shared by [`save_answers`] and the engine
+/// (`execute-event` saves the runner's answers first with exactly these rules).
+pub(crate) async fn save_incoming(
+    app: &App,
+    actor: &CurrentUser,
+    id: &str,
+    incoming: &Answers,
+) -> AppResult<RunState> {
+    if incoming.len() > MAX_ANSWERS_PER_SAVE {
         return Err(AppError::field(
             "answers",
             format!("at most {MAX_ANSWERS_PER_SAVE} answers per save"),
@@ -97,7 +118,7 @@ pub async fn save_answers(
         let definition = app.versions.get(&app.db, &run.version_id).await?;
         let mut answers = run.answers()?;
         let mut errors = Vec::new();
-        for (key, value) in &req.answers {
+        for (key, value) in incoming {
             let path = format!("answers.{key}");
             match accept_answer(app, &run, &definition, &answers, key, value).await {
                 Ok(Some(v)) => {
@@ -135,13 +156,70 @@ pub async fn save_answers(
     Err(AppError::stale_version("run"))
 }
 
+/// Writes answers that actions set (`null` clears one), already checked by the engine,
+/// with the same optimistic retry as a save. A completed run is left as it is (its
+/// answers are final) and `None` comes back.
+pub(crate) async fn apply_action_answers(
+    app: &App,
+    id: &str,
+    changes: &serde_json::Map<String, serde_json::Value>,
+) -> AppResult<Option<Answers>> {
+    for attempt in 0..MERGE_ATTEMPTS {
+        let run = load(app, id).await?;
+        if run.status == RunStatus::Completed.as_str() {
+            return Ok(None);
+        }
+        let mut answers = run.answers()?;
+        for (key, value) in changes {
+            if value.is_null() {
+                answers.remove(key);
+            } else {
+                answers.insert(key.clone(), value.clone());
+            }
+        }
+        let change = RunUpdate {
+            answers: &answers,
+            current_step_id: &run.current_step_id,
+            current_step_title: &run.current_step_title,
+            completed: false,
+        };
+        if repo::update(&app.db, &run.id, run.version, &change)
+            .await?
+            .is_some()
+        {
+            return Ok(Some(answers));
+        }
+        tracing::debug!(run_id = %run.id, attempt, "action answers raced a save; merging again");
+    }
+    Err(AppError::stale_version("run"))
+}
+
 /// Validates the current step (422 with `answers.<key>` paths) and moves to the next
 /// visible one.
-pub async fn next(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunState> {
-    let run = editable(app, actor, id).await?;
+///
+/// The step's `step.onValidate` and then `step.onExit` events run first (on the server,
+/// with the same engine as `execute-event`); a failing one refuses the move with 422
+/// `step` and its message, and whatever answers the events set are kept.
+pub async fn next(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunState> {
+    let mut run = editable(app, actor, id).await?;
     let definition = app.versions.get(&app.db, &run.version_id).await?;
-    let answers = run.answers()?;
     let current = current_step(&run, &definition)?;
+    check_next(&run, &definition, current)?;
+    if crate::engine::execute::leave_step(app, actor, &run, &definition, current).await? {
+        // The events wrote answers: move with what is stored now.
+        run = editable(app, actor, id).await?;
+    }
+    let (to, answers) = check_next(&run, &definition, current)?;
+    move_to(app, &run, answers, to.0, &to.1, false).await
+}
+
+/// The step `next` goes to (id, title) and the answers, or why it may not.
+fn check_next(
+    run: &RunRow,
+    definition: &Wizard,
+    current: Uuid,
+) -> AppResult<((Uuid, String), Answers)> {
+    let answers = run.answers()?;
     let to = definition.next_step(current, &answers).ok_or_else(|| {
         AppError::conflict_on(
             "current_step_id",
@@ -153,7 +231,7 @@ pub async fn next(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunStat
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    move_to(app, &run, answers, to.id, &to.title, false).await
+    Ok(((to.id, to.title.clone()), answers))
 }
 
 pub async fn back(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunState> {
@@ -169,11 +247,27 @@ pub async fn back(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunStat
 
 /// Validates every visible step, keeps only the answers of visible fields (hidden ones are
 /// not submitted) and makes the run read-only.
-pub async fn complete(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunState> {
-    let run = editable(app, actor, id).await?;
+///
+/// Like [`next`], the last step's `step.onValidate`/`step.onExit` events run first and
+/// may refuse (422 `step`).
+pub async fn complete(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunState> {
+    let mut run = editable(app, actor, id).await?;
     let definition = app.versions.get(&app.db, &run.version_id).await?;
-    let answers = run.answers()?;
     let current = current_step(&run, &definition)?;
+    check_complete(&run, &definition, current)?;
+    if crate::engine::execute::leave_step(app, actor, &run, &definition, current).await? {
+        run = editable(app, actor, id).await?;
+    }
+    let answers = check_complete(&run, &definition, current)?;
+    let kept = definition.visible_answers(&answers);
+    let title = run.current_step_title.clone();
+    let state = move_to(app, &run, kept, current, &title, true).await?;
+    tracing::info!(run_id = %run.id, "run completed");
+    Ok(state)
+}
+
+fn check_complete(run: &RunRow, definition: &Wizard, current: Uuid) -> AppResult<Answers> {
+    let answers = run.answers()?;
     if definition.next_step(current, &answers).is_some() {
         return Err(AppError::conflict_on(
             "current_step_id",
@@ -184,11 +278,7 @@ pub async fn complete(app: &App, actor: &CurrentUser, id: &str) -> AppResult<Run
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let kept = definition.visible_answers(&answers);
-    let title = run.current_step_title.clone();
-    let state = move_to(app, &run, kept, current, &title, true).await?;
-    tracing::info!(run_id = %run.id, "run completed");
-    Ok(state)
+    Ok(answers)
 }
 
 pub async fn delete(app: &App, actor: &CurrentUser, id: &str) -> AppResult<()> {
@@ -363,6 +453,10 @@ async fn load(app: &App, id: &str) -> AppResult<RunRow> {
 }
 
 /// The caller's own run; anyone else's is "not found".
+pub(crate) async fn own_run(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunRow> {
+    own(app, actor, id).await
+}
+
 async fn own(app: &App, actor: &CurrentUser, id: &str) -> AppResult<RunRow> {
     let run = load(app, id).await?;
     if run.user_id == actor.user.id {
@@ -431,6 +525,7 @@ fn view(run: &RunRow, definition: Arc<Wizard>, actor: &CurrentUser) -> AppResult
         summary,
         answers: run.answers()?,
         definition: (*definition).clone(),
+        dynamic_options: Default::default(),
     })
 }
 

@@ -117,6 +117,10 @@ pub struct RunView {
     /// True when the caller owns the run and it is in progress.
     pub editable: bool,
     pub definition: Wizard,
+    /// Options that actions put into selects of this run (`replace_options`), by field
+    /// key; they replace the definition's options of that select.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub dynamic_options: std::collections::BTreeMap<String, Vec<crate::domain::WizardOption>>,
 }
 
 /// What changes as a run is played: returned by every answer save and move so the player

@@ -1,9 +1,95 @@
-//! OWNER: issue 4 helper.
+//! `/api/v1/wizard-runs/{run_id}/execute-event` and the run's execution logs: events run
+//! on the server against the run's pinned version; the logs are its trace trees.
 
+use axum::Json;
+use axum::extract::{Path, State};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use wizard_core::auth::CurrentUser;
+use wizard_core::domain::event::{ActionLog, ExecuteEventRequest, ExecuteEventResponse};
+use wizard_core::engine;
+use wizard_core::error::AppResult;
+use wizard_core::problem::Problem;
 use wizard_core::state::AppState;
+
+use crate::extract::ApiJson;
 
 /// This module's endpoints (merged into `/api/v1` by `api::router`).
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(execute_event))
+        .routes(routes!(action_logs))
+        .routes(routes!(action_log))
+}
+
+/// Run the events of a trigger: the runner's answers are saved first, then the enabled
+/// events of the run's pinned version with this trigger and target run (conditions
+/// permitting); answers the actions set are saved before the response. The player applies
+/// the effects; a `navigate` effect is a request — the player then calls `next`/`back`/
+/// `complete`, which enforce every rule.
+#[utoipa::path(
+    post, path = "/api/v1/wizard-runs/{run_id}/execute-event", tag = "execution",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("run_id" = String, Path, description = "Run id")),
+    request_body = ExecuteEventRequest,
+    responses(
+        (status = 200, description = "Effects, one outcome per action, and whether navigation is blocked", body = ExecuteEventResponse),
+        (status = 404, description = "No such run of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The run is completed (only wizard.onComplete may run)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Ill-typed answers (`answers.<key>`), or a target that does not fit the trigger or is not in the version (`target_id`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many event executions; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn execute_event(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(run_id): Path<String>,
+    ApiJson(req): ApiJson<ExecuteEventRequest>,
+) -> AppResult<Json<ExecuteEventResponse>> {
+    Ok(Json(
+        engine::execute_event(&state, &user, &run_id, req).await?,
+    ))
+}
+
+/// The run's execution logs as trace trees: one root per event run, its action attempts
+/// below it, and the calls each attempt made below those; in start order. Inputs are
+/// redacted and outputs truncated.
+#[utoipa::path(
+    get, path = "/api/v1/wizard-runs/{run_id}/action-logs", tag = "execution",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("run_id" = String, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "The trees", body = Vec<ActionLog>),
+        (status = 404, description = "No such run of yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn action_logs(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(run_id): Path<String>,
+) -> AppResult<Json<Vec<ActionLog>>> {
+    Ok(Json(engine::logs::run_logs(&state, &user, &run_id).await?))
+}
+
+/// One execution log row with its subtree.
+#[utoipa::path(
+    get, path = "/api/v1/wizard-runs/{run_id}/action-logs/{log_id}", tag = "execution",
+    security(("bearer" = []), ("cookie" = [])),
+    params(
+        ("run_id" = String, Path, description = "Run id"),
+        ("log_id" = String, Path, description = "Log row id"),
+    ),
+    responses(
+        (status = 200, description = "The row and its children", body = ActionLog),
+        (status = 404, description = "No such run of yours, or no such row in it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn action_log(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((run_id, log_id)): Path<(String, String)>,
+) -> AppResult<Json<ActionLog>> {
+    Ok(Json(
+        engine::logs::run_log(&state, &user, &run_id, &log_id).await?,
+    ))
 }

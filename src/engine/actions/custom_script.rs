@@ -15,6 +15,7 @@ use crate::domain::event::{
     ApiCallConfig, CustomScriptConfig, Effects, LogKind, LogStatus, Message, MessageLevel,
     NavTarget,
 };
+use crate::engine::actions::api_call::call_api;
 use crate::engine::execute::checked_field_value;
 use crate::engine::logs::{LogStart, Logger};
 use crate::engine::sandbox::{self, HostFuture, Limits, ScriptHost};
@@ -100,16 +101,17 @@ impl Host {
 
     /// The API configuration a script names (by id or name), if the action declared it.
     fn api_config(&self, name: &str) -> Result<Uuid, String> {
-        let config = self
-            .wizard
-            .api_configs
-            .iter()
-            .find(|c| c.name == name || c.id.to_string() == name)
-            .filter(|c| self.allowed_api_configs.contains(&c.id))
+        let id = Uuid::parse_str(name).ok().or_else(|| {
+            self.wizard
+                .api_configs
+                .iter()
+                .find(|c| c.name == name)
+                .map(|c| c.id)
+        });
+        id.filter(|id| self.allowed_api_configs.contains(id))
             .ok_or_else(|| {
                 format!("callApi: `{name}` is not an API configuration this script may use")
-            })?;
-        Ok(config.id)
+            })
     }
 }
 
@@ -142,7 +144,7 @@ impl ScriptHost for Host {
 
     fn call_api(&self, config: String, request: Value) -> HostFuture {
         let id = self.api_config(&config);
-        let (app, run, wizard) = (self.app.clone(), self.run.clone(), self.wizard.clone());
+        let (app, run) = (self.app.clone(), self.run.clone());
         let (logger, parent, timeout) = (self.logger.clone(), self.parent_log, self.timeout);
         Box::pin(async move {
             let id = id?;
@@ -169,18 +171,12 @@ impl ScriptHost for Host {
                     input: Some(&input),
                 })
                 .await;
-            let mut effects = Effects::default();
-            let context = Value::Null;
-            let mut ctx = ActionCtx {
-                app: &app,
-                run: &run,
-                wizard: &wizard,
-                context: &context,
-                effects: &mut effects,
-                log_id: h.id,
+            let result = match tokio::time::timeout(
                 timeout,
-            };
-            let result = match tokio::time::timeout(timeout, call.execute(&mut ctx)).await {
+                call_api(&app, run.wizard_id, Some(&id.to_string()), &call, timeout),
+            )
+            .await
+            {
                 Ok(r) => r,
                 Err(_) => Err(ActionError::Timeout(
                     u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),

@@ -41,7 +41,7 @@ pub async fn create(
     validate(&w)?;
     let row = repo::insert(&app.db, Some(&actor.user.id), &w).await?;
     tracing::info!(wizard_id = %row.id, user_id = %actor.user.id, "wizard created");
-    draft_view(&row)
+    draft_view(app, &row).await
 }
 
 /// The caller's own wizards (builders), newest change first.
@@ -65,12 +65,25 @@ pub async fn list_published(app: &App, _actor: &CurrentUser) -> AppResult<Vec<Wi
 
 pub async fn get_draft(app: &App, actor: &CurrentUser, id: &str) -> AppResult<WizardDraft> {
     let row = owned(app, actor, id).await?;
-    draft_view(&row)
+    draft_view(app, &row).await
 }
 
-/// The draft's definition alone (what `GET /wizards/{id}/steps/{step_id}` and friends read).
+/// The draft's definition alone (what `GET /wizards/{id}/steps/{step_id}` and friends read),
+/// with its events and configurations filled in from their tables.
 pub async fn definition(app: &App, actor: &CurrentUser, id: &str) -> AppResult<Wizard> {
-    owned(app, actor, id).await?.definition()
+    let row = owned(app, actor, id).await?;
+    assemble(app, &row).await
+}
+
+/// The whole draft: the stored definition plus the events (with actions) and the API/MCP
+/// configurations (secrets left out), which live in their own tables. This is what is
+/// published, exported and compared with the live version.
+pub async fn assemble(app: &App, row: &WizardRow) -> AppResult<Wizard> {
+    let mut w = row.definition()?;
+    w.events = crate::events::load(app, &row.id).await?;
+    w.api_configs = crate::db::events::api_configs(&app.db, &row.id).await?;
+    w.mcp_configs = crate::db::events::mcp_configs(&app.db, &row.id).await?;
+    Ok(w)
 }
 
 pub async fn save_draft(
@@ -80,6 +93,8 @@ pub async fn save_draft(
     req: &SaveDraftRequest,
 ) -> AppResult<WizardDraft> {
     let new = req.definition.clone();
+    // `events`, `api_configs` and `mcp_configs` of the body are ignored (`write` drops
+    // them): they are edited through their own endpoints, each with its own version.
     edit(app, actor, id, req.version, move |w| {
         let id = w.id;
         *w = new;
@@ -137,7 +152,9 @@ pub async fn publish(
     if row.version != version {
         return Err(AppError::stale_version("wizard"));
     }
-    let w = row.definition()?;
+    // The version carries the events and configurations; an event whose target or field
+    // went away since it was saved is refused here with its `events[i]…` path.
+    let w = assemble(app, &row).await?;
     validate(&w)?;
     if w.steps.is_empty() {
         return Err(AppError::field(
@@ -145,7 +162,8 @@ pub async fn publish(
             "add at least one step before publishing",
         ));
     }
-    if row.live_definition.as_deref() == Some(row.definition.as_str()) {
+    let snapshot = repo::to_json(&w)?;
+    if row.live_definition.as_deref() == Some(snapshot.as_str()) {
         return Err(AppError::conflict_on(
             "version",
             format!(
@@ -154,7 +172,7 @@ pub async fn publish(
             ),
         ));
     }
-    let v = repo::publish(&app.db, &row, version, &actor.user.id).await?;
+    let v = repo::publish_snapshot(&app.db, &row, version, &actor.user.id, &snapshot).await?;
     tracing::info!(wizard_id = %row.id, number = v.number, "wizard published");
     version_summary(&v, Some(v.number))
 }
@@ -186,7 +204,8 @@ pub async fn version(
 
 /// The export document: `{"schema_version": 1, "wizard": {…}}`.
 pub async fn export(app: &App, actor: &CurrentUser, id: &str) -> AppResult<Value> {
-    let w = owned(app, actor, id).await?.definition()?;
+    let row = owned(app, actor, id).await?;
+    let w = assemble(app, &row).await?;
     Ok(transfer::export(&w))
 }
 
@@ -196,11 +215,16 @@ pub async fn import(app: &App, actor: &CurrentUser, doc: &Value) -> AppResult<Wi
     actor.require(Role::Builder)?;
     let mut w = transfer::import(doc).map_err(AppError::Validation)?;
     w.id = Uuid::now_v7();
+    // Event, action and configuration ids are global rows: a document imported twice
+    // must not collide with itself, so they are renewed (references follow).
+    w.renew_event_and_config_ids();
     w.assign_missing_ids();
     validate(&w).map_err(|e| prefix(e, "wizard"))?;
-    let row = repo::insert(&app.db, Some(&actor.user.id), &w).await?;
+    let row = repo::insert_with_events(&app.db, &actor.user.id, &w)
+        .await
+        .map_err(|e| prefix(e, "wizard"))?;
     tracing::info!(wizard_id = %row.id, user_id = %actor.user.id, "wizard imported");
-    draft_view(&row)
+    draft_view(app, &row).await
 }
 
 /// Anyone may browse the gallery.
@@ -261,11 +285,13 @@ pub async fn clone_template(
         .ok_or_else(|| AppError::NotFound(format!("no template with id {wizard_id}")))?;
     let live = live_definition(&row)?
         .ok_or_else(|| AppError::NotFound(format!("no template with id {wizard_id}")))?;
+    // Events and configurations travel with the copy, their references remapped to the
+    // copy's ids (credentials stay behind: the new owner enters their own).
     let (copy, _ids) = live.with_fresh_ids();
     validate(&copy)?;
-    let new = repo::insert(&app.db, Some(&actor.user.id), &copy).await?;
+    let new = repo::insert_with_events(&app.db, &actor.user.id, &copy).await?;
     tracing::info!(template = %row.id, wizard_id = %new.id, user_id = %actor.user.id, "template cloned");
-    draft_view(&new)
+    draft_view(app, &new).await
 }
 
 // ---- steps, option sets and options -------------------------------------------------
@@ -498,6 +524,9 @@ async fn write(
 ) -> AppResult<WizardDraft> {
     let mut w = w.clone();
     w.id = parse_stored_id(&row.id)?;
+    w.events.clear();
+    w.api_configs.clear();
+    w.mcp_configs.clear();
     w.name = w.name.trim().to_owned();
     w.category = normalize_category(w.category.as_deref());
     w.assign_missing_ids();
@@ -508,11 +537,11 @@ async fn write(
     let row = repo::get(&app.db, &row.id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no wizard with id {}", row.id)))?;
-    draft_view(&row)
+    draft_view(app, &row).await
 }
 
 /// The caller's wizard; someone else's is "not found", so ids of drafts do not leak.
-async fn owned(app: &App, actor: &CurrentUser, id: &str) -> AppResult<WizardRow> {
+pub(crate) async fn owned(app: &App, actor: &CurrentUser, id: &str) -> AppResult<WizardRow> {
     actor.require(Role::Builder)?;
     let not_found = || AppError::NotFound(format!("no wizard with id {id}"));
     if Uuid::parse_str(id).is_err() {
@@ -671,17 +700,21 @@ fn summary(row: &WizardRow) -> AppResult<WizardSummary> {
     })
 }
 
-fn draft_view(row: &WizardRow) -> AppResult<WizardDraft> {
+/// The draft as the builder sees it, events and configurations included; it has
+/// unpublished changes when the whole of it differs from the live version's document.
+async fn draft_view(app: &App, row: &WizardRow) -> AppResult<WizardDraft> {
+    let definition = assemble(app, row).await?;
+    let snapshot = repo::to_json(&definition)?;
     Ok(WizardDraft {
         id: parse_stored_id(&row.id)?,
         owner_id: row.owner_id.clone().unwrap_or_default(),
         version: row.version,
         is_template: row.is_template != 0,
         live_version: row.live_version,
-        has_unpublished_changes: row.live_definition.as_deref() != Some(row.definition.as_str()),
+        has_unpublished_changes: row.live_definition.as_deref() != Some(snapshot.as_str()),
         created_at: row.created_at.clone(),
         updated_at: row.updated_at.clone(),
-        definition: row.definition()?,
+        definition,
     })
 }
 

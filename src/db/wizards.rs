@@ -89,6 +89,44 @@ pub async fn insert(db: &Db, owner_id: Option<&str>, w: &Wizard) -> AppResult<Wi
         .ok_or_else(|| AppError::Internal("inserted wizard vanished".into()))
 }
 
+/// Inserts a wizard together with its events, actions and configurations (clone, import)
+/// in one transaction. The stored draft keeps `events`/`api_configs`/`mcp_configs` empty:
+/// they live in their own tables. Configurations get no secret and `created_by`.
+pub async fn insert_with_events(db: &Db, owner_id: &str, w: &Wizard) -> AppResult<WizardRow> {
+    let now = now_text();
+    let mut draft = w.clone();
+    draft.events.clear();
+    draft.api_configs.clear();
+    draft.mcp_configs.clear();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO wizards (id, owner_id, name, description, category, definition, \
+         is_template, live_version, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, 1, $7, $7)",
+    )
+    .bind(w.id.to_string())
+    .bind(owner_id)
+    .bind(&w.name)
+    .bind(&w.description)
+    .bind(w.category.as_deref())
+    .bind(to_json(&draft)?)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict_on("id", "a wizard with this id already exists")
+        } else {
+            e.into()
+        }
+    })?;
+    super::events::insert_all(&mut tx, &w.id.to_string(), w, owner_id, &now).await?;
+    tx.commit().await?;
+    get(db, &w.id.to_string())
+        .await?
+        .ok_or_else(|| AppError::Internal("inserted wizard vanished".into()))
+}
+
 pub async fn get(db: &Db, id: &str) -> AppResult<Option<WizardRow>> {
     let sql = format!("{SELECT} WHERE w.id = $1");
     Ok(sqlx::query_as::<_, WizardRow>(&sql)
@@ -165,6 +203,18 @@ pub async fn publish(
     expected_version: i64,
     published_by: &str,
 ) -> AppResult<VersionRow> {
+    publish_snapshot(db, row, expected_version, published_by, &row.definition).await
+}
+
+/// [`publish`] with the version's document given: the draft together with its events and
+/// configurations (which live in their own tables), as [`to_json`] writes it.
+pub async fn publish_snapshot(
+    db: &Db,
+    row: &WizardRow,
+    expected_version: i64,
+    published_by: &str,
+    snapshot: &str,
+) -> AppResult<VersionRow> {
     let mut tx = db.begin_write().await?;
     let (next,): (i64,) = sqlx::query_as(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM wizard_versions WHERE wizard_id = $1",
@@ -177,7 +227,7 @@ pub async fn publish(
         wizard_id: row.id.clone(),
         number: next,
         name: row.name.clone(),
-        definition: row.definition.clone(),
+        definition: snapshot.to_owned(),
         published_by: published_by.to_owned(),
         published_at: now_text(),
     };

@@ -453,6 +453,46 @@ pub(crate) fn check_event_ids(wizard: &Wizard, errors: &mut Vec<FieldError>) {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl Wizard {
+    /// Gives every event, action, API and MCP configuration a fresh id and points the
+    /// actions' configuration references at the new ones; steps, option sets and options
+    /// keep theirs (an import keeps the document's, so event targets stay valid).
+    pub fn renew_event_and_config_ids(&mut self) {
+        let mut map = std::collections::HashMap::new();
+        let mut renew = |id: &mut Uuid| {
+            let new = Uuid::now_v7();
+            if !id.is_nil() {
+                map.insert(*id, new);
+            }
+            *id = new;
+        };
+        self.api_configs.iter_mut().for_each(|c| renew(&mut c.id));
+        self.mcp_configs.iter_mut().for_each(|c| renew(&mut c.id));
+        for event in &mut self.events {
+            renew(&mut event.id);
+            event.actions.iter_mut().for_each(|a| renew(&mut a.id));
+        }
+        let remap = |id: &mut Uuid| {
+            if let Some(new) = map.get(id) {
+                *id = *new;
+            }
+        };
+        for action in self.events.iter_mut().flat_map(|e| e.actions.iter_mut()) {
+            match &mut action.config {
+                ActionConfig::ApiCall(c) => {
+                    if let Some(id) = &mut c.api_config_id {
+                        remap(id);
+                    }
+                }
+                ActionConfig::McpCall(c) => remap(&mut c.mcp_config_id),
+                ActionConfig::CustomScript(c) => c.allowed_api_configs.iter_mut().for_each(remap),
+                _ => {}
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

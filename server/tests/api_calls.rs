@@ -1,0 +1,1239 @@
+//! API calls through the guarded outbound client, against real servers on 127.0.0.1:
+//! httpbin under gunicorn (`WP_PEER_GUNICORN`) and an OAuth2 token endpoint served here.
+//! API configurations over the REST API (validation, write-only secrets, concurrency,
+//! ownership), the admin allow-list, every auth type, error classes, redirects, caps, the
+//! SSRF guard, OAuth2 token caching and refresh — and that no stored credential shows up
+//! in a response, a log line or a stored row. Each scenario runs on SQLite and PostgreSQL.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use common::TestApp;
+use reqwest::Method;
+use serde_json::{Value, json};
+use wizard_core::domain::event::ApiCallConfig;
+use wizard_core::engine::ActionError;
+use wizard_core::engine::actions::api_call::call_api;
+use wizard_core::engine::outbound::{Outbound, OutboundRequest, OutboundSettings};
+
+// ---------------------------------------------------------------------------------------
+// Captured logs: one subscriber for the whole test binary, installed before any server
+// starts (the server's own `try_init` then leaves it in place), at debug level.
+
+static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    let buf = LOGS.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let writer = buf.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_ansi(false)
+            .with_writer(move || LogWriter(writer.clone()))
+            .try_init();
+        buf
+    });
+    let _ = buf;
+}
+
+fn logs() -> String {
+    let buf = LOGS.get().expect("capture_logs ran");
+    String::from_utf8_lossy(&buf.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+}
+
+/// Like `on_both_backends!`, but captures logs before the server starts.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::capture_logs();
+                    super::$name(crate::common::spawn_app(crate::common::Backend::Sqlite).await).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::capture_logs();
+                    super::$name(crate::common::spawn_app(crate::common::Backend::Postgres).await).await
+                }
+            }
+        )*
+    };
+}
+
+both_backends!(
+    api_configs_validate_keep_secrets_write_only_and_check_versions,
+    every_auth_type_reaches_httpbin,
+    failures_are_classified_timeouts_and_caps_hold_redirects_are_checked,
+    the_guard_refuses_internal_addresses_until_an_admin_allows_them,
+    oauth2_tokens_are_cached_renewed_on_expiry_and_refreshed_after_401,
+);
+
+// ---------------------------------------------------------------------------------------
+// Peers.
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+/// httpbin under gunicorn on 127.0.0.1; stopped on drop.
+struct Httpbin {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Httpbin {
+    async fn start() -> Self {
+        let gunicorn = std::env::var("WP_PEER_GUNICORN").expect(
+            "WP_PEER_GUNICORN is not set: run the suite with scripts/test, which installs httpbin and gunicorn",
+        );
+        let port = free_port();
+        let child = std::process::Command::new(&gunicorn)
+            .args([
+                "--no-control-socket",
+                "-b",
+                &format!("127.0.0.1:{port}"),
+                "-k",
+                "gthread",
+                "--threads",
+                "8",
+                "httpbin:app",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {gunicorn}: {e}"));
+        let me = Self { child, port };
+        let probe = reqwest::Client::new();
+        for _ in 0..300 {
+            if probe
+                .get(format!("{}/get", me.base()))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return me;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("httpbin did not answer on port {port} within 30 s");
+    }
+
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Httpbin {
+    fn drop(&mut self) {
+        // SIGTERM lets the gunicorn master stop its workers; kill is the fallback.
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        for _ in 0..50 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An OAuth2 client-credentials server: `POST /token` issues short-lived tokens and
+/// counts the fetches; `GET /data` accepts only the latest token (unless revoked).
+struct OAuthServer {
+    port: u16,
+    state: Arc<OAuthState>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+struct OAuthState {
+    fetches: AtomicUsize,
+    valid: Mutex<Option<String>>,
+    client_secret: String,
+    expires_in: u64,
+}
+
+impl OAuthServer {
+    async fn start(client_secret: &str, expires_in: u64) -> Self {
+        let state = Arc::new(OAuthState {
+            fetches: AtomicUsize::new(0),
+            valid: Mutex::new(None),
+            client_secret: client_secret.to_owned(),
+            expires_in,
+        });
+        let router = axum::Router::new()
+            .route("/token", axum::routing::post(token))
+            .route("/data", axum::routing::get(data))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self { port, state, task }
+    }
+
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn fetches(&self) -> usize {
+        self.state.fetches.load(Ordering::SeqCst)
+    }
+
+    /// The API stops accepting the current token (as after a key rotation).
+    fn revoke(&self) {
+        *self.state.valid.lock().expect("lock") = None;
+    }
+}
+
+impl Drop for OAuthServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn token(
+    State(s): State<Arc<OAuthState>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> axum::response::Response {
+    if f.get("grant_type").map(String::as_str) != Some("client_credentials")
+        || f.get("client_id").map(String::as_str) != Some("my-client")
+        || f.get("client_secret") != Some(&s.client_secret)
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
+    }
+    let n = s.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+    let tok = format!("access-{n}-{}", uuid::Uuid::new_v4().simple());
+    *s.valid.lock().expect("lock") = Some(tok.clone());
+    axum::Json(json!({"access_token": tok, "token_type": "Bearer", "expires_in": s.expires_in}))
+        .into_response()
+}
+
+async fn data(State(s): State<Arc<OAuthState>>, headers: HeaderMap) -> axum::response::Response {
+    let valid = s.valid.lock().expect("lock").clone();
+    let presented = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    match (valid, presented) {
+        (Some(v), Some(p)) if v == p => axum::Json(json!({"ok": true})).into_response(),
+        _ => (StatusCode::UNAUTHORIZED, "token refused").into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers over the public API.
+
+struct Actors {
+    admin: String,
+    builder: String,
+    other: String,
+}
+
+/// The first account is the admin; later ones are builders (the default role).
+async fn actors(app: &TestApp) -> Actors {
+    let (_, admin) = app.register("admin@example.com").await;
+    let (_, builder) = app.register("builder@example.com").await;
+    let (_, other) = app.register("other@example.com").await;
+    Actors {
+        admin,
+        builder,
+        other,
+    }
+}
+
+async fn wizard(app: &TestApp, token: &str) -> String {
+    let w = app
+        .expect_json(
+            Method::POST,
+            "/api/v1/wizards",
+            Some(&json!({"name": "Calls"})),
+            Some(token),
+            201,
+        )
+        .await;
+    w["id"].as_str().expect("id").to_owned()
+}
+
+async fn create_config(app: &TestApp, token: &str, wizard_id: &str, body: Value) -> Value {
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{wizard_id}/api-configs"),
+        Some(&body),
+        Some(token),
+        201,
+    )
+    .await
+}
+
+async fn allow(app: &TestApp, admin: &str, pattern: &str) -> Value {
+    app.expect_json(
+        Method::POST,
+        "/api/v1/admin/outbound-allowlist",
+        Some(&json!({"pattern": pattern, "note": "test peers"})),
+        Some(admin),
+        201,
+    )
+    .await
+}
+
+async fn test_call(app: &TestApp, token: &str, config_id: &str, path: &str) -> Value {
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/api-configs/{config_id}/test"),
+        Some(&json!({"path": path})),
+        Some(token),
+        200,
+    )
+    .await
+}
+
+fn request(v: Value) -> ApiCallConfig {
+    serde_json::from_value(v).expect("api_call config")
+}
+
+async fn call(
+    app: &TestApp,
+    wizard_id: &str,
+    config: Option<&str>,
+    req: Value,
+    timeout: Duration,
+) -> Result<Value, ActionError> {
+    let wid = uuid::Uuid::parse_str(wizard_id).expect("uuid");
+    call_api(&app.state, wid, config, &request(req), timeout).await
+}
+
+const T: Duration = Duration::from_secs(20);
+
+/// No secret appears in the captured logs, in any of `seen` (responses), or in the
+/// `api_configurations` and `action_execution_logs` rows (except sealed).
+async fn assert_no_leak(app: &TestApp, secrets: &[&str], seen: &[String]) {
+    let logs = logs();
+    assert!(
+        logs.contains("outbound call"),
+        "the server's debug logs are captured"
+    );
+    let rows: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT auth, default_headers, auth_secret FROM api_configurations")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .expect("rows");
+    let logs_rows: Vec<(Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT input_data, output_data, error_message FROM action_execution_logs")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .expect("log rows");
+    for s in secrets {
+        assert!(!logs.contains(s), "secret {s} appears in the logs");
+        for text in seen {
+            assert!(
+                !text.contains(s),
+                "secret {s} appears in a response: {text}"
+            );
+        }
+        for (auth, headers, sealed) in &rows {
+            assert!(
+                !auth.contains(s) && !headers.contains(s),
+                "secret {s} stored in clear"
+            );
+            assert!(
+                !sealed.as_deref().unwrap_or_default().contains(s),
+                "secret {s} not encrypted"
+            );
+        }
+        for (i, o, e) in &logs_rows {
+            for t in [i, o, e].into_iter().flatten() {
+                assert!(!t.contains(s), "secret {s} in an execution log row");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Scenarios.
+
+async fn api_configs_validate_keep_secrets_write_only_and_check_versions(app: TestApp) {
+    let bin = Httpbin::start().await;
+    let a = actors(&app).await;
+    let b = Some(a.builder.as_str());
+    let wid = wizard(&app, &a.builder).await;
+    let path = format!("/api/v1/wizards/{wid}/api-configs");
+    allow(&app, &a.admin, "127.0.0.1").await;
+    let mut seen = Vec::new();
+
+    // Each rule names its field.
+    for (body, field) in [
+        (json!({"name": " ", "base_url": bin.base()}), "name"),
+        (
+            json!({"name": "x", "base_url": "ftp://example.com"}),
+            "base_url",
+        ),
+        (json!({"name": "x", "base_url": "/relative"}), "base_url"),
+        (
+            json!({"name": "x", "base_url": bin.base(), "timeout_ms": 0}),
+            "timeout_ms",
+        ),
+        (
+            json!({"name": "x", "base_url": bin.base(), "timeout_ms": 120001}),
+            "timeout_ms",
+        ),
+        (
+            json!({"name": "x", "base_url": bin.base(), "default_headers": {"Bad Header": "v"}}),
+            "default_headers.Bad Header",
+        ),
+        (
+            json!({"name": "x", "base_url": bin.base(), "auth": {"type": "bearer"}}),
+            "auth.token",
+        ),
+        (
+            json!({"name": "x", "base_url": bin.base(),
+                   "auth": {"type": "oauth2_client_credentials", "token_url": "nope", "client_id": ""}}),
+            "auth.token_url",
+        ),
+        (
+            json!({"name": "x", "base_url": bin.base(),
+                   "auth": {"type": "oauth2_client_credentials", "token_url": "nope", "client_id": ""}}),
+            "auth.client_secret",
+        ),
+        (
+            json!({"name": "x", "base_url": bin.base(),
+                   "auth": {"type": "api_key", "name": "X-Key", "placement": "header"}}),
+            "auth.value",
+        ),
+    ] {
+        app.expect_problem(Method::POST, &path, Some(&body), b, 422, Some(field))
+            .await;
+    }
+
+    let password = "pw-Zq8uXk2Lr9";
+    let created = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "bin", "base_url": bin.base(), "timeout_ms": 10000,
+               "default_headers": {"X-Trace": "1"},
+               "auth": {"type": "basic", "username": "ann", "password": password}}),
+    )
+    .await;
+    seen.push(created.to_string());
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert_eq!(created["secret_set"], true);
+    assert_eq!(created["auth"], json!({"type": "basic", "username": "ann"}));
+    assert_eq!(created["version"], 1);
+
+    // Stored as promised: the public part in `auth`, the whole auth sealed.
+    let (auth_type, auth, sealed): (String, String, Option<String>) =
+        sqlx::query_as("SELECT auth_type, auth, auth_secret FROM api_configurations WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .expect("row");
+    assert_eq!(auth_type, "basic");
+    assert_eq!(
+        serde_json::from_str::<Value>(&auth).expect("json"),
+        json!({"type": "basic", "username": "ann"})
+    );
+    let opened = app
+        .state
+        .secrets
+        .open_json(sealed.as_deref().expect("sealed"))
+        .expect("open");
+    assert_eq!(opened["password"], password);
+
+    // The name is unique in the wizard.
+    app.expect_problem(
+        Method::POST,
+        &path,
+        Some(&json!({"name": "bin", "base_url": bin.base()})),
+        b,
+        409,
+        Some("name"),
+    )
+    .await;
+
+    // The stored credential works.
+    let ok = test_call(&app, &a.builder, &id, "/basic-auth/ann/pw-Zq8uXk2Lr9").await;
+    seen.push(ok.to_string());
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!(ok["status"], 200);
+    assert!(
+        ok["body_excerpt"]
+            .as_str()
+            .is_some_and(|e| e.contains("authenticated"))
+    );
+
+    // Update without the password keeps it; the test call still authenticates.
+    let updated = app
+        .expect_json(
+            Method::PUT,
+            &format!("/api/v1/wizards/api-configs/{id}"),
+            Some(&json!({"version": 1, "name": "bin", "base_url": bin.base(),
+                         "auth": {"type": "basic", "username": "ann"}})),
+            b,
+            200,
+        )
+        .await;
+    seen.push(updated.to_string());
+    assert_eq!(updated["version"], 2);
+    assert_eq!(updated["secret_set"], true);
+    let ok = test_call(&app, &a.builder, &id, "/basic-auth/ann/pw-Zq8uXk2Lr9").await;
+    assert_eq!(ok["status"], 200, "kept password still works: {ok}");
+
+    // A stale version is refused; switching auth type needs the new secret.
+    app.expect_problem(
+        Method::PUT,
+        &format!("/api/v1/wizards/api-configs/{id}"),
+        Some(&json!({"version": 1, "name": "bin", "base_url": bin.base()})),
+        b,
+        409,
+        Some("version"),
+    )
+    .await;
+    app.expect_problem(
+        Method::PUT,
+        &format!("/api/v1/wizards/api-configs/{id}"),
+        Some(&json!({"version": 2, "name": "bin", "base_url": bin.base(),
+                     "auth": {"type": "bearer"}})),
+        b,
+        422,
+        Some("auth.token"),
+    )
+    .await;
+
+    // Others: a builder who does not own the wizard sees nothing; the admin may read.
+    let o = Some(a.other.as_str());
+    app.expect_problem(
+        Method::GET,
+        &format!("/api/v1/wizards/api-configs/{id}"),
+        None,
+        o,
+        404,
+        None,
+    )
+    .await;
+    app.expect_problem(Method::GET, &path, None, o, 404, None)
+        .await;
+    app.expect_problem(
+        Method::POST,
+        &format!("/api/v1/wizards/api-configs/{id}/test"),
+        None,
+        o,
+        404,
+        None,
+    )
+    .await;
+    let listed = app.get_json(&path, Some(&a.admin)).await;
+    seen.push(listed.to_string());
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    app.expect_problem(
+        Method::DELETE,
+        &format!("/api/v1/wizards/api-configs/{id}?version=2"),
+        None,
+        Some(&a.admin),
+        404,
+        None,
+    )
+    .await;
+    let got = app
+        .get_json(&format!("/api/v1/wizards/api-configs/{id}"), b)
+        .await;
+    seen.push(got.to_string());
+    assert_eq!(got["secret_set"], true);
+
+    // Delete with a stale version, then the right one.
+    app.expect_problem(
+        Method::DELETE,
+        &format!("/api/v1/wizards/api-configs/{id}?version=1"),
+        None,
+        b,
+        409,
+        None,
+    )
+    .await;
+    app.expect_json(
+        Method::DELETE,
+        &format!("/api/v1/wizards/api-configs/{id}?version=2"),
+        None,
+        b,
+        204,
+    )
+    .await;
+    app.expect_problem(
+        Method::GET,
+        &format!("/api/v1/wizards/api-configs/{id}"),
+        None,
+        b,
+        404,
+        None,
+    )
+    .await;
+
+    // The OpenAPI document lists the endpoints.
+    let doc = app.get_json("/api/v1/openapi.json", None).await;
+    for p in [
+        "/api/v1/wizards/{wizard_id}/api-configs",
+        "/api/v1/wizards/api-configs/{id}",
+        "/api/v1/wizards/api-configs/{id}/test",
+        "/api/v1/admin/outbound-allowlist",
+        "/api/v1/admin/outbound-allowlist/{id}",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "OpenAPI lacks {p}");
+    }
+    assert_no_leak(&app, &[password, "YW5uOnB3LVpxOHVYazJMcjk="], &seen).await;
+}
+
+async fn every_auth_type_reaches_httpbin(app: TestApp) {
+    let bin = Httpbin::start().await;
+    let a = actors(&app).await;
+    let wid = wizard(&app, &a.builder).await;
+    allow(&app, &a.admin, "127.0.0.1").await;
+    let mut seen = Vec::new();
+    let (password, token, hkey, qkey) = (
+        "basic-pw-9fK2",
+        "bearer-tok-7Hq3Lm",
+        "hdr-key-4Rt8Wz",
+        "qry-key-6Yp1Nc",
+    );
+    let basic = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "basic", "base_url": bin.base(),
+               "auth": {"type": "basic", "username": "ann", "password": password}}),
+    )
+    .await;
+    let bearer = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "bearer", "base_url": bin.base(),
+               "auth": {"type": "bearer", "token": token}}),
+    )
+    .await;
+    let header_key = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "header-key", "base_url": bin.base(),
+               "auth": {"type": "api_key", "name": "X-Api-Key", "placement": "header", "value": hkey}}),
+    )
+    .await;
+    create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "query-key", "base_url": format!("{}/anything", bin.base()),
+               "default_headers": {"X-Team": "blue"},
+               "auth": {"type": "api_key", "name": "api_key", "placement": "query", "value": qkey}}),
+    )
+    .await;
+    let none = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "open", "base_url": bin.base()}),
+    )
+    .await;
+    for c in [&basic, &bearer, &header_key, &none] {
+        seen.push(c.to_string());
+        assert_eq!(c["secret_set"], c["auth"]["type"] != "none");
+    }
+
+    // Basic: the right password passes httpbin's check.
+    let r = test_call(
+        &app,
+        &a.builder,
+        basic["id"].as_str().expect("id"),
+        "/basic-auth/ann/basic-pw-9fK2",
+    )
+    .await;
+    assert_eq!(
+        (r["ok"].clone(), r["status"].clone()),
+        (json!(true), json!(200)),
+        "{r}"
+    );
+    // …and it is really checked: another password is refused.
+    let r = test_call(
+        &app,
+        &a.builder,
+        basic["id"].as_str().expect("id"),
+        "/basic-auth/ann/other",
+    )
+    .await;
+    assert_eq!(
+        (r["ok"].clone(), r["status"].clone()),
+        (json!(false), json!(401)),
+        "{r}"
+    );
+    seen.push(r.to_string());
+
+    // Bearer: httpbin echoes the token back; what we return has it scrubbed.
+    let r = test_call(
+        &app,
+        &a.builder,
+        bearer["id"].as_str().expect("id"),
+        "/bearer",
+    )
+    .await;
+    assert_eq!(r["status"], 200, "{r}");
+    assert!(
+        r["body_excerpt"]
+            .as_str()
+            .is_some_and(|e| e.contains("***")),
+        "{r}"
+    );
+    seen.push(r.to_string());
+    let body = call(&app, &wid, Some("bearer"), json!({"url": "/bearer"}), T)
+        .await
+        .expect("bearer call");
+    assert_eq!(body["authenticated"], true);
+    assert_eq!(body["token"], "***", "echoed credential scrubbed");
+    seen.push(body.to_string());
+
+    // API key in a header, and in the query (with the config's default header).
+    let body = call(
+        &app,
+        &wid,
+        Some("header-key"),
+        json!({"url": "/anything/items", "method": "POST", "body": {"n": 1},
+               "headers": {"X-Request": "r1"}, "query": {"page": 2, "tags": ["a", "b"]}}),
+        T,
+    )
+    .await
+    .expect("header key call");
+    assert_eq!(
+        body["headers"]["X-Api-Key"], "***",
+        "key sent (and scrubbed): {body}"
+    );
+    assert_eq!(body["headers"]["X-Request"], "r1");
+    assert_eq!(body["method"], "POST");
+    assert_eq!(body["json"], json!({"n": 1}));
+    assert_eq!(body["args"], json!({"page": "2", "tags": ["a", "b"]}));
+    seen.push(body.to_string());
+    let body = call(&app, &wid, Some("query-key"), json!({"url": ""}), T)
+        .await
+        .expect("query key call");
+    assert_eq!(
+        body["args"]["api_key"], "***",
+        "key sent in the query: {body}"
+    );
+    assert_eq!(body["headers"]["X-Team"], "blue");
+    assert!(body["headers"].get("X-Api-Key").is_none());
+    seen.push(body.to_string());
+
+    // The config may be named by id too; without a config the URL must be absolute and
+    // nothing is added.
+    let id = header_key["id"].as_str().expect("id");
+    let body = call(&app, &wid, Some(id), json!({"url": "/headers"}), T)
+        .await
+        .expect("by id");
+    assert_eq!(body["headers"]["X-Api-Key"], "***");
+    let body = call(
+        &app,
+        &wid,
+        None,
+        json!({"url": format!("{}/headers", bin.base())}),
+        T,
+    )
+    .await
+    .expect("no config");
+    assert!(
+        body["headers"].get("X-Api-Key").is_none()
+            && body["headers"].get("Authorization").is_none()
+    );
+    let err = call(&app, &wid, None, json!({"url": "/headers"}), T)
+        .await
+        .expect_err("relative");
+    assert!(matches!(err, ActionError::Invalid(_)), "{err:?}");
+    // A config's credentials never go to another host.
+    let err = call(
+        &app,
+        &wid,
+        Some("bearer"),
+        json!({"url": "http://example.com/"}),
+        T,
+    )
+    .await
+    .expect_err("other origin");
+    assert!(
+        matches!(&err, ActionError::Invalid(m) if m.contains("host")),
+        "{err:?}"
+    );
+    // success_path picks a part of the body.
+    let picked = call(
+        &app,
+        &wid,
+        Some("open"),
+        json!({"url": "/json", "response_mapping": {"success_path": "slideshow.author"}}),
+        T,
+    )
+    .await
+    .expect("json");
+    assert_eq!(picked, json!("Yours Truly"));
+    // A text body comes back as a JSON string.
+    let text = call(&app, &wid, Some("open"), json!({"url": "/robots.txt"}), T)
+        .await
+        .expect("text");
+    assert!(
+        text.as_str().is_some_and(|t| t.contains("Disallow")),
+        "{text}"
+    );
+    // Unknown configuration.
+    let err = call(&app, &wid, Some("nope"), json!({"url": "/get"}), T)
+        .await
+        .expect_err("unknown");
+    assert!(
+        matches!(&err, ActionError::Invalid(m) if m.contains("nope")),
+        "{err:?}"
+    );
+
+    assert_no_leak(
+        &app,
+        &[password, token, hkey, qkey, "YW5uOmJhc2ljLXB3LTlmSzI="],
+        &seen,
+    )
+    .await;
+}
+
+async fn failures_are_classified_timeouts_and_caps_hold_redirects_are_checked(app: TestApp) {
+    let bin = Httpbin::start().await;
+    let a = actors(&app).await;
+    let wid = wizard(&app, &a.builder).await;
+    allow(&app, &a.admin, "127.0.0.1").await;
+    let token = "tok-Fail-8Jd2Ks";
+    let cfg = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "bin", "base_url": bin.base(), "auth": {"type": "bearer", "token": token}}),
+    )
+    .await;
+    let mut seen = vec![cfg.to_string()];
+
+    // 5xx is retryable (the engine retries), 4xx is not; neither names the credential.
+    let err = call(&app, &wid, Some("bin"), json!({"url": "/status/500"}), T)
+        .await
+        .expect_err("500");
+    assert!(
+        matches!(&err, ActionError::Transient(m) if m.contains("500")),
+        "{err:?}"
+    );
+    assert!(err.is_retryable());
+    let err = call(&app, &wid, Some("bin"), json!({"url": "/status/404"}), T)
+        .await
+        .expect_err("404");
+    assert!(
+        matches!(&err, ActionError::Failed(m) if m.contains("404")),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+    seen.push(err.to_string());
+
+    // A slow upstream meets the timeout (the action's, or the configuration's).
+    let err = call(
+        &app,
+        &wid,
+        Some("bin"),
+        json!({"url": "/delay/3"}),
+        Duration::from_secs(1),
+    )
+    .await
+    .expect_err("timeout");
+    assert_eq!(err, ActionError::Timeout(1000));
+    let slow = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "slow", "base_url": bin.base(), "timeout_ms": 1000}),
+    )
+    .await;
+    let r = test_call(
+        &app,
+        &a.builder,
+        slow["id"].as_str().expect("id"),
+        "/delay/3",
+    )
+    .await;
+    assert_eq!(r["ok"], false);
+    assert!(
+        r["error"].as_str().is_some_and(|e| e.contains("timed out")),
+        "{r}"
+    );
+
+    // A connection refused is retryable.
+    let closed = free_port();
+    let err = call(
+        &app,
+        &wid,
+        None,
+        json!({"url": format!("http://127.0.0.1:{closed}/")}),
+        T,
+    )
+    .await
+    .expect_err("refused");
+    assert!(matches!(err, ActionError::Transient(_)), "{err:?}");
+
+    // Redirects are followed up to the limit, each hop checked.
+    let body = call(&app, &wid, Some("bin"), json!({"url": "/redirect/3"}), T)
+        .await
+        .expect("3 redirects");
+    assert!(
+        body["url"].as_str().is_some_and(|u| u.ends_with("/get")),
+        "{body}"
+    );
+    let err = call(&app, &wid, Some("bin"), json!({"url": "/redirect/7"}), T)
+        .await
+        .expect_err("too many");
+    assert!(
+        matches!(&err, ActionError::Failed(m) if m.contains("redirected")),
+        "{err:?}"
+    );
+    let err = call(
+        &app,
+        &wid,
+        Some("bin"),
+        json!({"url": "/redirect-to", "query": {"url": "http://169.254.169.254/latest/meta-data/"}}),
+        T,
+    )
+    .await
+    .expect_err("redirect to metadata");
+    assert!(
+        matches!(&err, ActionError::Invalid(m) if m.contains("169.254.169.254") && m.contains("allow-list")),
+        "{err:?}"
+    );
+
+    // The size cap holds for declared and streamed bodies.
+    let small = Outbound::new(OutboundSettings {
+        max_response_bytes: 1000,
+        ..OutboundSettings::default()
+    });
+    for path in ["/bytes/5000", "/stream-bytes/5000"] {
+        let err = small
+            .send(
+                &app.state.db,
+                &OutboundRequest {
+                    method: wizard_core::domain::event::HttpMethod::Get,
+                    url: format!("{}{path}", bin.base()),
+                    query: Vec::new(),
+                    headers: Default::default(),
+                    body: None,
+                    timeout: T,
+                },
+            )
+            .await
+            .expect_err("over the cap");
+        assert!(
+            matches!(&err, ActionError::Failed(m) if m.contains("1000-byte limit")),
+            "{path}: {err:?}"
+        );
+    }
+    let fine = small
+        .send(
+            &app.state.db,
+            &OutboundRequest {
+                method: wizard_core::domain::event::HttpMethod::Get,
+                url: format!("{}/bytes/500", bin.base()),
+                query: Vec::new(),
+                headers: Default::default(),
+                body: None,
+                timeout: T,
+            },
+        )
+        .await
+        .expect("under the cap");
+    assert_eq!(fine.status, 200);
+
+    assert_no_leak(&app, &[token], &seen).await;
+}
+
+async fn the_guard_refuses_internal_addresses_until_an_admin_allows_them(app: TestApp) {
+    let bin = Httpbin::start().await;
+    let a = actors(&app).await;
+    let wid = wizard(&app, &a.builder).await;
+    let cfg = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "bin", "base_url": bin.base()}),
+    )
+    .await;
+    let id = cfg["id"].as_str().expect("id");
+
+    // Loopback is refused before anything is sent, with a message saying what to do.
+    let r = test_call(&app, &a.builder, id, "/get").await;
+    assert_eq!(r["ok"], false);
+    let e = r["error"].as_str().unwrap_or_default();
+    assert!(e.contains("127.0.0.1") && e.contains("allow-list"), "{r}");
+    for (url, named) in [
+        (
+            "http://169.254.169.254/latest/meta-data/".to_owned(),
+            "169.254.169.254",
+        ),
+        (format!("http://localhost:{}/get", bin.port), "localhost"),
+        (
+            format!("http://[::ffff:127.0.0.1]:{}/get", bin.port),
+            "127.0.0.1",
+        ),
+        ("http://10.0.0.1/".to_owned(), "10.0.0.1"),
+        ("http://[::1]/".to_owned(), "::1"),
+    ] {
+        let err = call(&app, &wid, None, json!({"url": url}), T)
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(&err, ActionError::Invalid(m) if m.contains(named) && m.contains("allow-list")),
+            "{url}: {err:?}"
+        );
+    }
+    let err = call(&app, &wid, None, json!({"url": "file:///etc/passwd"}), T)
+        .await
+        .expect_err("scheme");
+    assert!(matches!(err, ActionError::Invalid(_)));
+
+    // Only admins manage the allow-list; patterns are validated and normalised.
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/admin/outbound-allowlist",
+        Some(&json!({"pattern": "127.0.0.1"})),
+        Some(&a.builder),
+        403,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/admin/outbound-allowlist",
+        None,
+        Some(&a.builder),
+        403,
+        None,
+    )
+    .await;
+    for bad in ["not a host", "10.0.0.0/40", ""] {
+        app.expect_problem(
+            Method::POST,
+            "/api/v1/admin/outbound-allowlist",
+            Some(&json!({"pattern": bad})),
+            Some(&a.admin),
+            422,
+            Some("pattern"),
+        )
+        .await;
+    }
+    let entry = allow(&app, &a.admin, "127.0.0.0/8").await;
+    assert_eq!(entry["pattern"], "127.0.0.0/8");
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/admin/outbound-allowlist",
+        Some(&json!({"pattern": "127.0.0.1/8"})),
+        Some(&a.admin),
+        409,
+        Some("pattern"),
+    )
+    .await;
+
+    // Allowed now (this instance forgets its cached list on the change).
+    let r = test_call(&app, &a.builder, id, "/get").await;
+    assert_eq!(
+        (r["ok"].clone(), r["status"].clone()),
+        (json!(true), json!(200)),
+        "{r}"
+    );
+    // The metadata address is still refused, also as a redirect target.
+    let err = call(
+        &app,
+        &wid,
+        Some("bin"),
+        json!({"url": "/redirect-to", "query": {"url": "http://169.254.169.254/"}}),
+        T,
+    )
+    .await
+    .expect_err("metadata");
+    assert!(matches!(&err, ActionError::Invalid(m) if m.contains("169.254.169.254")));
+    // A host name can be allowed by name.
+    allow(&app, &a.admin, "localhost").await;
+    let body = call(
+        &app,
+        &wid,
+        None,
+        json!({"url": format!("http://localhost:{}/get", bin.port)}),
+        T,
+    )
+    .await
+    .expect("localhost by name");
+    assert!(body["url"].is_string());
+
+    let list = app
+        .get_json("/api/v1/admin/outbound-allowlist", Some(&a.admin))
+        .await;
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    app.expect_json(
+        Method::DELETE,
+        &format!(
+            "/api/v1/admin/outbound-allowlist/{}",
+            entry["id"].as_str().expect("id")
+        ),
+        None,
+        Some(&a.admin),
+        204,
+    )
+    .await;
+    app.expect_problem(
+        Method::DELETE,
+        &format!(
+            "/api/v1/admin/outbound-allowlist/{}",
+            entry["id"].as_str().expect("id")
+        ),
+        None,
+        Some(&a.admin),
+        404,
+        None,
+    )
+    .await;
+    // Removed: refused again at once.
+    let r = test_call(&app, &a.builder, id, "/get").await;
+    assert_eq!(r["ok"], false, "{r}");
+}
+
+async fn oauth2_tokens_are_cached_renewed_on_expiry_and_refreshed_after_401(app: TestApp) {
+    let secret = "client-secret-Qw7Er5Ty";
+    let oauth = OAuthServer::start(secret, 2).await;
+    let a = actors(&app).await;
+    let wid = wizard(&app, &a.builder).await;
+    allow(&app, &a.admin, "127.0.0.1").await;
+    let cfg = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "oauth", "base_url": oauth.base(),
+               "auth": {"type": "oauth2_client_credentials",
+                        "token_url": format!("{}/token", oauth.base()),
+                        "client_id": "my-client", "client_secret": secret, "scope": "read"}}),
+    )
+    .await;
+    let mut seen = vec![cfg.to_string()];
+    assert_eq!(cfg["secret_set"], true);
+    assert!(cfg["auth"].get("client_secret").is_none());
+
+    // One token serves several calls.
+    for _ in 0..3 {
+        let body = call(&app, &wid, Some("oauth"), json!({"url": "/data"}), T)
+            .await
+            .expect("call");
+        assert_eq!(body, json!({"ok": true}));
+    }
+    assert_eq!(oauth.fetches(), 1, "token cached");
+    let r = test_call(&app, &a.builder, cfg["id"].as_str().expect("id"), "/data").await;
+    assert_eq!(r["status"], 200, "{r}");
+    seen.push(r.to_string());
+    assert_eq!(
+        oauth.fetches(),
+        1,
+        "the test call uses the cached token too"
+    );
+
+    // Once it expires, a new one is fetched.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    call(&app, &wid, Some("oauth"), json!({"url": "/data"}), T)
+        .await
+        .expect("after expiry");
+    assert_eq!(oauth.fetches(), 2, "renewed after expiry");
+
+    // The API refuses the token (401): one refresh and one retry, invisible to the caller.
+    oauth.revoke();
+    let body = call(&app, &wid, Some("oauth"), json!({"url": "/data"}), T)
+        .await
+        .expect("refreshed after 401");
+    assert_eq!(body, json!({"ok": true}));
+    assert_eq!(oauth.fetches(), 3, "refreshed once after the 401");
+
+    // Wrong client credentials: a clear, non-retryable error without the secret.
+    let wrong = "wrong-secret-Zx9Cv8Bn";
+    create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "bad-oauth", "base_url": oauth.base(),
+               "auth": {"type": "oauth2_client_credentials",
+                        "token_url": format!("{}/token", oauth.base()),
+                        "client_id": "my-client", "client_secret": wrong}}),
+    )
+    .await;
+    let err = call(&app, &wid, Some("bad-oauth"), json!({"url": "/data"}), T)
+        .await
+        .expect_err("bad client");
+    assert!(
+        matches!(&err, ActionError::Failed(m) if m.contains("token endpoint") && m.contains("401")),
+        "{err:?}"
+    );
+    seen.push(err.to_string());
+
+    // The token endpoint is guarded too: a config pointing it at a refused address fails
+    // before anything is sent.
+    create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "meta-oauth", "base_url": oauth.base(),
+               "auth": {"type": "oauth2_client_credentials",
+                        "token_url": "http://169.254.169.254/token",
+                        "client_id": "my-client", "client_secret": secret}}),
+    )
+    .await;
+    let err = call(&app, &wid, Some("meta-oauth"), json!({"url": "/data"}), T)
+        .await
+        .expect_err("guarded token url");
+    assert!(
+        matches!(&err, ActionError::Invalid(m) if m.contains("169.254.169.254")),
+        "{err:?}"
+    );
+
+    let issued: Vec<String> = oauth
+        .state
+        .valid
+        .lock()
+        .expect("lock")
+        .iter()
+        .cloned()
+        .collect();
+    let mut secrets = vec![secret, wrong];
+    secrets.extend(issued.iter().map(String::as_str));
+    assert_no_leak(&app, &secrets, &seen).await;
+}

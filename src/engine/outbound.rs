@@ -127,10 +127,8 @@ impl Secrets {
             return;
         }
         match v {
-            Value::String(s) => {
-                if self.0.iter().any(|x| s.contains(x.as_str())) {
-                    *s = self.scrub(s);
-                }
+            Value::String(s) if self.0.iter().any(|x| s.contains(x.as_str())) => {
+                *s = self.scrub(s);
             }
             Value::Array(items) => items.iter_mut().for_each(|i| self.scrub_value(i)),
             Value::Object(map) => {
@@ -736,9 +734,9 @@ fn embedded_v4(ip: IpAddr) -> Option<Ipv4Addr> {
     let tail = Ipv4Addr::new(o[12], o[13], o[14], o[15]);
     if let Some(v4) = v6.to_ipv4_mapped() {
         Some(v4)
-    } else if s[..6] == [0, 0, 0, 0, 0, 0] && !v6.is_loopback() && !v6.is_unspecified() {
-        Some(tail)
-    } else if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+    } else if (s[..6] == [0, 0, 0, 0, 0, 0] && !v6.is_loopback() && !v6.is_unspecified())
+        || s[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+    {
         Some(tail)
     } else {
         None

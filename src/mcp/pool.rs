@@ -155,10 +155,10 @@ impl McpPool {
     async fn discard(&self, name: &str, failed: &Arc<Session>) {
         let slot = self.slot(name);
         let mut guard = slot.lock().await;
-        if guard.as_ref().is_some_and(|s| Arc::ptr_eq(s, failed)) {
-            if let Some(old) = guard.take() {
-                close(old).await;
-            }
+        if guard.as_ref().is_some_and(|s| Arc::ptr_eq(s, failed))
+            && let Some(old) = guard.take()
+        {
+            close(old).await;
         }
     }
 

@@ -1,14 +1,31 @@
 //! The JavaScript sandbox (rquickjs): a fresh runtime per run with memory, stack and time
 //! limits; JSON in, JSON out; no capabilities but the host functions a script is given.
 //!
-//! OWNER: sandbox helper (issue 4). Signatures are the contract; bodies are to be written.
+//! Each run gets its own QuickJS runtime on a blocking thread (`spawn_blocking`), so a busy
+//! loop never holds one of the server's executor threads, and whatever a script did to its
+//! globals (prototype pollution, an exhausted heap) dies with the runtime. The time limit is
+//! enforced twice: by QuickJS's interrupt handler (an uncatchable exception, checked while
+//! JS runs, regexes included) and by an outer `tokio::time::timeout` (for time spent outside
+//! JS, e.g. waiting on the host); a run abandoned by the outer timeout is also interrupted.
+//! Inputs and outputs cross as JSON text only, so no JS object ever reaches Rust.
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::time::Duration;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
 
+use rquickjs::context::EvalOptions;
+use rquickjs::context::intrinsic;
+use rquickjs::function::{Opt, This};
+use rquickjs::prelude::Coerced;
+use rquickjs::{Context, Ctx, Exception, Function, Promise, Runtime};
 use serde_json::Value;
+use tokio::sync::Semaphore;
 
 /// Limits of one run.
 #[derive(Debug, Clone)]
@@ -52,11 +69,107 @@ pub trait ScriptHost: Send + Sync + 'static {
     fn run_action(&self, name: String, params: Value) -> HostFuture;
 }
 
+/// Runs at once; beyond it runs queue. Bounds the memory all sandboxes can take together
+/// (each up to its memory limit) and the blocking threads they hold.
+const MAX_CONCURRENT_RUNS: usize = 16;
+static RUN_SLOTS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(MAX_CONCURRENT_RUNS)));
+
+/// The JS stack limit is capped below the size of a blocking thread's stack (Tokio's
+/// default is 2 MiB), so QuickJS's own check always fires before the real stack ends.
+const MAX_STACK_BYTES: usize = 1024 * 1024;
+/// Host calls a script may have in flight at once.
+const MAX_PENDING_HOST_CALLS: usize = 64;
+/// How much longer than the JS deadline the outer timeout waits for the blocking thread.
+const OUTER_GRACE: Duration = Duration::from_millis(250);
+const ESCAPED: &str = "the code closes the function it is the body of (unbalanced braces?)";
+/// Limits of a compile check: it runs nothing of the body, so these are small.
+const CHECK_LIMITS: Limits = Limits {
+    memory_bytes: 16 * 1024 * 1024,
+    stack_bytes: 256 * 1024,
+    time: Duration::from_millis(500),
+    max_output_bytes: 1024,
+};
+/// Longest error message kept from a script (it may throw anything).
+const MAX_MESSAGE_CHARS: usize = 500;
+/// The name errors point at (`script:3:5`).
+const FILE_NAME: &str = "script";
+
+/// Runs before any user code: removes every way to compile code from a string (`eval`,
+/// the `Function` constructors reachable as `Function` or `(function(){}).constructor`), and
+/// the few globals that give timing or blocking primitives. QuickJS has no fs, net, timers,
+/// `require`, `process` or `fetch` to begin with.
+const LOCKDOWN: &str = r#"(function () {
+  'use strict';
+  const g = globalThis;
+  const define = Object.defineProperty;
+  const protoOf = Object.getPrototypeOf;
+  const kinds = [
+    Function,
+    protoOf(async function () {}).constructor,
+    protoOf(function* () {}).constructor,
+    protoOf(async function* () {}).constructor,
+  ];
+  for (const C of kinds) {
+    const blocked = function () {
+      throw new EvalError('compiling code from a string (eval, Function) is disabled in the sandbox');
+    };
+    define(blocked, 'prototype', { value: C.prototype, writable: false });
+    define(C.prototype, 'constructor', { value: blocked, writable: false, configurable: false });
+    if (C === Function) {
+      define(g, 'Function', { value: blocked, writable: false, configurable: false });
+    }
+  }
+  for (const name of ['eval', 'Atomics', 'SharedArrayBuffer', 'WeakRef',
+                      'FinalizationRegistry', 'performance']) {
+    delete g[name];
+  }
+})();"#;
+
+/// Makes the host functions read-only, non-deletable and frozen, so a script cannot swap
+/// or decorate them (what it does to its own objects stays in its own runtime).
+const HARDEN_HOST: &str = r#"(function () {
+  'use strict';
+  for (const name of ['setField', 'showMessage', 'navigate', 'callApi', 'runAction']) {
+    const f = globalThis[name];
+    Object.freeze(f);
+    Object.defineProperty(globalThis, name, { value: f, writable: false, enumerable: false,
+                                              configurable: false });
+  }
+})();"#;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// `function (input) { body }`
+    Transform,
+    /// `async function (context) { body }`
+    Script,
+}
+
+impl Kind {
+    /// The function's source; the body starts on line 2, so engine line numbers are one
+    /// more than the body's.
+    fn function_text(self, body: &str) -> String {
+        match self {
+            Kind::Transform => format!("function (input) {{\n{body}\n}}"),
+            Kind::Script => format!("async function (context) {{\n{body}\n}}"),
+        }
+    }
+}
+
 /// Checks that `body` compiles as the body of a (possibly async) function, without
 /// running it. Used when a transform or script is saved or tested.
+///
+/// This is the `custom_script` form (`async function (context) { … }`); a transform's
+/// body is checked with [`check_transform_compiles`], since `await` means different
+/// things in the two.
 pub fn check_compiles(body: &str) -> Result<(), SandboxError> {
-    let _ = body;
-    todo!("sandbox helper")
+    compile_only(Kind::Script, body)
+}
+
+/// Checks that `body` compiles as `function (input) { body }` (a `transform_data`).
+pub fn check_transform_compiles(body: &str) -> Result<(), SandboxError> {
+    compile_only(Kind::Transform, body)
 }
 
 /// `transform_data` (javascript): runs `body` as `function (input) { body }` on `input`.
@@ -65,8 +178,7 @@ pub async fn run_transform(
     input: Value,
     limits: &Limits,
 ) -> Result<Value, SandboxError> {
-    let _ = (body, input, limits);
-    todo!("sandbox helper")
+    run(Kind::Transform, body, input, None, limits).await
 }
 
 /// `custom_script`: runs `body` as `async function (context) { body }` with the host
@@ -77,6 +189,574 @@ pub async fn run_script(
     host: Arc<dyn ScriptHost>,
     limits: &Limits,
 ) -> Result<Value, SandboxError> {
-    let _ = (body, context, host, limits);
-    todo!("sandbox helper")
+    run(Kind::Script, body, context, Some(host), limits).await
+}
+
+async fn run(
+    kind: Kind,
+    body: &str,
+    input: Value,
+    host: Option<Arc<dyn ScriptHost>>,
+    limits: &Limits,
+) -> Result<Value, SandboxError> {
+    let input = serde_json::to_string(&input)
+        .map_err(|e| SandboxError::NotJson(format!("the input cannot be serialized: {e}")))?;
+    let handle = tokio::runtime::Handle::try_current()
+        .map_err(|_| SandboxError::Thrown("the sandbox needs a Tokio runtime".into()))?;
+    let permit = Arc::clone(&RUN_SLOTS)
+        .acquire_owned()
+        .await
+        .map_err(|_| SandboxError::Thrown("the sandbox is shutting down".into()))?;
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let job = {
+        let body = body.to_owned();
+        let limits = limits.clone();
+        let abandoned = Arc::clone(&abandoned);
+        let handle = handle.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let host = host.map(|host| Bridge { host, handle });
+            run_blocking(kind, &body, &input, host, &limits, &abandoned)
+        })
+    };
+    match tokio::time::timeout(limits.time + OUTER_GRACE, job).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(SandboxError::Thrown(format!("the sandbox failed: {e}"))),
+        Err(_) => {
+            abandoned.store(true, Ordering::Relaxed);
+            Err(SandboxError::Timeout(millis(limits.time)))
+        }
+    }
+}
+
+/// What a script's host functions reach.
+struct Bridge {
+    host: Arc<dyn ScriptHost>,
+    handle: tokio::runtime::Handle,
+}
+
+/// A fresh runtime and context with the limits applied; dropped after the run, whatever
+/// happened in it.
+struct Engine {
+    // Field order is drop order: the context must go before its runtime.
+    context: Context,
+    _runtime: Runtime,
+    interrupted: Arc<AtomicBool>,
+    deadline: Instant,
+    time: Duration,
+}
+
+impl Engine {
+    fn new(limits: &Limits, abandoned: &Arc<AtomicBool>) -> Result<Self, SandboxError> {
+        let start_failed =
+            |e: rquickjs::Error| SandboxError::Thrown(format!("the sandbox could not start: {e}"));
+        let runtime = Runtime::new().map_err(start_failed)?;
+        runtime.set_memory_limit(limits.memory_bytes);
+        runtime.set_max_stack_size(limits.stack_bytes.min(MAX_STACK_BYTES));
+        let deadline = Instant::now() + limits.time;
+        let interrupted = Arc::new(AtomicBool::new(false));
+        {
+            let interrupted = Arc::clone(&interrupted);
+            let abandoned = Arc::clone(abandoned);
+            runtime.set_interrupt_handler(Some(Box::new(move || {
+                let stop = abandoned.load(Ordering::Relaxed) || Instant::now() >= deadline;
+                if stop {
+                    interrupted.store(true, Ordering::Relaxed);
+                }
+                stop
+            })));
+        }
+        // Everything but eval-from-JS (removed by LOCKDOWN; the host still needs it to
+        // compile), Performance, WeakRef and DOMException.
+        let context = Context::custom::<(
+            intrinsic::Date,
+            intrinsic::Eval,
+            intrinsic::RegExpCompiler,
+            intrinsic::RegExp,
+            intrinsic::Json,
+            intrinsic::Proxy,
+            intrinsic::MapSet,
+            intrinsic::TypedArrays,
+            intrinsic::Promise,
+        )>(&runtime)
+        .map_err(|e| match e {
+            rquickjs::Error::Allocation => SandboxError::OutOfMemory,
+            e => start_failed(e),
+        })?;
+        Ok(Self {
+            context,
+            _runtime: runtime,
+            interrupted,
+            deadline,
+            time: limits.time,
+        })
+    }
+}
+
+/// Where a failure happened decides what an ordinary exception means.
+#[derive(Clone, Copy)]
+enum Phase {
+    Compile,
+    Run,
+    Output,
+}
+
+fn compile_only(kind: Kind, body: &str) -> Result<(), SandboxError> {
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let engine = Engine::new(&CHECK_LIMITS, &abandoned)?;
+    engine.context.with(|ctx| {
+        prepare(&ctx, &engine, None, &CHECK_LIMITS)?;
+        compile(&ctx, &engine, kind, body).map(|_| ())
+    })
+}
+
+fn run_blocking(
+    kind: Kind,
+    body: &str,
+    input: &str,
+    host: Option<Bridge>,
+    limits: &Limits,
+    abandoned: &Arc<AtomicBool>,
+) -> Result<Value, SandboxError> {
+    let engine = Engine::new(limits, abandoned)?;
+    engine.context.with(|ctx| {
+        let pending = prepare(&ctx, &engine, host.as_ref(), limits)?;
+        let result = (|| {
+            let function = compile(&ctx, &engine, kind, body)?;
+            let input = ctx
+                .json_parse(input)
+                .map_err(|e| fail(&ctx, &engine, e, Phase::Run))?;
+            let output: rquickjs::Value = function
+                .call((input,))
+                .map_err(|e| fail(&ctx, &engine, e, Phase::Run))?;
+            let output = match output.as_promise() {
+                Some(promise) => settle(&ctx, &engine, promise, pending.as_ref())?,
+                None => output,
+            };
+            to_json(&ctx, &engine, output, limits)
+        })();
+        // Host calls still in flight are abandoned, and the promise functions they held
+        // are released before the runtime is freed.
+        if let Some(pending) = pending {
+            pending.close();
+        }
+        result
+    })
+}
+
+/// Locks the global object down and, for a script, installs the host functions.
+fn prepare<'js>(
+    ctx: &Ctx<'js>,
+    engine: &Engine,
+    host: Option<&Bridge>,
+    limits: &Limits,
+) -> Result<Option<Rc<Pending<'js>>>, SandboxError> {
+    ctx.eval::<(), _>(LOCKDOWN)
+        .map_err(|e| fail(ctx, engine, e, Phase::Run))?;
+    let Some(bridge) = host else {
+        return Ok(None);
+    };
+    let pending = Rc::new(Pending::new());
+    install_host(ctx, bridge, &pending, limits.max_output_bytes)
+        .and_then(|()| ctx.eval::<(), _>(HARDEN_HOST))
+        .map_err(|e| fail(ctx, engine, e, Phase::Run))?;
+    Ok(Some(pending))
+}
+
+/// Compiles the wrapped body to a function without calling it.
+fn compile<'js>(
+    ctx: &Ctx<'js>,
+    engine: &Engine,
+    kind: Kind,
+    body: &str,
+) -> Result<Function<'js>, SandboxError> {
+    // The original `Function.prototype.toString`, taken before the body's source is
+    // evaluated (a body that closes the wrapper early could replace it).
+    let to_string: Function = ctx
+        .eval("Object.getPrototypeOf(function () {}).toString")
+        .map_err(|e| fail(ctx, engine, e, Phase::Run))?;
+    let text = kind.function_text(body);
+    let mut options = EvalOptions::default();
+    options.global = true;
+    options.strict = false;
+    options.filename = Some(FILE_NAME.to_owned());
+    let value: rquickjs::Value = ctx
+        .eval_with_options(format!("({text})"), options)
+        .map_err(|e| match fail(ctx, engine, e, Phase::Compile) {
+            // evaluating a function expression runs nothing; anything but a syntax error
+            // (or a limit) means code outside the function ran
+            SandboxError::Compile(m) if m.starts_with("SyntaxError") => SandboxError::Compile(m),
+            e @ (SandboxError::OutOfMemory | SandboxError::StackOverflow) => e,
+            _ => SandboxError::Compile(ESCAPED.into()),
+        })?;
+    // A body like `}); other(); (function () {` still parses; then the value is not the
+    // function whose source is the whole wrapper.
+    let function = value.into_function();
+    let source: Option<String> = match &function {
+        Some(f) => to_string
+            .call((This(f.clone()),))
+            .map_err(|e| fail(ctx, engine, e, Phase::Run))?,
+        None => None,
+    };
+    match function {
+        Some(f) if source.as_deref() == Some(text.as_str()) => Ok(f),
+        _ => Err(SandboxError::Compile(ESCAPED.into())),
+    }
+}
+
+/// Drives the job queue and the host calls until the script's promise settles or the
+/// deadline passes.
+fn settle<'js>(
+    ctx: &Ctx<'js>,
+    engine: &Engine,
+    promise: &Promise<'js>,
+    pending: Option<&Rc<Pending<'js>>>,
+) -> Result<rquickjs::Value<'js>, SandboxError> {
+    loop {
+        while !engine.interrupted.load(Ordering::Relaxed) && ctx.execute_pending_job() {}
+        if engine.interrupted.load(Ordering::Relaxed) {
+            return Err(SandboxError::Timeout(millis(engine.time)));
+        }
+        if let Some(result) = promise.result::<rquickjs::Value>() {
+            return result.map_err(|e| fail(ctx, engine, e, Phase::Run));
+        }
+        let Some(pending) = pending.filter(|p| p.in_flight() > 0) else {
+            return Err(SandboxError::Thrown(
+                "the script awaits a promise that can never settle".into(),
+            ));
+        };
+        let left = engine.deadline.saturating_duration_since(Instant::now());
+        match pending.receiver.recv_timeout(left) {
+            Ok((id, outcome)) => pending
+                .deliver(ctx, id, outcome)
+                .map_err(|e| fail(ctx, engine, e, Phase::Run))?,
+            Err(_) => return Err(SandboxError::Timeout(millis(engine.time))),
+        }
+    }
+}
+
+/// The script's result as JSON, within the size cap.
+fn to_json<'js>(
+    ctx: &Ctx<'js>,
+    engine: &Engine,
+    value: rquickjs::Value<'js>,
+    limits: &Limits,
+) -> Result<Value, SandboxError> {
+    if value.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if value.is_function() {
+        return Err(SandboxError::NotJson("the result is a function".into()));
+    }
+    if value.is_symbol() {
+        return Err(SandboxError::NotJson("the result is a symbol".into()));
+    }
+    if value.is_big_int() {
+        return Err(SandboxError::NotJson(
+            "the result is a BigInt (convert it to a number or string)".into(),
+        ));
+    }
+    let text = ctx
+        .json_stringify(value)
+        .map_err(|e| fail(ctx, engine, e, Phase::Output))?
+        .ok_or_else(|| SandboxError::NotJson("the result has no JSON form".into()))?
+        .to_string()
+        .map_err(|e| fail(ctx, engine, e, Phase::Output))?;
+    if text.len() > limits.max_output_bytes {
+        return Err(SandboxError::OutputTooLarge(limits.max_output_bytes));
+    }
+    serde_json::from_str(&text).map_err(|e| SandboxError::NotJson(e.to_string()))
+}
+
+/// Maps an rquickjs error (with the pending exception, if any) to what the user sees.
+fn fail(ctx: &Ctx<'_>, engine: &Engine, error: rquickjs::Error, phase: Phase) -> SandboxError {
+    if engine.interrupted.load(Ordering::Relaxed) {
+        // Drop the uncatchable exception; it says only "interrupted".
+        let _ = ctx.catch();
+        return SandboxError::Timeout(millis(engine.time));
+    }
+    let thrown = match error {
+        rquickjs::Error::Exception => describe_thrown(ctx),
+        rquickjs::Error::Allocation => return SandboxError::OutOfMemory,
+        other => Thrown {
+            is_null: false,
+            name: None,
+            message: other.to_string(),
+            location: None,
+        },
+    };
+    let message = thrown.message.as_str();
+    // QuickJS throws an "out of memory" InternalError, or `null` when even that error
+    // cannot be allocated (a script's own `throw null` is reported the same way).
+    if message == "out of memory" || thrown.is_null {
+        return SandboxError::OutOfMemory;
+    }
+    if message == "Maximum call stack size exceeded" || message.starts_with("stack overflow") {
+        return SandboxError::StackOverflow;
+    }
+    let text = thrown.render();
+    match phase {
+        Phase::Compile => SandboxError::Compile(text),
+        Phase::Run => SandboxError::Thrown(text),
+        Phase::Output => SandboxError::NotJson(text),
+    }
+}
+
+struct Thrown {
+    is_null: bool,
+    name: Option<String>,
+    message: String,
+    /// Line and column in the body (1-based).
+    location: Option<(u32, u32)>,
+}
+
+impl Thrown {
+    fn render(&self) -> String {
+        let mut text = match &self.name {
+            Some(name) if !name.is_empty() => format!("{name}: {}", self.message),
+            _ => self.message.clone(),
+        };
+        if let Some((line, column)) = self.location {
+            text.push_str(&format!(" (line {line}, column {column})"));
+        }
+        text
+    }
+}
+
+fn describe_thrown(ctx: &Ctx<'_>) -> Thrown {
+    let value = ctx.catch();
+    if let Some(exception) = value.as_exception() {
+        let name = exception.get::<_, Option<String>>("name").ok().flatten();
+        let message = exception.message().unwrap_or_default();
+        let location = exception.stack().as_deref().and_then(body_location);
+        return Thrown {
+            is_null: false,
+            name,
+            message: clip(&message),
+            location,
+        };
+    }
+    let message = if let Some(s) = value.as_string() {
+        s.to_string().unwrap_or_default()
+    } else {
+        match ctx.json_stringify(value.clone()) {
+            Ok(Some(s)) => s.to_string().unwrap_or_default(),
+            _ => format!("a value of type {}", value.type_name()),
+        }
+    };
+    Thrown {
+        is_null: value.is_null(),
+        name: None,
+        message: clip(&message),
+        location: None,
+    }
+}
+
+/// The first `script:LINE:COL` of a stack, as a position in the body (the wrapper's
+/// first line is not the body's).
+fn body_location(stack: &str) -> Option<(u32, u32)> {
+    let marker = format!("{FILE_NAME}:");
+    let start = stack.find(&marker)? + marker.len();
+    let mut parts = stack[start..].split(|c: char| !c.is_ascii_digit());
+    let line: u32 = parts.next()?.parse().ok()?;
+    let column: u32 = parts.next()?.parse().ok()?;
+    (line >= 2).then_some((line - 1, column))
+}
+
+fn clip(message: &str) -> String {
+    if message.chars().count() <= MAX_MESSAGE_CHARS {
+        return message.to_owned();
+    }
+    let mut clipped: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+    clipped.push('…');
+    clipped
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+type Outcome = (u64, Result<Value, String>);
+
+/// The host calls of one script run that are waiting on their futures: the promise
+/// functions to settle in JS, and the tasks to abort if the run ends first.
+struct Pending<'js> {
+    next_id: Cell<u64>,
+    waiting: RefCell<HashMap<u64, (Function<'js>, Function<'js>)>>,
+    tasks: RefCell<Vec<tokio::task::AbortHandle>>,
+    sender: mpsc::Sender<Outcome>,
+    receiver: mpsc::Receiver<Outcome>,
+}
+
+impl<'js> Pending<'js> {
+    fn new() -> Self {
+        let (sender, receiver) = mpsc::channel();
+        Self {
+            next_id: Cell::new(0),
+            waiting: RefCell::new(HashMap::new()),
+            tasks: RefCell::new(Vec::new()),
+            sender,
+            receiver,
+        }
+    }
+
+    fn in_flight(&self) -> usize {
+        self.waiting.borrow().len()
+    }
+
+    /// Starts a host future; returns the promise the script awaits.
+    fn start(
+        &self,
+        ctx: &Ctx<'js>,
+        handle: &tokio::runtime::Handle,
+        future: HostFuture,
+    ) -> rquickjs::Result<Promise<'js>> {
+        if self.in_flight() >= MAX_PENDING_HOST_CALLS {
+            return Err(Exception::throw_range(
+                ctx,
+                &format!("more than {MAX_PENDING_HOST_CALLS} host calls in flight at once"),
+            ));
+        }
+        let (promise, resolve, reject) = ctx.promise()?;
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.waiting.borrow_mut().insert(id, (resolve, reject));
+        let sender = self.sender.clone();
+        let task = handle.spawn(async move {
+            let outcome = future.await;
+            // The run may be over; then nobody listens.
+            let _ = sender.send((id, outcome));
+        });
+        self.tasks.borrow_mut().push(task.abort_handle());
+        Ok(promise)
+    }
+
+    /// Settles the promise of a finished host call: the value as JSON, or an `Error`
+    /// with the host's message.
+    fn deliver(
+        &self,
+        ctx: &Ctx<'js>,
+        id: u64,
+        outcome: Result<Value, String>,
+    ) -> rquickjs::Result<()> {
+        let Some((resolve, reject)) = self.waiting.borrow_mut().remove(&id) else {
+            return Ok(());
+        };
+        let parsed = outcome.and_then(|value| {
+            serde_json::to_string(&value).map_err(|e| format!("the host's result: {e}"))
+        });
+        match parsed {
+            Ok(json) => {
+                let value = ctx.json_parse(json)?;
+                resolve.call::<_, ()>((value,))
+            }
+            Err(message) => {
+                let error = Exception::from_message(ctx.clone(), &message)?;
+                reject.call::<_, ()>((error,))
+            }
+        }
+    }
+
+    fn close(&self) {
+        for task in self.tasks.borrow_mut().drain(..) {
+            task.abort();
+        }
+        self.waiting.borrow_mut().clear();
+    }
+}
+
+/// A JS value as JSON for the host: `undefined` is null; what has no JSON form, or is
+/// larger than `max` bytes, throws in the script.
+fn arg_json<'js>(
+    ctx: &Ctx<'js>,
+    what: &str,
+    value: Option<rquickjs::Value<'js>>,
+    max: usize,
+) -> rquickjs::Result<Value> {
+    let Some(value) = value.filter(|v| !v.is_undefined()) else {
+        return Ok(Value::Null);
+    };
+    let Some(text) = ctx.json_stringify(value)? else {
+        return Err(Exception::throw_type(ctx, &format!("{what} is not JSON")));
+    };
+    let text = text.to_string()?;
+    if text.len() > max {
+        return Err(Exception::throw_range(
+            ctx,
+            &format!("{what} is larger than {max} bytes"),
+        ));
+    }
+    serde_json::from_str(&text)
+        .map_err(|e| Exception::throw_type(ctx, &format!("{what} is not JSON: {e}")))
+}
+
+/// A host `Err` as a JS exception.
+fn host_result<'js>(ctx: &Ctx<'js>, result: Result<(), String>) -> rquickjs::Result<()> {
+    result.map_err(|message| Exception::throw_message(ctx, &message))
+}
+
+fn install_host<'js>(
+    ctx: &Ctx<'js>,
+    bridge: &Bridge,
+    pending: &Rc<Pending<'js>>,
+    max: usize,
+) -> rquickjs::Result<()> {
+    let globals = ctx.globals();
+
+    let host = Arc::clone(&bridge.host);
+    let set_field = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, key: Coerced<String>, value: Opt<rquickjs::Value<'js>>| {
+            let value = arg_json(&ctx, "setField's value", value.0, max)?;
+            host_result(&ctx, host.set_field(&key.0, value))
+        },
+    )?;
+    globals.set("setField", set_field)?;
+
+    let host = Arc::clone(&bridge.host);
+    let show_message = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, level: Coerced<String>, text: Coerced<String>| {
+            host_result(&ctx, host.show_message(&level.0, &text.0))
+        },
+    )?;
+    globals.set("showMessage", show_message)?;
+
+    let host = Arc::clone(&bridge.host);
+    let navigate = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, target: Coerced<String>| host_result(&ctx, host.navigate(&target.0)),
+    )?;
+    globals.set("navigate", navigate)?;
+
+    let (host, handle, waiting) = (
+        Arc::clone(&bridge.host),
+        bridge.handle.clone(),
+        Rc::clone(pending),
+    );
+    let call_api = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, config: Coerced<String>, request: Opt<rquickjs::Value<'js>>| {
+            let request = arg_json(&ctx, "callApi's request", request.0, max)?;
+            let future = host.call_api(config.0, request);
+            waiting.start(&ctx, &handle, future)
+        },
+    )?;
+    globals.set("callApi", call_api)?;
+
+    let (host, handle, waiting) = (
+        Arc::clone(&bridge.host),
+        bridge.handle.clone(),
+        Rc::clone(pending),
+    );
+    let run_action = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, name: Coerced<String>, params: Opt<rquickjs::Value<'js>>| {
+            let params = arg_json(&ctx, "runAction's params", params.0, max)?;
+            let future = host.run_action(name.0, params);
+            waiting.start(&ctx, &handle, future)
+        },
+    )?;
+    globals.set("runAction", run_action)?;
+    Ok(())
 }

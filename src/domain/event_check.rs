@@ -453,6 +453,28 @@ pub(crate) fn check_event_ids(wizard: &Wizard, errors: &mut Vec<FieldError>) {
     }
 }
 
+/// Points every action's configuration references (`api_config_id`, `mcp_config_id`,
+/// `allowed_api_configs`) through `map`; ids not in it stay.
+pub fn remap_config_refs(w: &mut Wizard, map: &std::collections::HashMap<Uuid, Uuid>) {
+    let remap = |id: &mut Uuid| {
+        if let Some(new) = map.get(id) {
+            *id = *new;
+        }
+    };
+    for action in w.events.iter_mut().flat_map(|e| e.actions.iter_mut()) {
+        match &mut action.config {
+            ActionConfig::ApiCall(c) => {
+                if let Some(id) = &mut c.api_config_id {
+                    remap(id);
+                }
+            }
+            ActionConfig::McpCall(c) => remap(&mut c.mcp_config_id),
+            ActionConfig::CustomScript(c) => c.allowed_api_configs.iter_mut().for_each(remap),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl Wizard {
     /// Gives every event, action, API and MCP configuration a fresh id and points the
@@ -473,23 +495,7 @@ impl Wizard {
             renew(&mut event.id);
             event.actions.iter_mut().for_each(|a| renew(&mut a.id));
         }
-        let remap = |id: &mut Uuid| {
-            if let Some(new) = map.get(id) {
-                *id = *new;
-            }
-        };
-        for action in self.events.iter_mut().flat_map(|e| e.actions.iter_mut()) {
-            match &mut action.config {
-                ActionConfig::ApiCall(c) => {
-                    if let Some(id) = &mut c.api_config_id {
-                        remap(id);
-                    }
-                }
-                ActionConfig::McpCall(c) => remap(&mut c.mcp_config_id),
-                ActionConfig::CustomScript(c) => c.allowed_api_configs.iter_mut().for_each(remap),
-                _ => {}
-            }
-        }
+        remap_config_refs(self, &map);
     }
 }
 

@@ -14,6 +14,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::condition::Condition;
+use crate::domain::event::Event;
+use crate::domain::integration::{ApiConfig, McpConfig};
 use crate::domain::{
     ApplyButtonSettings, ColorSettings, DateSettings, DateTimeSettings, DynamicTableSettings,
     Field, FieldKey, FileSettings, NumberSettings, OptionSet, OutputSettings, RatingSettings,
@@ -27,12 +29,62 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// The export document of `w`. The wizard's own id is left out (an import becomes a new
 /// wizard); step, option-set and option ids are kept so events can keep referring to them.
+/// Events and actions go without ids (an import gives them new ones), API and MCP
+/// configurations with ids local to the document (`…0001`, `…0002`, in order, references
+/// following), so exporting an imported wizard gives the same document. Credentials and
+/// `secret_set` are never exported.
 pub fn export(w: &Wizard) -> Value {
+    let mut w = w.clone();
+    let mut map = std::collections::HashMap::new();
+    let mut n: u128 = 0;
+    for c in &mut w.api_configs {
+        n += 1;
+        map.insert(c.id, Uuid::from_u128(n));
+        c.id = Uuid::from_u128(n);
+        c.auth = c.auth.without_secrets();
+        c.secret_set = false;
+    }
+    for c in &mut w.mcp_configs {
+        n += 1;
+        map.insert(c.id, Uuid::from_u128(n));
+        c.id = Uuid::from_u128(n);
+    }
+    crate::domain::event_check::remap_config_refs(&mut w, &map);
     // Serializing these types cannot fail (string keys, no custom errors); an empty object
     // would still be refused by `import`, never silently accepted.
-    let mut wizard = serde_json::to_value(w).unwrap_or_else(|_| Value::Object(Map::new()));
+    let mut wizard = serde_json::to_value(&w).unwrap_or_else(|_| Value::Object(Map::new()));
     if let Value::Object(m) = &mut wizard {
         m.remove("id");
+        for event in m
+            .get_mut("events")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Value::Object(e) = event {
+                e.remove("id");
+                for action in e
+                    .get_mut("actions")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Value::Object(a) = action {
+                        a.remove("id");
+                    }
+                }
+            }
+        }
+        for config in m
+            .get_mut("api_configs")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Value::Object(c) = config {
+                c.remove("secret_set");
+            }
+        }
     }
     let mut doc = Map::new();
     doc.insert("schema_version".into(), Value::from(SCHEMA_VERSION));
@@ -147,7 +199,16 @@ struct Parser {
     errors: Vec<FieldError>,
 }
 
-const WIZARD_KEYS: &[&str] = &["id", "name", "description", "category", "steps"];
+const WIZARD_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "category",
+    "steps",
+    "events",
+    "api_configs",
+    "mcp_configs",
+];
 const STEP_KEYS: &[&str] = &["id", "title", "description", "show_if", "option_sets"];
 const OPTION_SET_KEYS: &[&str] = &[
     "id",
@@ -179,16 +240,29 @@ impl Parser {
         let steps = self.list(m, "step", "steps", path, |p, v, at| {
             p.object(v, at).and_then(|s| p.step(s, at))
         });
+        let events = self.list(m, "event", "events", path, |p, v, at| {
+            p.value::<Event>(v, at)
+        });
+        // A document may carry credentials (written by hand); they are never imported.
+        let api_configs = self.list(m, "API configuration", "api_configs", path, |p, v, at| {
+            p.value::<ApiConfig>(v, at).map(|mut c| {
+                c.auth = c.auth.without_secrets();
+                c.secret_set = false;
+                c
+            })
+        });
+        let mcp_configs = self.list(m, "MCP configuration", "mcp_configs", path, |p, v, at| {
+            p.value::<McpConfig>(v, at)
+        });
         Some(Wizard {
             id: Uuid::nil(),
             name: name?,
             description: description?,
             category: category?,
             steps: steps?,
-            // TODO(issue 4, events helper): events, api_configs and mcp_configs.
-            events: Vec::new(),
-            api_configs: Vec::new(),
-            mcp_configs: Vec::new(),
+            events: events?,
+            api_configs: api_configs?,
+            mcp_configs: mcp_configs?,
         })
     }
 
@@ -456,11 +530,44 @@ impl Parser {
                         | serde_path_to_error::Segment::Unknown => {}
                     }
                 }
-                self.push(at, plain_serde_message(&e.into_inner().to_string()));
+                let message = plain_serde_message(&e.into_inner().to_string());
+                // An action's type and config are parsed together after the rest, so
+                // serde names them in the message (`config: missing field `url``); move
+                // the member into the path.
+                let (at, message) = member_into_path(at, message);
+                self.push(at, message);
                 None
             }
         }
     }
+}
+
+fn member_into_path(at: String, message: String) -> (String, String) {
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        return (join(&at, missing), message.clone());
+    }
+    let Some((member, rest)) = message.split_once(": ") else {
+        return (at, message);
+    };
+    let is_member =
+        (member == "action_type" || member == "config" || member.starts_with("config."))
+            && member
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+    if !is_member {
+        return (at, message);
+    }
+    let mut field = join(&at, member);
+    if let Some(missing) = rest
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        field = join(&field, missing);
+    }
+    (field, rest.to_owned())
 }
 
 /// `a.b`, `a[0]`, or just `b` at the root.
@@ -579,6 +686,70 @@ mod tests {
         assert_eq!(serde_json::to_string(&export(&with_id)).unwrap(), first);
         assert_eq!(export(&w)["schema_version"], json!(SCHEMA_VERSION));
         assert!(export(&w)["wizard"].get("id").is_none());
+    }
+
+    #[test]
+    fn events_and_configurations_round_trip_without_secrets() {
+        let mut d = doc();
+        d["wizard"]["api_configs"] = json!([{"id": id(500), "name": "crm", "base_url": "http://127.0.0.1:9",
+            "auth": {"type": "bearer", "token": "s3cret-token"}, "secret_set": true}]);
+        d["wizard"]["mcp_configs"] = json!([{"id": id(501), "name": "clock", "server": "time"}]);
+        d["wizard"]["events"] = json!([{"id": id(600), "name": "load", "trigger": "optionSet.onLoad",
+            "target_id": id(10), "actions": [
+                {"id": id(601), "name": "fetch", "action_type": "api_call",
+                 "config": {"api_config_id": id(500), "url": "/x/{{ fields.qty }}"}},
+                {"name": "now", "action_type": "mcp_call",
+                 "config": {"mcp_config_id": id(501), "tool": "get_current_time"}}]}]);
+        let w = import(&d).unwrap();
+        assert_eq!(w.events.len(), 1);
+        assert_eq!(
+            w.api_configs[0].auth,
+            crate::domain::integration::ApiAuth::Bearer { token: None }
+        );
+        let first = export(&w);
+        let text = serde_json::to_string(&first).unwrap();
+        assert!(
+            !text.contains("s3cret-token") && !text.contains("secret_set"),
+            "{text}"
+        );
+        assert!(first["wizard"]["events"][0].get("id").is_none());
+        let cfg = first["wizard"]["api_configs"][0]["id"].clone();
+        assert_eq!(
+            first["wizard"]["events"][0]["actions"][0]["config"]["api_config_id"],
+            cfg
+        );
+        let again = import(&first).unwrap();
+        assert_eq!(serde_json::to_string(&export(&again)).unwrap(), text);
+    }
+
+    #[test]
+    fn event_problems_are_named_by_path() {
+        let mut d = doc();
+        d["wizard"]["events"] = json!([
+            {"name": "a", "trigger": "step.onTeleport"},
+            {"name": "b", "trigger": "wizard.onStart", "actions": [
+                {"name": "x", "action_type": "api_call", "config": {}},
+                {"name": "y", "action_type": "launch_rocket", "config": {}}]},
+        ]);
+        d["wizard"]["mcp_configs"] = json!([{"name": "m"}]);
+        assert_eq!(
+            paths(import(&d)),
+            [
+                "wizard.events[0].trigger",
+                "wizard.events[1].actions[0].config.url",
+                "wizard.mcp_configs[0].server",
+            ]
+        );
+        let mut d = doc();
+        d["wizard"]["events"] = json!([{"name": "c", "trigger": "step.onEntry", "target_id": id(10),
+            "actions": [{"name": "s", "action_type": "set_field_value", "config": {"field": "nope", "value": 1}}]}]);
+        assert_eq!(
+            paths(import(&d)),
+            [
+                "wizard.events[0].target_id",
+                "wizard.events[0].actions[0].config.field"
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,974 @@
+//! Running events over the REST API: effects and answers written before the response,
+//! templates that keep types, conditions, `on_error` stop/continue/retry against a real
+//! HTTP server on 127.0.0.1, output handling (extract, set_field, replace_options, render),
+//! navigation blocked by `step.onValidate`, the execution-log trees, who may execute, and
+//! the per-user rate limit. Each scenario runs on SQLite and on PostgreSQL.
+//!
+//! Events are put into the published version document directly (the version is what the
+//! engine reads; the events API is tested with its own service).
+
+mod common;
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{Backend, TestApp, assert_problem};
+use reqwest::Method;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+on_both_backends!(
+    actions_set_fields_show_messages_and_navigate,
+    conditions_and_targets_decide_what_runs,
+    on_error_policies_retry_only_what_may_work,
+    output_handling_extracts_sets_replaces_and_renders,
+    a_failing_on_validate_event_blocks_next_and_keeps_answers,
+    only_the_owner_executes_and_reads_logs,
+    scripts_fail_cleanly_and_the_next_action_works,
+);
+
+/// Step "Contact" (name, email, age, a dynamic select, an output slot), step "Done".
+fn contact_wizard() -> Value {
+    json!({
+        "name": "Contact",
+        "steps": [
+            {"title": "Contact", "option_sets": [
+                {"key": "name", "label": "Name", "selection_type": "text_input"},
+                {"key": "email", "label": "Email", "selection_type": "text_input"},
+                {"key": "age", "label": "Age", "selection_type": "number_input"},
+                {"key": "country", "label": "Country", "selection_type": "single_select",
+                 "settings": {"dynamic_options": true}},
+                {"key": "summary", "label": "Summary", "selection_type": "output"}
+            ]},
+            {"title": "Done", "option_sets": [
+                {"key": "notes", "label": "Notes", "selection_type": "text_input"}
+            ]}
+        ]
+    })
+}
+
+fn action(name: &str, action_type: &str, config: Value) -> Value {
+    json!({"id": Uuid::new_v4(), "name": name, "action_type": action_type, "config": config})
+}
+
+fn event(name: &str, trigger: &str, target: Option<&str>, actions: Vec<Value>) -> Value {
+    json!({"id": Uuid::new_v4(), "name": name, "trigger": trigger, "target_id": target,
+           "actions": actions})
+}
+
+/// The id of field `key` in a definition.
+fn field_id(def: &Value, key: &str) -> String {
+    def["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["option_sets"].as_array().into_iter().flatten())
+        .find(|os| os["key"] == key)
+        .and_then(|os| os["id"].as_str())
+        .expect("field")
+        .to_owned()
+}
+
+/// Publishes `definition` and puts `events(version definition)` into the published
+/// version; returns (wizard id, version definition with the events).
+async fn publish_with_events(
+    app: &TestApp,
+    token: &str,
+    definition: &Value,
+    events: impl Fn(&Value) -> Vec<Value>,
+) -> (String, Value) {
+    let draft = support::publish(app, token, definition).await;
+    let wizard_id = draft["id"].as_str().expect("id").to_owned();
+    let (version_id, text): (String, String) =
+        sqlx::query_as("SELECT id, definition FROM wizard_versions WHERE wizard_id = $1")
+            .bind(&wizard_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .expect("version row");
+    let mut def: Value = serde_json::from_str(&text).expect("version JSON");
+    def["events"] = Value::Array(events(&def));
+    sqlx::query("UPDATE wizard_versions SET definition = $1 WHERE id = $2")
+        .bind(def.to_string())
+        .bind(&version_id)
+        .execute(&app.state.db.pool)
+        .await
+        .expect("update version");
+    (wizard_id, def)
+}
+
+async fn execute(app: &TestApp, token: &str, run_id: &str, body: Value) -> reqwest::Response {
+    app.post_json(
+        &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
+        &body,
+        Some(token),
+    )
+    .await
+}
+
+async fn execute_ok(app: &TestApp, token: &str, run_id: &str, body: Value) -> Value {
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
+        Some(&body),
+        Some(token),
+        200,
+    )
+    .await
+}
+
+async fn get_run(app: &TestApp, token: &str, run_id: &str) -> Value {
+    app.expect_json(
+        Method::GET,
+        &format!("/api/v1/wizard-runs/{run_id}"),
+        None,
+        Some(token),
+        200,
+    )
+    .await
+}
+
+async fn logs(app: &TestApp, token: &str, run_id: &str) -> Vec<Value> {
+    app.expect_json(
+        Method::GET,
+        &format!("/api/v1/wizard-runs/{run_id}/action-logs"),
+        None,
+        Some(token),
+        200,
+    )
+    .await
+    .as_array()
+    .cloned()
+    .expect("a list of trees")
+}
+
+/// The status of each outcome, by action name.
+fn statuses(resp: &Value) -> Vec<(String, String)> {
+    resp["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap_or_default().to_owned(),
+                a["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+/// A small HTTP server on 127.0.0.1: `/fail` answers 500, `/items` two rows; counts the
+/// requests of each.
+struct Upstream {
+    base: String,
+    fails: Arc<AtomicUsize>,
+    items: Arc<AtomicUsize>,
+}
+
+async fn upstream() -> Upstream {
+    use axum::http::StatusCode;
+    use axum::routing::get;
+    let fails = Arc::new(AtomicUsize::new(0));
+    let items = Arc::new(AtomicUsize::new(0));
+    let (f, i) = (fails.clone(), items.clone());
+    let router = axum::Router::new()
+        .route(
+            "/fail",
+            get(move || {
+                let f = f.clone();
+                async move {
+                    f.fetch_add(1, Ordering::SeqCst);
+                    (StatusCode::INTERNAL_SERVER_ERROR, "upstream broke")
+                }
+            }),
+        )
+        .route(
+            "/items",
+            get(move || {
+                let i = i.clone();
+                async move {
+                    i.fetch_add(1, Ordering::SeqCst);
+                    axum::Json(json!({"items": [
+                        {"id": 1, "name": "France"},
+                        {"id": 2, "name": "Japan"}
+                    ]}))
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind upstream");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Upstream { base, fails, items }
+}
+
+/// Lets outbound calls reach 127.0.0.1 (the first account is the admin).
+async fn allow_loopback(app: &TestApp, admin: &str) {
+    app.expect_json(
+        Method::POST,
+        "/api/v1/admin/outbound-allowlist",
+        Some(&json!({"pattern": "127.0.0.1", "note": "test upstream"})),
+        Some(admin),
+        201,
+    )
+    .await;
+}
+
+// ---- scenarios -----------------------------------------------------------------------
+
+async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        vec![event(
+            "name changed",
+            "optionSet.onChange",
+            Some(&field_id(def, "name")),
+            vec![
+                action(
+                    "email",
+                    "set_field_value",
+                    json!({"field": "email", "value": "{{ fields.name | lower }}@example.com"}),
+                ),
+                // A whole-value template keeps the type of what it names.
+                action(
+                    "age",
+                    "set_field_value",
+                    json!({"field": "age", "value": "{{ event.value }}"}),
+                ),
+                action(
+                    "hello",
+                    "show_message",
+                    json!({"level": "success", "text": "Hi {{ fields.name }}, {{ fields.email }}"}),
+                ),
+                action("go", "navigate", json!({"target": "next"})),
+            ],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().unwrap();
+    let resp = execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "optionSet.onChange", "target_id": field_id(&def, "name"),
+               "answers": {"name": "Ada"}, "value": 42}),
+    )
+    .await;
+    assert_eq!(
+        statuses(&resp),
+        pairs(&[
+            ("email", "success"),
+            ("age", "success"),
+            ("hello", "success"),
+            ("go", "success")
+        ])
+    );
+    let effects = &resp["effects"];
+    assert_eq!(effects["set_fields"]["email"], "ada@example.com");
+    assert_eq!(effects["set_fields"]["age"], json!(42));
+    assert_eq!(effects["messages"][0]["level"], "success");
+    // Later actions see the fields earlier ones set.
+    assert_eq!(
+        effects["messages"][0]["text"],
+        "Hi Ada, ada@example.com"
+    );
+    assert_eq!(effects["navigate"], "next");
+    assert_eq!(resp["answers"]["age"], json!(42));
+    assert_eq!(resp["log_ids"].as_array().map(Vec::len), Some(1));
+
+    // Saved before the response: a reload shows the runner's and the actions' answers.
+    let reloaded = get_run(&app, &owner, run_id).await;
+    assert_eq!(reloaded["answers"]["name"], "Ada");
+    assert_eq!(reloaded["answers"]["email"], "ada@example.com");
+    assert_eq!(reloaded["answers"]["age"], json!(42));
+    // Navigation is only a request: the run is still on its first step.
+    assert_eq!(
+        reloaded["current_step_id"].as_str().unwrap(),
+        support::step_id(&def, "Contact")
+    );
+
+    // A value that does not fit the field is that action's error; the rest goes on.
+    let resp = execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "optionSet.onChange", "target_id": field_id(&def, "name"),
+               "value": "not a number"}),
+    )
+    .await;
+    assert_eq!(resp["actions"][1]["status"], "error");
+    assert!(
+        resp["actions"][1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("age")),
+        "{resp}"
+    );
+    assert_eq!(resp["actions"][2]["status"], "success");
+    assert_eq!(get_run(&app, &owner, run_id).await["answers"]["age"], json!(42));
+
+    // Ill-typed answers are refused like a save, before anything runs.
+    assert_problem(
+        execute(
+            &app,
+            &owner,
+            run_id,
+            json!({"trigger": "optionSet.onChange", "target_id": field_id(&def, "name"),
+                   "answers": {"age": "old"}}),
+        )
+        .await,
+        422,
+        Some("answers.age"),
+    )
+    .await;
+}
+
+async fn conditions_and_targets_decide_what_runs(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        let step = support::step_id(def, "Contact");
+        let mut only_bob = event(
+            "only bob",
+            "step.onEntry",
+            Some(&step),
+            vec![action("hi", "show_message", json!({"text": "hi bob"}))],
+        );
+        only_bob["conditions"] = json!({"field": "name", "op": "eq", "value": "Bob"});
+        let mut disabled = event(
+            "disabled",
+            "step.onEntry",
+            Some(&step),
+            vec![action("never", "show_message", json!({"text": "never"}))],
+        );
+        disabled["enabled"] = json!(false);
+        vec![only_bob, disabled]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().unwrap();
+    let step = support::step_id(&def, "Contact");
+
+    let resp = execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "step.onEntry", "target_id": step, "answers": {"name": "Ada"}}),
+    )
+    .await;
+    assert_eq!(resp["actions"], json!([]));
+    assert_eq!(resp["log_ids"], json!([]));
+    assert!(logs(&app, &owner, run_id).await.is_empty());
+
+    let resp = execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "step.onEntry", "target_id": step, "answers": {"name": "Bob"}}),
+    )
+    .await;
+    assert_eq!(statuses(&resp), pairs(&[("hi", "success")]));
+    assert_eq!(resp["effects"]["messages"][0]["text"], "hi bob");
+
+    // The target must fit the trigger and be in the version.
+    for target in [json!(field_id(&def, "name")), json!(Uuid::new_v4()), Value::Null] {
+        assert_problem(
+            execute(
+                &app,
+                &owner,
+                run_id,
+                json!({"trigger": "step.onEntry", "target_id": target}),
+            )
+            .await,
+            422,
+            Some("target_id"),
+        )
+        .await;
+    }
+    // A completed run only plays wizard.onComplete.
+    let last = support::step_id(&def, "Done");
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizard-runs/{run_id}/next"),
+        None,
+        Some(&owner),
+        200,
+    )
+    .await;
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizard-runs/{run_id}/complete"),
+        None,
+        Some(&owner),
+        200,
+    )
+    .await;
+    assert_problem(
+        execute(
+            &app,
+            &owner,
+            run_id,
+            json!({"trigger": "step.onEntry", "target_id": last}),
+        )
+        .await,
+        409,
+        None,
+    )
+    .await;
+    execute_ok(&app, &owner, run_id, json!({"trigger": "wizard.onComplete"})).await;
+}
+
+async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
+    let (_, admin) = app.register("admin@example.com").await;
+    allow_loopback(&app, &admin).await;
+    let up = upstream().await;
+    let fail_url = format!("{}/fail", up.base);
+    let (wizard, def) = publish_with_events(&app, &admin, &contact_wizard(), |def| {
+        let step = support::step_id(def, "Contact");
+        let mut retry = action("flaky", "api_call", json!({"url": fail_url}));
+        retry["on_error"] = json!("retry");
+        retry["retry_count"] = json!(2);
+        let mut cont = action("tolerated", "api_call", json!({"url": fail_url}));
+        cont["on_error"] = json!("continue");
+        let mut invalid = action(
+            "wrong_kind",
+            "set_field_value",
+            json!({"field": "age", "value": "{{ fields.name }}"}),
+        );
+        invalid["on_error"] = json!("retry");
+        invalid["retry_count"] = json!(3);
+        vec![
+            event(
+                "retried",
+                "step.onEntry",
+                Some(&step),
+                vec![
+                    retry,
+                    action("after", "show_message", json!({"text": "after"})),
+                ],
+            ),
+            event(
+                "continued",
+                "step.onEntry",
+                Some(&step),
+                vec![
+                    cont,
+                    action("still", "show_message", json!({"text": "still here"})),
+                ],
+            ),
+            event("not retried", "step.onEntry", Some(&step), vec![invalid]),
+        ]
+    })
+    .await;
+    let run = support::start(&app, &admin, &wizard).await;
+    let run_id = run["id"].as_str().unwrap();
+    let resp = execute_ok(
+        &app,
+        &admin,
+        run_id,
+        json!({"trigger": "step.onEntry", "target_id": support::step_id(&def, "Contact"),
+               "answers": {"name": "Ada"}}),
+    )
+    .await;
+    assert_eq!(
+        statuses(&resp),
+        pairs(&[
+            ("flaky", "error"),
+            ("after", "skipped"),
+            ("tolerated", "error"),
+            ("still", "success"),
+            ("wrong_kind", "error"),
+        ])
+    );
+    let attempts: Vec<u64> = resp["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["attempts"].as_u64().unwrap())
+        .collect();
+    // retry_count 2 → three attempts of a 5xx; a bad value is never retried.
+    assert_eq!(attempts, vec![3, 0, 1, 1, 1]);
+    assert_eq!(up.fails.load(Ordering::SeqCst), 4);
+    assert_eq!(resp["effects"]["messages"], json!([{"level": "info", "text": "still here"}]));
+    // Not a validation/exit trigger: nothing is blocked.
+    assert!(resp.get("blocked").is_none());
+    // The runner's answers survived the failures.
+    assert_eq!(get_run(&app, &admin, run_id).await["answers"]["name"], "Ada");
+
+    // One tree per event; one row per attempt, numbered; the skipped action has its row.
+    let trees = logs(&app, &admin, run_id).await;
+    assert_eq!(trees.len(), 3);
+    let names: Vec<&str> = trees.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["retried", "continued", "not retried"]);
+    let retried = &trees[0];
+    assert_eq!(retried["kind"], "event");
+    assert_eq!(retried["status"], "error");
+    let kids = retried["children"].as_array().unwrap();
+    let rows: Vec<(String, u64, String)> = kids
+        .iter()
+        .map(|k| {
+            (
+                k["name"].as_str().unwrap().to_owned(),
+                k["attempt"].as_u64().unwrap(),
+                k["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("flaky".to_owned(), 0, "error".to_owned()),
+            ("flaky".to_owned(), 1, "error".to_owned()),
+            ("flaky".to_owned(), 2, "error".to_owned()),
+            ("after".to_owned(), 0, "skipped".to_owned()),
+        ]
+    );
+    for k in &kids[..3] {
+        assert_eq!(k["kind"], "action");
+        assert_eq!(k["parent_log_id"], retried["id"]);
+        assert!(k["completed_at"].is_string() && k["duration_ms"].is_i64());
+        assert_eq!(k["input"]["config"]["url"], json!(fail_url));
+        assert!(k["error"].as_str().is_some_and(|e| e.contains("500")), "{k}");
+    }
+    // Retries start after the attempt before them ended (the backoff, seen in the rows).
+    for w in kids[..3].windows(2) {
+        assert!(w[1]["started_at"].as_str() >= w[0]["completed_at"].as_str());
+    }
+    assert_eq!(trees[1]["status"], "error");
+    assert_eq!(trees[2]["children"].as_array().unwrap().len(), 1);
+
+    // One row with its subtree.
+    let one = app
+        .expect_json(
+            Method::GET,
+            &format!(
+                "/api/v1/wizard-runs/{run_id}/action-logs/{}",
+                retried["id"].as_str().unwrap()
+            ),
+            None,
+            Some(&admin),
+            200,
+        )
+        .await;
+    assert_eq!(&one, retried);
+}
+
+async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
+    let (_, admin) = app.register("admin@example.com").await;
+    allow_loopback(&app, &admin).await;
+    let up = upstream().await;
+    let items_url = format!("{}/items", up.base);
+    let (wizard, def) = publish_with_events(&app, &admin, &contact_wizard(), |def| {
+        let mut load = action(
+            "load",
+            "api_call",
+            json!({"url": items_url, "headers": {"Authorization": "Bearer s3cr3t-token"}}),
+        );
+        load["output_handling"] = json!({
+            "extract": "items",
+            "replace_options": {"option_set": "country", "label_path": "name",
+                                "value_path": "to_string(id)"},
+            "render": {"slot": "summary", "renderer": "table"}
+        });
+        let mut count = action(
+            "count",
+            "transform_data",
+            json!({"language": "jmespath", "expression": "length(@)",
+                   "input": "{{ actions.load.output }}"}),
+        );
+        count["output_handling"] = json!({"set_field": "age"});
+        let mut first = action(
+            "first",
+            "transform_data",
+            json!({"language": "jmespath", "expression": "[0].name",
+                   "input": "{{ actions.load.output }}"}),
+        );
+        // Text into a number field: refused, this action's error only.
+        first["output_handling"] = json!({"set_field": "age"});
+        vec![event(
+            "load countries",
+            "optionSet.onLoad",
+            Some(&field_id(def, "country")),
+            vec![load, count, first],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &admin, &wizard).await;
+    let run_id = run["id"].as_str().unwrap();
+    let resp = execute_ok(
+        &app,
+        &admin,
+        run_id,
+        json!({"trigger": "optionSet.onLoad", "target_id": field_id(&def, "country")}),
+    )
+    .await;
+    assert_eq!(
+        statuses(&resp),
+        pairs(&[("load", "success"), ("count", "success"), ("first", "error")])
+    );
+    assert_eq!(up.items.load(Ordering::SeqCst), 1);
+    let options = resp["effects"]["replace_options"]["country"]
+        .as_array()
+        .expect("options");
+    let got: Vec<(&str, &str)> = options
+        .iter()
+        .map(|o| (o["label"].as_str().unwrap(), o["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, vec![("France", "1"), ("Japan", "2")]);
+    assert!(options.iter().all(|o| o["id"].as_str().is_some_and(|id| id.len() == 36)));
+    assert_eq!(resp["effects"]["renders"]["summary"]["renderer"], "table");
+    assert_eq!(
+        resp["effects"]["renders"]["summary"]["data"][1]["name"],
+        "Japan"
+    );
+    assert_eq!(resp["actions"][0]["output"][0]["name"], "France");
+    assert_eq!(resp["effects"]["set_fields"]["age"], json!(2));
+    assert!(
+        resp["actions"][2]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("set_field")),
+        "{resp}"
+    );
+
+    // A reload shows the new options and the set answer; a replaced option is answerable.
+    let reloaded = get_run(&app, &admin, run_id).await;
+    assert_eq!(reloaded["dynamic_options"]["country"], json!(options));
+    assert_eq!(reloaded["answers"]["age"], json!(2));
+    let saved = support::answer(&app, &admin, run_id, json!({"country": "2"})).await;
+    assert_eq!(saved.status().as_u16(), 200);
+
+    // The credential in the request never reaches the execution log.
+    let trees = logs(&app, &admin, run_id).await;
+    let text = serde_json::to_string(&trees).unwrap();
+    assert!(!text.contains("s3cr3t-token"), "{text}");
+    let load_row = &trees[0]["children"][0];
+    assert_eq!(load_row["input"]["config"]["headers"]["Authorization"], "***");
+    assert_eq!(load_row["output"][0]["name"], "France");
+}
+
+async fn a_failing_on_validate_event_blocks_next_and_keeps_answers(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        let step = support::step_id(def, "Contact");
+        let mut strict = action(
+            "age_from_name",
+            "set_field_value",
+            json!({"field": "age", "value": "{{ fields.name }}"}),
+        );
+        strict["on_error"] = json!("stop");
+        let mut check = event(
+            "check",
+            "step.onValidate",
+            Some(&step),
+            vec![
+                action(
+                    "stamp",
+                    "set_field_value",
+                    json!({"field": "email", "value": "checked@example.com"}),
+                ),
+                strict,
+            ],
+        );
+        check["conditions"] = json!({"field": "name", "op": "ne", "value": "42"});
+        let exit = event(
+            "bye",
+            "step.onExit",
+            Some(&step),
+            vec![action(
+                "note",
+                "set_field_value",
+                json!({"field": "notes", "value": "left {{ step.id }}"}),
+            )],
+        );
+        let last = support::step_id(def, "Done");
+        let mut final_check = event(
+            "final",
+            "step.onValidate",
+            Some(&last),
+            vec![action(
+                "bad",
+                "navigate",
+                json!({"target": format!("step:{}", Uuid::new_v4())}),
+            )],
+        );
+        final_check["conditions"] = json!({"field": "notes", "op": "empty"});
+        vec![check, exit, final_check]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().unwrap();
+    let step = support::step_id(&def, "Contact");
+
+    support::answer(&app, &owner, run_id, json!({"name": "Ada"})).await;
+    let body = assert_problem(
+        app.post_json(
+            &format!("/api/v1/wizard-runs/{run_id}/next"),
+            &json!({}),
+            Some(&owner),
+        )
+        .await,
+        422,
+        Some("step"),
+    )
+    .await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("age")),
+        "{body}"
+    );
+    let reloaded = get_run(&app, &owner, run_id).await;
+    assert_eq!(reloaded["current_step_id"].as_str().unwrap(), step);
+    // What the event did before failing is kept, and so are the runner's answers.
+    assert_eq!(reloaded["answers"]["email"], "checked@example.com");
+    assert_eq!(reloaded["answers"]["name"], "Ada");
+    assert!(reloaded["answers"].get("notes").is_none());
+
+    // The same event through execute-event reports the block instead.
+    let resp = execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "step.onValidate", "target_id": step}),
+    )
+    .await;
+    assert!(resp["blocked"].as_str().is_some_and(|m| m.contains("age")));
+
+    // Once the condition no longer holds, next passes and onExit runs.
+    support::answer(&app, &owner, run_id, json!({"name": "42"})).await;
+    let state = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/wizard-runs/{run_id}/next"),
+            None,
+            Some(&owner),
+            200,
+        )
+        .await;
+    assert_eq!(
+        state["current_step_id"].as_str().unwrap(),
+        support::step_id(&def, "Done")
+    );
+    assert_eq!(state["answers"]["notes"], format!("left {step}"));
+
+    // complete is gated by the last step's events too.
+    support::answer(&app, &owner, run_id, json!({"notes": null})).await;
+    assert_problem(
+        app.post_json(
+            &format!("/api/v1/wizard-runs/{run_id}/complete"),
+            &json!({}),
+            Some(&owner),
+        )
+        .await,
+        422,
+        Some("step"),
+    )
+    .await;
+    support::answer(&app, &owner, run_id, json!({"notes": "fine"})).await;
+    let done = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/wizard-runs/{run_id}/complete"),
+            None,
+            Some(&owner),
+            200,
+        )
+        .await;
+    assert_eq!(done["status"], "completed");
+}
+
+async fn only_the_owner_executes_and_reads_logs(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (_, other) = app.register("other@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        vec![event(
+            "hello",
+            "step.onEntry",
+            Some(&support::step_id(def, "Contact")),
+            vec![action("hi", "show_message", json!({"text": "hi"}))],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().unwrap();
+    let body = json!({"trigger": "step.onEntry", "target_id": support::step_id(&def, "Contact")});
+    assert_problem(execute(&app, &other, run_id, body.clone()).await, 404, None).await;
+    let resp = execute_ok(&app, &owner, run_id, body.clone()).await;
+    let log_id = resp["log_ids"][0].as_str().unwrap();
+    for path in [
+        format!("/api/v1/wizard-runs/{run_id}/action-logs"),
+        format!("/api/v1/wizard-runs/{run_id}/action-logs/{log_id}"),
+    ] {
+        assert_problem(app.get(&path, Some(&other)).await, 404, None).await;
+    }
+    assert_problem(
+        app.get(
+            &format!("/api/v1/wizard-runs/{run_id}/action-logs/{}", Uuid::new_v4()),
+            Some(&owner),
+        )
+        .await,
+        404,
+        None,
+    )
+    .await;
+    assert_problem(
+        execute(&app, &owner, &Uuid::new_v4().to_string(), body).await,
+        404,
+        None,
+    )
+    .await;
+    assert_eq!(logs(&app, &owner, run_id).await.len(), 1);
+}
+
+async fn scripts_fail_cleanly_and_the_next_action_works(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        let mut throws = action(
+            "throws",
+            "transform_data",
+            json!({"language": "javascript", "expression": "throw new Error('boom');"}),
+        );
+        throws["on_error"] = json!("retry");
+        throws["retry_count"] = json!(3);
+        let mut spins = action(
+            "spins",
+            "transform_data",
+            json!({"language": "javascript", "expression": "while (true) {}"}),
+        );
+        spins["on_error"] = json!("continue");
+        let double = action(
+            "double",
+            "transform_data",
+            json!({"language": "javascript", "expression": "return input * 2;",
+                   "input": "{{ fields.age }}"}),
+        );
+        let mut script = action(
+            "script",
+            "custom_script",
+            json!({"code": "setField('email', context.fields.name + '@x.org'); \
+                    showMessage('warning', 'careful'); navigate('complete'); \
+                    return context.actions.double.output + 1;"}),
+        );
+        script["output_handling"] = json!({"set_field": "age"});
+        let step = support::step_id(def, "Contact");
+        vec![
+            event("throwing", "step.onEntry", Some(&step), vec![throws]),
+            event(
+                "spinning",
+                "step.onEntry",
+                Some(&step),
+                vec![spins, double, script],
+            ),
+        ]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().unwrap();
+    let resp = execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "step.onEntry", "target_id": support::step_id(&def, "Contact"),
+               "answers": {"name": "ada", "age": 20}}),
+    )
+    .await;
+    assert_eq!(
+        statuses(&resp),
+        pairs(&[
+            ("throws", "error"),
+            ("spins", "error"),
+            ("double", "success"),
+            ("script", "success")
+        ])
+    );
+    // A script that throws is not retried (it would throw again).
+    assert_eq!(resp["actions"][0]["attempts"], 1);
+    assert!(
+        resp["actions"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("boom")),
+        "{resp}"
+    );
+    assert!(
+        resp["actions"][1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("stopped") || e.contains("timed out")),
+        "{resp}"
+    );
+    assert_eq!(resp["actions"][2]["output"], json!(40));
+    assert_eq!(resp["effects"]["set_fields"]["email"], "ada@x.org");
+    assert_eq!(resp["effects"]["set_fields"]["age"], json!(41));
+    assert_eq!(
+        resp["effects"]["messages"],
+        json!([{"level": "warning", "text": "careful"}])
+    );
+    assert_eq!(resp["effects"]["navigate"], "complete");
+    let reloaded = get_run(&app, &owner, run_id).await;
+    assert_eq!(reloaded["answers"]["age"], json!(41));
+    assert_eq!(reloaded["answers"]["email"], "ada@x.org");
+}
+
+// ---- the rate limit (its own settings) -------------------------------------------------
+
+async fn spawn_limited(backend: Backend) -> (TestApp, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite:{}", tmp.path().join("test.db").display()),
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let admin = std::env::var("WP_TEST_POSTGRES_URL").expect(
+                "WP_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which starts PostgreSQL",
+            );
+            sqlx::any::install_default_drivers();
+            let name = format!("t_{}", Uuid::new_v4().simple());
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            format!("{base}/{name}")
+        }
+    };
+    let mut settings = common::test_settings(tmp.path().to_path_buf(), url);
+    settings.events_per_minute = 1;
+    settings.events_burst = 2;
+    (common::spawn_with(settings).await, tmp)
+}
+
+async fn executions_are_rate_limited_per_user(backend: Backend) {
+    let (app, _tmp) = spawn_limited(backend).await;
+    let (_, owner) = app.register("owner@example.com").await;
+    let (_, other) = app.register("other@example.com").await;
+    let (wizard, _) = publish_with_events(&app, &owner, &contact_wizard(), |_| Vec::new()).await;
+    let mine = support::start(&app, &owner, &wizard).await;
+    let theirs = support::start(&app, &other, &wizard).await;
+    let body = json!({"trigger": "wizard.onStart"});
+    let mine = mine["id"].as_str().unwrap();
+    execute_ok(&app, &owner, mine, body.clone()).await;
+    execute_ok(&app, &owner, mine, body.clone()).await;
+    let resp = execute(&app, &owner, mine, body.clone()).await;
+    assert!(resp.headers().contains_key("retry-after"));
+    assert_problem(resp, 429, None).await;
+    // Another user has their own budget.
+    execute_ok(&app, &other, theirs["id"].as_str().unwrap(), body).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn executions_are_rate_limited_per_user_sqlite() {
+    executions_are_rate_limited_per_user(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn executions_are_rate_limited_per_user_postgres() {
+    executions_are_rate_limited_per_user(Backend::Postgres).await;
+}

@@ -6,6 +6,7 @@
 //! in a response, a log line or a stored row. Each scenario runs on SQLite and PostgreSQL.
 
 mod common;
+mod support;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -90,6 +91,7 @@ both_backends!(
     failures_are_classified_timeouts_and_caps_hold_redirects_are_checked,
     the_guard_refuses_internal_addresses_until_an_admin_allows_them,
     oauth2_tokens_are_cached_renewed_on_expiry_and_refreshed_after_401,
+    api_call_actions_run_in_events_and_their_logs_hold_no_secret,
 );
 
 // ---------------------------------------------------------------------------------------
@@ -1236,4 +1238,148 @@ async fn oauth2_tokens_are_cached_renewed_on_expiry_and_refreshed_after_401(app:
     let mut secrets = vec![secret, wrong];
     secrets.extend(issued.iter().map(String::as_str));
     assert_no_leak(&app, &secrets, &seen).await;
+}
+
+async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestApp) {
+    let bin = Httpbin::start().await;
+    let a = actors(&app).await;
+    let b = Some(a.builder.as_str());
+    allow(&app, &a.admin, "127.0.0.1").await;
+    let draft = support::create_draft(
+        &app,
+        &a.builder,
+        &json!({"name": "Lookup", "steps": [{"title": "Who", "option_sets": [
+            {"key": "name", "label": "Name", "selection_type": "text_input"}]}]}),
+    )
+    .await;
+    let wid = draft["id"].as_str().expect("id").to_owned();
+    let token = "evt-bearer-3Gh7Jk9L";
+    let cfg = create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "bin", "base_url": bin.base(), "auth": {"type": "bearer", "token": token}}),
+    )
+    .await;
+    let cfg_id = cfg["id"].as_str().expect("id").to_owned();
+    let mut seen = vec![cfg.to_string()];
+
+    // Save-time checks name the field: an unknown configuration, a relative URL without
+    // one, a bad header name, a success_path that does not compile.
+    let events = format!("/api/v1/wizards/{wid}/events");
+    for (config, field) in [
+        (
+            json!({"api_config_id": uuid::Uuid::now_v7(), "url": "/get"}),
+            "actions[0].config.api_config_id",
+        ),
+        (json!({"url": "/get"}), "actions[0].config.url"),
+        (
+            json!({"api_config_id": cfg_id, "url": "/get", "headers": {"Bad Header": "x"}}),
+            "actions[0].config.headers.Bad Header",
+        ),
+        (
+            json!({"api_config_id": cfg_id, "url": "/get",
+                   "response_mapping": {"success_path": "foo[?"}}),
+            "actions[0].config.response_mapping.success_path",
+        ),
+    ] {
+        app.expect_problem(
+            Method::POST,
+            &events,
+            Some(&json!({"name": "bad", "trigger": "wizard.onStart",
+                         "actions": [{"name": "a", "action_type": "api_call", "config": config}]})),
+            b,
+            422,
+            Some(field),
+        )
+        .await;
+    }
+
+    // The builder's action test runs the action with sample answers.
+    let tested = app
+        .expect_json(
+            Method::POST,
+            "/api/v1/wizards/actions/test",
+            Some(&json!({"wizard_id": wid, "answers": {"name": "Bo"},
+                         "action": {"name": "probe", "action_type": "api_call",
+                                    "config": {"api_config_id": cfg_id, "url": "/anything/{{ fields.name }}",
+                                               "response_mapping": {"success_path": "url"}}}})),
+            b,
+            200,
+        )
+        .await;
+    seen.push(tested.to_string());
+    assert_eq!(tested["actions"][0]["status"], "success", "{tested}");
+    assert!(
+        tested["actions"][0]["output"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/anything/Bo")),
+        "{tested}"
+    );
+
+    app.expect_json(
+        Method::POST,
+        &events,
+        Some(&json!({"name": "lookup", "trigger": "wizard.onStart", "actions": [
+            {"name": "fetch", "action_type": "api_call", "on_error": "continue",
+             "config": {"api_config_id": cfg_id, "method": "POST", "url": "/anything/{{ fields.name }}",
+                        "headers": {"X-Who": "{{ fields.name }}"}, "body": {"who": "{{ fields.name }}"}}},
+            {"name": "flaky", "action_type": "api_call", "on_error": "retry", "retry_count": 1,
+             "config": {"api_config_id": cfg_id, "url": "/status/503"}}
+        ]})),
+        b,
+        201,
+    )
+    .await;
+    let current = app.get_json(&format!("/api/v1/wizards/{wid}"), b).await;
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{wid}/publish"),
+        Some(&json!({"version": current["version"]})),
+        b,
+        201,
+    )
+    .await;
+    let run = support::start(&app, &a.builder, &wid).await;
+    let run_id = run["id"].as_str().expect("run id").to_owned();
+    let out = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
+            Some(&json!({"trigger": "wizard.onStart", "answers": {"name": "Ada"}})),
+            b,
+            200,
+        )
+        .await;
+    seen.push(out.to_string());
+    let fetch = &out["actions"][0];
+    assert_eq!(fetch["status"], "success", "{out}");
+    let output = &fetch["output"];
+    assert_eq!(
+        output["json"],
+        json!({"who": "Ada"}),
+        "templated body sent: {out}"
+    );
+    assert_eq!(output["headers"]["X-Who"], "Ada");
+    assert_eq!(
+        output["headers"]["Authorization"], "Bearer ***",
+        "the credential was sent, and its echo scrubbed"
+    );
+    let flaky = &out["actions"][1];
+    assert_eq!(flaky["status"], "error", "{out}");
+    assert_eq!(flaky["attempts"], 2, "a 503 is retried: {out}");
+    assert!(flaky["error"].as_str().is_some_and(|e| e.contains("503")));
+
+    let logs = app
+        .get_json(&format!("/api/v1/wizard-runs/{run_id}/action-logs"), b)
+        .await;
+    seen.push(logs.to_string());
+    let (rows,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM action_execution_logs WHERE run_id = $1")
+            .bind(&run_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .expect("count");
+    assert!(rows >= 3, "the attempts were logged ({rows} rows)");
+    assert_no_leak(&app, &[token], &seen).await;
 }

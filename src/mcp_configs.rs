@@ -27,11 +27,28 @@ pub struct McpConfigView {
 }
 
 /// PUT body: the whole configuration and the version you read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct UpdateMcpConfig {
     pub version: i64,
     #[serde(flatten)]
     pub config: McpConfig,
+}
+
+/// By hand because serde's `flatten` would let unknown keys (a typo like `timeout`) pass
+/// silently: `version` is taken out and the rest must be exactly an [`McpConfig`].
+impl<'de> Deserialize<'de> for UpdateMcpConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let version = map
+            .remove("version")
+            .ok_or_else(|| D::Error::missing_field("version"))?;
+        let version =
+            i64::deserialize(version).map_err(|e| D::Error::custom(format!("version: {e}")))?;
+        let config =
+            McpConfig::deserialize(serde_json::Value::Object(map)).map_err(D::Error::custom)?;
+        Ok(Self { version, config })
+    }
 }
 
 fn parse_uuid(s: &str, what: &str) -> AppResult<Uuid> {

@@ -297,6 +297,20 @@ async fn admin_registers_servers_and_builders_list_tools(app: TestApp) {
     .await;
     let seen = app.get_json("/api/v1/mcp/servers", Some(&admin)).await;
     assert_eq!(seen.as_array().map(Vec::len), Some(1));
+    // Every endpoint is in the OpenAPI document.
+    let doc = app.get_json("/api/v1/openapi.json", None).await;
+    for p in [
+        "/api/v1/mcp/servers",
+        "/api/v1/mcp/servers/{server}",
+        "/api/v1/mcp/servers/{server}/tools",
+        "/api/v1/wizards/{wizard_id}/mcp-configs",
+        "/api/v1/wizards/mcp-configs/{id}",
+    ] {
+        assert!(
+            doc["paths"][p].is_object(),
+            "{p} missing from the OpenAPI document"
+        );
+    }
     app.state.mcp.shutdown().await;
 }
 
@@ -378,6 +392,11 @@ async fn wizard_configs_check_server_tools_bounds_and_names(app: TestApp) {
         Some("available_tools[0]"),
     )
     .await;
+
+    // Unknown keys are refused, not silently dropped.
+    let typo = json!({"version": 2, "name": "clock", "server": "time", "timeout": 5});
+    let resp = app.send(Method::PUT, &one_path, Some(&typo), b).await;
+    assert!(resp.status().is_client_error(), "{}", resp.status());
 
     // Another builder's wizard is invisible.
     let (_, other) = app.register("other@example.com").await;
@@ -472,6 +491,21 @@ async fn calls_return_results_and_refuse_what_the_schema_refuses(app: TestApp) {
         Err(ActionError::Failed(msg)) => assert!(msg.contains("Mars/Olympus_Mons"), "{msg}"),
         other => panic!("expected Failed, got {other:?}"),
     }
+    // A call that outlasts its timeout ends as a timeout, and the session stays usable.
+    let slow = wizard_core::mcp::call(
+        &app.state,
+        "everything",
+        "trigger-long-running-operation",
+        args(json!({"duration": 30, "steps": 1})),
+        Duration::from_millis(500),
+    )
+    .await;
+    assert_eq!(slow, Err(ActionError::Timeout(500)));
+    assert!(
+        call(&app, "everything", "echo", json!({"message": "still here"}))
+            .await
+            .is_ok()
+    );
     // And the session survives all of that.
     assert!(
         call(

@@ -1,0 +1,911 @@
+//! Events and actions over the REST API: CRUD for every trigger and action type, save-time
+//! validation naming the field, versions, ownership, and events travelling through
+//! publish, clone and export/import. Each test runs on SQLite and on PostgreSQL.
+//!
+//! `mcp_call` actions are checked against the tool's schema at save time, so these tests
+//! start the real `mcp-server-time` (its path in `WP_PEER_MCP_TIME`).
+
+mod common;
+mod support;
+
+use common::TestApp;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+on_both_backends!(
+    every_trigger_and_action_type_round_trips,
+    bad_input_is_refused_naming_the_field,
+    only_the_owner_edits_events_and_runners_cannot,
+    events_travel_through_publish_clone_and_export_import,
+);
+
+const API_TOKEN: &str = "tok-Very-Secret-4711";
+
+fn peer(var: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| {
+        panic!("{var} is not set: run the suite with scripts/test, which installs the test peers")
+    })
+}
+
+/// A wizard with a step of each kind of target: a text field, a select with a static
+/// option, a select filled by actions, and an output slot.
+fn definition() -> Value {
+    json!({
+        "name": "Order",
+        "description": "Order with lookups",
+        "steps": [
+            {"title": "Contact", "option_sets": [
+                {"key": "email", "label": "Email", "selection_type": "text_input"},
+                {"key": "color", "label": "Color", "selection_type": "single_select",
+                 "options": [{"label": "Red", "value": "red"}, {"label": "Blue", "value": "blue"}]}
+            ]},
+            {"title": "Delivery", "option_sets": [
+                {"key": "city", "label": "City", "selection_type": "single_select",
+                 "settings": {"dynamic_options": true}},
+                {"key": "result", "label": "Result", "selection_type": "output"}
+            ]}
+        ]
+    })
+}
+
+struct Fixture {
+    admin: String,
+    builder: String,
+    wizard_id: String,
+    draft: Value,
+    api_config_id: String,
+    mcp_config_id: String,
+}
+
+impl Fixture {
+    fn t(&self) -> Option<&str> {
+        Some(self.builder.as_str())
+    }
+    fn step(&self, i: usize) -> &str {
+        self.draft["definition"]["steps"][i]["id"]
+            .as_str()
+            .expect("step id")
+    }
+    fn option_set(&self, step: usize, i: usize) -> &str {
+        self.draft["definition"]["steps"][step]["option_sets"][i]["id"]
+            .as_str()
+            .expect("option set id")
+    }
+    fn option(&self) -> &str {
+        self.draft["definition"]["steps"][0]["option_sets"][1]["options"][0]["id"]
+            .as_str()
+            .expect("option id")
+    }
+    fn events(&self) -> String {
+        format!("/api/v1/wizards/{}/events", self.wizard_id)
+    }
+}
+
+/// Admin + builder, the MCP time server registered, a draft with an API configuration
+/// (with a credential) and an MCP configuration.
+async fn fixture(app: &TestApp) -> Fixture {
+    let (_, admin) = app.register("admin@example.com").await;
+    let (_, builder) = app.register("builder@example.com").await;
+    app.expect_json(
+        Method::POST,
+        "/api/v1/mcp/servers",
+        Some(
+            &json!({"name": "time", "transport": "stdio", "command": peer("WP_PEER_MCP_TIME"),
+                     "args": ["--local-timezone", "UTC"]}),
+        ),
+        Some(&admin),
+        201,
+    )
+    .await;
+    let draft = support::create_draft(app, &builder, &definition()).await;
+    let wizard_id = draft["id"].as_str().expect("id").to_owned();
+    let api = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/wizards/{wizard_id}/api-configs"),
+            Some(&json!({"name": "crm", "base_url": "http://127.0.0.1:9",
+                         "auth": {"type": "bearer", "token": API_TOKEN}})),
+            Some(&builder),
+            201,
+        )
+        .await;
+    let mcp = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/wizards/{wizard_id}/mcp-configs"),
+            Some(&json!({"name": "clock", "server": "time"})),
+            Some(&builder),
+            201,
+        )
+        .await;
+    Fixture {
+        admin,
+        builder,
+        wizard_id,
+        draft,
+        api_config_id: api["id"].as_str().expect("api config id").to_owned(),
+        mcp_config_id: mcp["id"].as_str().expect("mcp config id").to_owned(),
+    }
+}
+
+/// One action of each type, in an order where each reads only earlier outputs.
+fn every_action(f: &Fixture) -> Vec<Value> {
+    vec![
+        json!({"name": "lookup", "action_type": "api_call", "on_error": "retry", "retry_count": 2,
+               "timeout_ms": 5000, "loading_message": "Looking up…",
+               "config": {"api_config_id": f.api_config_id, "method": "POST",
+                          "url": "/customers/{{ fields.email }}",
+                          "query": {"q": "{{ run.user.email }}"},
+                          "headers": {"X-Run": "{{ run.id }}"},
+                          "body": {"color": "{{ fields.color }}", "n": "{{ event.value }}"}},
+               "output_handling": {"extract": "items",
+                                   "replace_options": {"option_set": "city", "label_path": "name", "value_path": "id"}}}),
+        json!({"name": "now", "action_type": "mcp_call",
+               "config": {"mcp_config_id": f.mcp_config_id, "tool": "get_current_time",
+                          "arguments": {"timezone": "UTC"}}}),
+        json!({"name": "shape", "action_type": "transform_data",
+               "config": {"language": "jmespath", "expression": "datetime",
+                          "input": "{{ actions.now.output }}"},
+               "output_handling": {"render": {"slot": "result", "renderer": "json"}}}),
+        json!({"name": "fill", "action_type": "set_field_value",
+               "config": {"field": "email", "value": "{{ fields.email | lower }}"}}),
+        json!({"name": "say", "action_type": "show_message",
+               "config": {"level": "success", "text": "Hello {{ fields.email }}"}}),
+        json!({"name": "go", "action_type": "navigate", "config": {"target": format!("step:{}", f.step(1))}}),
+        json!({"name": "script", "action_type": "custom_script",
+               "config": {"code": "return 1;", "allowed_api_configs": [f.api_config_id]}}),
+    ]
+}
+
+fn triggers(f: &Fixture) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("step.onEntry", Some(f.step(0).to_owned())),
+        ("step.onExit", Some(f.step(0).to_owned())),
+        ("step.onValidate", Some(f.step(1).to_owned())),
+        ("optionSet.onLoad", Some(f.option_set(1, 0).to_owned())),
+        ("optionSet.onChange", Some(f.option_set(0, 0).to_owned())),
+        ("optionSet.onApply", Some(f.option_set(0, 1).to_owned())),
+        ("option.onClick", Some(f.option().to_owned())),
+        ("option.onSelect", Some(f.option().to_owned())),
+        ("option.onDeselect", Some(f.option().to_owned())),
+        ("option.onChange", Some(f.option().to_owned())),
+        ("wizard.onStart", None),
+        ("wizard.onComplete", None),
+    ]
+}
+
+/// What an action looks like once read back: every key sent, with the same value.
+fn assert_action_matches(sent: &Value, got: &Value) {
+    for (k, v) in sent.as_object().expect("object") {
+        if k == "config" {
+            for (ck, cv) in v.as_object().expect("config") {
+                assert_eq!(&got["config"][ck], cv, "config.{ck} of {}", sent["name"]);
+            }
+        } else {
+            assert_eq!(&got[k], v, "{k} of {}", sent["name"]);
+        }
+    }
+    assert!(got["id"].as_str().is_some_and(|s| s.len() == 36));
+    assert!(got["version"].as_i64().is_some());
+    assert!(got["created_at"].is_string() && got["updated_at"].is_string());
+}
+
+async fn every_trigger_and_action_type_round_trips(app: TestApp) {
+    let f = fixture(&app).await;
+    let actions = every_action(&f);
+    let mut created = Vec::new();
+    for (i, (trigger, target)) in triggers(&f).into_iter().enumerate() {
+        // Every event gets one action type in turn; the first gets all of them.
+        let acts = if i == 0 {
+            actions.clone()
+        } else {
+            let a = actions[i % actions.len()].clone();
+            // Alone in its event, an action may not read another's output.
+            if a["name"] == "shape" {
+                vec![json!({"name": "shape", "action_type": "transform_data",
+                            "config": {"language": "jmespath", "expression": "email",
+                                       "input": {"email": "{{ fields.email }}"}}})]
+            } else {
+                vec![a]
+            }
+        };
+        let mut body = json!({"name": format!("on {trigger}"), "trigger": trigger, "actions": acts,
+                              "conditions": {"field": "color", "op": "eq", "value": "red"}});
+        if let Some(t) = &target {
+            body["target_id"] = json!(t);
+        }
+        let ev = app
+            .expect_json(Method::POST, &f.events(), Some(&body), f.t(), 201)
+            .await;
+        assert_eq!(ev["trigger"], trigger);
+        assert_eq!(ev["version"], 1);
+        assert_eq!(ev["wizard_id"], f.wizard_id.as_str());
+        assert_eq!(ev["target_id"], target.map_or(Value::Null, Value::from));
+        let expected_kind = trigger.split('.').next().unwrap_or_default();
+        let kind = match expected_kind {
+            "optionSet" => "option_set",
+            other => other,
+        };
+        assert_eq!(ev["target_type"], kind);
+        assert_eq!(ev["conditions"], body["conditions"]);
+        let got = ev["actions"].as_array().expect("actions");
+        assert_eq!(got.len(), acts.len());
+        for (sent, got) in acts.iter().zip(got) {
+            assert_action_matches(sent, got);
+        }
+        created.push(ev);
+    }
+
+    // Listed in creation order, and each readable on its own.
+    let list = app.get_json(&f.events(), f.t()).await;
+    let ids: Vec<&Value> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|e| &e["id"])
+        .collect();
+    let want: Vec<&Value> = created.iter().map(|e| &e["id"]).collect();
+    assert_eq!(ids, want);
+    let first = &created[0];
+    let event_path = format!("/api/v1/wizards/events/{}", first["id"].as_str().unwrap());
+    assert_eq!(&app.get_json(&event_path, f.t()).await, first);
+    // The draft shows them too.
+    let draft = app
+        .get_json(&format!("/api/v1/wizards/{}", f.wizard_id), f.t())
+        .await;
+    assert_eq!(draft["definition"]["events"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        draft["definition"]["events"][0]["actions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
+
+    // Replace the event: rename, drop two actions; kept actions keep their id.
+    let mut kept: Vec<Value> = first["actions"].as_array().unwrap()[..5].to_vec();
+    for a in &mut kept {
+        for k in ["version", "created_at", "updated_at", "event_id"] {
+            a.as_object_mut().unwrap().remove(k);
+        }
+    }
+    let put = app
+        .expect_json(
+            Method::PUT,
+            &event_path,
+            Some(
+                &json!({"version": 1, "event": {"name": "renamed", "trigger": "step.onEntry",
+                         "target_id": f.step(0), "enabled": false, "actions": kept}}),
+            ),
+            f.t(),
+            200,
+        )
+        .await;
+    assert_eq!(put["version"], 2);
+    assert_eq!(put["name"], "renamed");
+    assert_eq!(put["enabled"], false);
+    assert_eq!(put["actions"].as_array().unwrap().len(), 5);
+    assert_eq!(put["actions"][0]["id"], first["actions"][0]["id"]);
+    assert_eq!(put["actions"][0]["version"], 2);
+
+    // Actions one by one.
+    let actions_path = format!("{event_path}/actions");
+    let added = app
+        .expect_json(
+            Method::POST,
+            &actions_path,
+            Some(&json!({"name": "bye", "action_type": "show_message",
+                         "config": {"text": "Bye {{ actions.say.output | default('') }}"}})),
+            f.t(),
+            201,
+        )
+        .await;
+    assert_eq!(added["version"], 1);
+    assert_eq!(added["event_id"], first["id"]);
+    let added_id = added["id"].as_str().unwrap().to_owned();
+    let one = format!("{actions_path}/{added_id}");
+    let changed = app
+        .expect_json(
+            Method::PUT,
+            &one,
+            Some(
+                &json!({"version": 1, "action": {"name": "bye", "action_type": "show_message",
+                         "config": {"level": "warning", "text": "Later"}}}),
+            ),
+            f.t(),
+            200,
+        )
+        .await;
+    assert_eq!(changed["version"], 2);
+    assert_eq!(changed["config"]["level"], "warning");
+    let listed = app.get_json(&actions_path, f.t()).await;
+    let mut order: Vec<Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].clone())
+        .collect();
+    assert_eq!(order.len(), 6);
+    assert_eq!(order[5], json!(added_id));
+    // `bye` first: it reads nobody's output now, so any order is fine.
+    order.rotate_right(1);
+    let reordered = app
+        .expect_json(
+            Method::POST,
+            &format!("{actions_path}/reorder"),
+            Some(&json!({"action_ids": order})),
+            f.t(),
+            200,
+        )
+        .await;
+    let now: Vec<Value> = reordered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].clone())
+        .collect();
+    assert_eq!(now, order);
+    let now_listed = app.get_json(&actions_path, f.t()).await;
+    assert_eq!(now_listed[0]["id"], json!(added_id), "the order is stored");
+    app.expect_json(
+        Method::DELETE,
+        &format!("{one}?version=2"),
+        None,
+        f.t(),
+        204,
+    )
+    .await;
+    assert_eq!(
+        app.get_json(&actions_path, f.t())
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+
+    // Delete the event (its actions go with it).
+    let v = app.get_json(&event_path, f.t()).await["version"].clone();
+    app.expect_json(
+        Method::DELETE,
+        &format!("{event_path}?version={v}"),
+        None,
+        f.t(),
+        204,
+    )
+    .await;
+    app.expect_problem(Method::GET, &event_path, None, f.t(), 404, None)
+        .await;
+    app.expect_problem(Method::GET, &actions_path, None, f.t(), 404, None)
+        .await;
+    assert_eq!(
+        app.get_json(&f.events(), f.t())
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        11
+    );
+    let _ = &f.admin;
+}
+
+async fn bad_input_is_refused_naming_the_field(app: TestApp) {
+    let f = fixture(&app).await;
+    let step = f.step(0).to_owned();
+    let msg =
+        |text: &str| json!({"name": "m", "action_type": "show_message", "config": {"text": text}});
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            json!({"name": "e", "trigger": "step.onTeleport", "target_id": step}),
+            "trigger",
+            "onTeleport",
+        ),
+        (
+            json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
+                   "actions": [{"name": "x", "action_type": "launch_rocket", "config": {}}]}),
+            "actions[0].action_type",
+            "launch_rocket",
+        ),
+        (
+            json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
+                   "actions": [{"name": "x", "action_type": "api_call", "config": {"method": "GET"}}]}),
+            "actions[0].config.url",
+            "url",
+        ),
+        (
+            json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
+                   "actions": [msg("ok"), {"name": "c", "action_type": "api_call",
+                               "config": {"url": "https://example.com/{{ fields.phone }}"}}]}),
+            "actions[1].config.url",
+            "fields.phone",
+        ),
+        (
+            json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
+                   "actions": [{"name": "s", "action_type": "set_field_value",
+                                "config": {"field": "phone", "value": 1}}]}),
+            "actions[0].config.field",
+            "phone",
+        ),
+        (
+            json!({"name": "e", "trigger": "option.onClick", "target_id": step}),
+            "target_id",
+            "is a step",
+        ),
+        (
+            json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
+                   "actions": [{"name": "t", "action_type": "transform_data",
+                                "config": {"language": "jmespath", "expression": "a[?"}}]}),
+            "actions[0].config.expression",
+            "",
+        ),
+        (
+            json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
+                   "actions": [msg("{{ actions.later.output }}")]}),
+            "actions[0].config.text",
+            "actions.later",
+        ),
+    ];
+    for (body, field, needle) in &cases {
+        let problem = app
+            .expect_problem(
+                Method::POST,
+                &f.events(),
+                Some(body),
+                f.t(),
+                422,
+                Some(field),
+            )
+            .await;
+        let message = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == *field)
+            .and_then(|e| e["message"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(message.contains(needle), "{field}: {message}");
+    }
+    assert_eq!(
+        app.get_json(&f.events(), f.t()).await,
+        json!([]),
+        "nothing was saved"
+    );
+
+    // A good event, then bad edits of it.
+    let ev = app
+        .expect_json(
+            Method::POST,
+            &f.events(),
+            Some(
+                &json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
+                         "actions": [msg("a"), {"name": "b", "action_type": "show_message",
+                                     "config": {"text": "{{ actions.m.output | default('') }}"}}]}),
+            ),
+            f.t(),
+            201,
+        )
+        .await;
+    let path = format!("/api/v1/wizards/events/{}", ev["id"].as_str().unwrap());
+    let ids: Vec<Value> = ev["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].clone())
+        .collect();
+    for bad in [
+        json!({"action_ids": [ids[0]]}),
+        json!({"action_ids": [ids[0], ids[0]]}),
+        json!({"action_ids": [ids[0], ids[1], step]}),
+    ] {
+        app.expect_problem(
+            Method::POST,
+            &format!("{path}/actions/reorder"),
+            Some(&bad),
+            f.t(),
+            422,
+            Some("action_ids"),
+        )
+        .await;
+    }
+    // `b` reads `m`'s output: it cannot move above it, and `m` cannot go.
+    app.expect_problem(
+        Method::POST,
+        &format!("{path}/actions/reorder"),
+        Some(&json!({"action_ids": [ids[1], ids[0]]})),
+        f.t(),
+        422,
+        Some("event.actions[0].config.text"),
+    )
+    .await;
+    app.expect_problem(
+        Method::DELETE,
+        &format!("{path}/actions/{}?version=1", ids[0].as_str().unwrap()),
+        None,
+        f.t(),
+        422,
+        Some("event.actions[0].config.text"),
+    )
+    .await;
+    // A new action's problems are named within the body.
+    app.expect_problem(
+        Method::POST,
+        &format!("{path}/actions"),
+        Some(&json!({"name": "c", "action_type": "navigate", "config": {"target": "sideways"}})),
+        f.t(),
+        422,
+        Some("config.target"),
+    )
+    .await;
+    app.expect_problem(
+        Method::POST,
+        &format!("{path}/actions"),
+        Some(&json!({"name": "m", "action_type": "show_message", "config": {"text": "dup"}})),
+        f.t(),
+        422,
+        Some("name"),
+    )
+    .await;
+    app.expect_problem(
+        Method::PUT,
+        &format!("{path}/actions/{}", ids[1].as_str().unwrap()),
+        Some(
+            &json!({"version": 1, "action": {"name": "b", "action_type": "set_field_value",
+                     "config": {"field": "nope", "value": 1}}}),
+        ),
+        f.t(),
+        422,
+        Some("action.config.field"),
+    )
+    .await;
+    // Stale versions: 409, and nothing changes.
+    let good = json!({"version": 7, "event": {"name": "x", "trigger": "wizard.onStart"}});
+    app.expect_problem(Method::PUT, &path, Some(&good), f.t(), 409, None)
+        .await;
+    app.expect_problem(
+        Method::PUT,
+        &format!("{path}/actions/{}", ids[0].as_str().unwrap()),
+        Some(&json!({"version": 3, "action": {"name": "m", "action_type": "show_message", "config": {"text": "z"}}})),
+        f.t(),
+        409,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::DELETE,
+        &format!("{path}?version=9"),
+        None,
+        f.t(),
+        409,
+        None,
+    )
+    .await;
+    let put_bad = json!({"version": 1, "event": {"name": "x", "trigger": "step.onExit",
+                         "target_id": f.option(), "actions": []}});
+    app.expect_problem(
+        Method::PUT,
+        &path,
+        Some(&put_bad),
+        f.t(),
+        422,
+        Some("event.target_id"),
+    )
+    .await;
+    let still = app.get_json(&path, f.t()).await;
+    assert_eq!(still["version"], 1);
+    assert_eq!(still["name"], "e");
+}
+
+async fn only_the_owner_edits_events_and_runners_cannot(app: TestApp) {
+    let f = fixture(&app).await;
+    let (_, other) = app.register("other@example.com").await;
+    let (runner_user, runner) = app.register("runner@example.com").await;
+    app.expect_json(
+        Method::PATCH,
+        &format!("/api/v1/users/{}/role", runner_user["id"].as_str().unwrap()),
+        Some(&json!({"role": "runner", "version": runner_user["version"]})),
+        Some(&f.admin),
+        200,
+    )
+    .await;
+    let body = json!({"name": "e", "trigger": "wizard.onStart",
+                      "actions": [{"name": "m", "action_type": "show_message", "config": {"text": "hi"}}]});
+    let ev = app
+        .expect_json(Method::POST, &f.events(), Some(&body), f.t(), 201)
+        .await;
+    let path = format!("/api/v1/wizards/events/{}", ev["id"].as_str().unwrap());
+    let action = format!(
+        "{path}/actions/{}",
+        ev["actions"][0]["id"].as_str().unwrap()
+    );
+    let routes: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::POST, f.events(), Some(body.clone())),
+        (Method::GET, f.events(), None),
+        (Method::GET, path.clone(), None),
+        (
+            Method::PUT,
+            path.clone(),
+            Some(json!({"version": 1, "event": body})),
+        ),
+        (Method::DELETE, format!("{path}?version=1"), None),
+        (Method::GET, format!("{path}/actions"), None),
+        (
+            Method::POST,
+            format!("{path}/actions"),
+            Some(json!({"name": "n", "action_type": "show_message", "config": {"text": "x"}})),
+        ),
+        (
+            Method::PUT,
+            action.clone(),
+            Some(
+                json!({"version": 1, "action": {"name": "m", "action_type": "show_message", "config": {"text": "x"}}}),
+            ),
+        ),
+        (Method::DELETE, format!("{action}?version=1"), None),
+        (
+            Method::POST,
+            format!("{path}/actions/reorder"),
+            Some(json!({"action_ids": [ev["actions"][0]["id"]]})),
+        ),
+    ];
+    for (method, p, b) in &routes {
+        app.expect_problem(method.clone(), p, b.as_ref(), Some(&other), 404, None)
+            .await;
+        app.expect_problem(method.clone(), p, b.as_ref(), Some(&runner), 403, None)
+            .await;
+    }
+    app.expect_problem(Method::GET, &path, None, None, 401, None)
+        .await;
+    // Nothing changed.
+    let still = app.get_json(&path, f.t()).await;
+    assert_eq!(still, ev);
+}
+
+async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
+    let f = fixture(&app).await;
+    let t = f.t();
+    let base = format!("/api/v1/wizards/{}", f.wizard_id);
+    let ev = app
+        .expect_json(
+            Method::POST,
+            &f.events(),
+            Some(
+                &json!({"name": "load cities", "trigger": "optionSet.onLoad",
+                         "target_id": f.option_set(1, 0),
+                         "actions": [every_action(&f)[0].clone(), every_action(&f)[1].clone(),
+                                     every_action(&f)[5].clone(), every_action(&f)[6].clone()]}),
+            ),
+            t,
+            201,
+        )
+        .await;
+    let draft = app.get_json(&base, t).await;
+    assert_eq!(draft["has_unpublished_changes"], true);
+    app.expect_json(
+        Method::POST,
+        &format!("{base}/publish"),
+        Some(&json!({"version": draft["version"]})),
+        t,
+        201,
+    )
+    .await;
+    let v1 = app.get_json(&format!("{base}/versions/1"), t).await;
+    let frozen = &v1["definition"];
+    assert_eq!(frozen["events"][0]["id"], ev["id"]);
+    assert_eq!(frozen["events"][0]["actions"].as_array().unwrap().len(), 4);
+    assert_eq!(frozen["api_configs"][0]["id"], f.api_config_id.as_str());
+    assert_eq!(frozen["api_configs"][0]["secret_set"], true);
+    assert_eq!(frozen["mcp_configs"][0]["server"], "time");
+    assert!(
+        !v1.to_string().contains(API_TOKEN),
+        "no secret in a version"
+    );
+    let draft = app.get_json(&base, t).await;
+    assert_eq!(draft["has_unpublished_changes"], false);
+    app.expect_problem(
+        Method::POST,
+        &format!("{base}/publish"),
+        Some(&json!({"version": draft["version"]})),
+        t,
+        409,
+        None,
+    )
+    .await;
+
+    // Editing an event is an unpublished change.
+    let event_path = format!("/api/v1/wizards/events/{}", ev["id"].as_str().unwrap());
+    let mut renamed = ev.clone();
+    for k in [
+        "id",
+        "wizard_id",
+        "version",
+        "created_at",
+        "updated_at",
+        "target_type",
+    ] {
+        renamed.as_object_mut().unwrap().remove(k);
+    }
+    for a in renamed["actions"].as_array_mut().unwrap() {
+        for k in ["version", "created_at", "updated_at", "event_id"] {
+            a.as_object_mut().unwrap().remove(k);
+        }
+    }
+    renamed["name"] = json!("load the cities");
+    app.expect_json(
+        Method::PUT,
+        &event_path,
+        Some(&json!({"version": 1, "event": renamed})),
+        t,
+        200,
+    )
+    .await;
+    let draft = app.get_json(&base, t).await;
+    assert_eq!(draft["has_unpublished_changes"], true);
+
+    // Export carries events and configurations but no credential; import → export is stable.
+    let exported = app.get_json(&format!("{base}/export"), t).await;
+    let text = exported.to_string();
+    assert!(
+        !text.contains(API_TOKEN) && !text.contains("secret_set"),
+        "{text}"
+    );
+    assert_eq!(exported["wizard"]["events"][0]["name"], "load the cities");
+    assert_eq!(
+        exported["wizard"]["events"][0]["actions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    let imported = app
+        .expect_json(
+            Method::POST,
+            "/api/v1/wizards/import",
+            Some(&exported),
+            t,
+            201,
+        )
+        .await;
+    let iid = imported["id"].as_str().unwrap();
+    let ievents = &imported["definition"]["events"];
+    assert_eq!(ievents.as_array().unwrap().len(), 1);
+    assert_ne!(ievents[0]["id"], ev["id"], "imported events are new rows");
+    assert_eq!(
+        imported["definition"]["api_configs"][0]["secret_set"],
+        false
+    );
+    assert_ne!(
+        imported["definition"]["api_configs"][0]["id"],
+        f.api_config_id.as_str()
+    );
+    assert_eq!(
+        ievents[0]["actions"][0]["config"]["api_config_id"],
+        imported["definition"]["api_configs"][0]["id"],
+        "references follow the new ids"
+    );
+    let again = app
+        .get_json(&format!("/api/v1/wizards/{iid}/export"), t)
+        .await;
+    assert_eq!(again, exported, "export → import → export is stable");
+    // The imported events are editable rows of the new wizard.
+    let listed = app
+        .get_json(&format!("/api/v1/wizards/{iid}/events"), t)
+        .await;
+    assert_eq!(listed[0]["id"], ievents[0]["id"]);
+    // Importing the same document twice works (no id collisions).
+    app.expect_json(
+        Method::POST,
+        "/api/v1/wizards/import",
+        Some(&exported),
+        t,
+        201,
+    )
+    .await;
+
+    // A broken event in an import is named by path.
+    let mut broken = exported.clone();
+    broken["wizard"]["events"][0]["actions"][0]["config"]["url"] = json!("/x/{{ fields.nope }}");
+    broken["wizard"]["events"][0]["trigger"] = json!("step.onWhatever");
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/import",
+        Some(&broken),
+        t,
+        422,
+        Some("wizard.events[0].trigger"),
+    )
+    .await;
+
+    // Clone: offer the wizard (live version 1) as a template and clone it.
+    let draft = app.get_json(&base, t).await;
+    app.expect_json(
+        Method::PATCH,
+        &base,
+        Some(&json!({"version": draft["version"], "is_template": true})),
+        t,
+        200,
+    )
+    .await;
+    let (_, cloner) = app.register("cloner@example.com").await;
+    let clone = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/templates/{}/clone", f.wizard_id),
+            None,
+            Some(&cloner),
+            201,
+        )
+        .await;
+    let copy = &clone["definition"];
+    let cev = &copy["events"][0];
+    assert_eq!(
+        cev["name"], "load cities",
+        "the clone plays the live version"
+    );
+    assert_ne!(cev["id"], ev["id"]);
+    assert_eq!(cev["target_id"], copy["steps"][1]["option_sets"][0]["id"]);
+    assert_ne!(cev["target_id"], f.option_set(1, 0));
+    assert_eq!(
+        cev["actions"][0]["config"]["api_config_id"],
+        copy["api_configs"][0]["id"]
+    );
+    assert_eq!(
+        cev["actions"][1]["config"]["mcp_config_id"],
+        copy["mcp_configs"][0]["id"]
+    );
+    assert_eq!(
+        cev["actions"][2]["config"]["target"],
+        json!(format!("step:{}", copy["steps"][1]["id"].as_str().unwrap()))
+    );
+    assert_eq!(
+        cev["actions"][3]["config"]["allowed_api_configs"][0],
+        copy["api_configs"][0]["id"]
+    );
+    assert_eq!(copy["api_configs"][0]["secret_set"], false);
+    assert!(!clone.to_string().contains(API_TOKEN));
+    let clone_events = app
+        .get_json(
+            &format!("/api/v1/wizards/{}/events", clone["id"].as_str().unwrap()),
+            Some(&cloner),
+        )
+        .await;
+    assert_eq!(
+        clone_events[0]["id"], cev["id"],
+        "the clone's events are its own rows"
+    );
+
+    // Deleting the event's target step: saving the draft is fine, publishing is not.
+    let draft = app.get_json(&base, t).await;
+    let mut def = draft["definition"].clone();
+    def["steps"].as_array_mut().unwrap().remove(1);
+    let saved = app
+        .expect_json(
+            Method::PUT,
+            &base,
+            Some(&json!({"version": draft["version"], "definition": def})),
+            t,
+            200,
+        )
+        .await;
+    app.expect_problem(
+        Method::POST,
+        &format!("{base}/publish"),
+        Some(&json!({"version": saved["version"]})),
+        t,
+        422,
+        Some("events[0].target_id"),
+    )
+    .await;
+
+    // Deleting the wizard deletes its events.
+    app.expect_json(
+        Method::DELETE,
+        &format!("{base}?version={}", saved["version"]),
+        None,
+        t,
+        204,
+    )
+    .await;
+    app.expect_problem(Method::GET, &event_path, None, t, 404, None)
+        .await;
+}

@@ -277,10 +277,7 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
     assert_eq!(effects["set_fields"]["age"], json!(42));
     assert_eq!(effects["messages"][0]["level"], "success");
     // Later actions see the fields earlier ones set.
-    assert_eq!(
-        effects["messages"][0]["text"],
-        "Hi Ada, ada@example.com"
-    );
+    assert_eq!(effects["messages"][0]["text"], "Hi Ada, ada@example.com");
     assert_eq!(effects["navigate"], "next");
     assert_eq!(resp["answers"]["age"], json!(42));
     assert_eq!(resp["log_ids"].as_array().map(Vec::len), Some(1));
@@ -313,7 +310,10 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
         "{resp}"
     );
     assert_eq!(resp["actions"][2]["status"], "success");
-    assert_eq!(get_run(&app, &owner, run_id).await["answers"]["age"], json!(42));
+    assert_eq!(
+        get_run(&app, &owner, run_id).await["answers"]["age"],
+        json!(42)
+    );
 
     // Ill-typed answers are refused like a save, before anything runs.
     assert_problem(
@@ -378,7 +378,11 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
     assert_eq!(resp["effects"]["messages"][0]["text"], "hi bob");
 
     // The target must fit the trigger and be in the version.
-    for target in [json!(field_id(&def, "name")), json!(Uuid::new_v4()), Value::Null] {
+    for target in [
+        json!(field_id(&def, "name")),
+        json!(Uuid::new_v4()),
+        Value::Null,
+    ] {
         assert_problem(
             execute(
                 &app,
@@ -422,7 +426,13 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
         None,
     )
     .await;
-    execute_ok(&app, &owner, run_id, json!({"trigger": "wizard.onComplete"})).await;
+    execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "wizard.onComplete"}),
+    )
+    .await;
 }
 
 async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
@@ -496,11 +506,17 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
     // retry_count 2 → three attempts of a 5xx; a bad value is never retried.
     assert_eq!(attempts, vec![3, 0, 1, 1, 1]);
     assert_eq!(up.fails.load(Ordering::SeqCst), 4);
-    assert_eq!(resp["effects"]["messages"], json!([{"level": "info", "text": "still here"}]));
+    assert_eq!(
+        resp["effects"]["messages"],
+        json!([{"level": "info", "text": "still here"}])
+    );
     // Not a validation/exit trigger: nothing is blocked.
     assert!(resp.get("blocked").is_none());
     // The runner's answers survived the failures.
-    assert_eq!(get_run(&app, &admin, run_id).await["answers"]["name"], "Ada");
+    assert_eq!(
+        get_run(&app, &admin, run_id).await["answers"]["name"],
+        "Ada"
+    );
 
     // One tree per event; one row per attempt, numbered; the skipped action has its row.
     let trees = logs(&app, &admin, run_id).await;
@@ -535,7 +551,10 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
         assert_eq!(k["parent_log_id"], retried["id"]);
         assert!(k["completed_at"].is_string() && k["duration_ms"].is_i64());
         assert_eq!(k["input"]["config"]["url"], json!(fail_url));
-        assert!(k["error"].as_str().is_some_and(|e| e.contains("500")), "{k}");
+        assert!(
+            k["error"].as_str().is_some_and(|e| e.contains("500")),
+            "{k}"
+        );
     }
     // Retries start after the attempt before them ended (the backoff, seen in the rows).
     for w in kids[..3].windows(2) {
@@ -611,7 +630,11 @@ async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
     .await;
     assert_eq!(
         statuses(&resp),
-        pairs(&[("load", "success"), ("count", "success"), ("first", "error")])
+        pairs(&[
+            ("load", "success"),
+            ("count", "success"),
+            ("first", "error")
+        ])
     );
     assert_eq!(up.items.load(Ordering::SeqCst), 1);
     let options = resp["effects"]["replace_options"]["country"]
@@ -622,7 +645,11 @@ async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
         .map(|o| (o["label"].as_str().unwrap(), o["value"].as_str().unwrap()))
         .collect();
     assert_eq!(got, vec![("France", "1"), ("Japan", "2")]);
-    assert!(options.iter().all(|o| o["id"].as_str().is_some_and(|id| id.len() == 36)));
+    assert!(
+        options
+            .iter()
+            .all(|o| o["id"].as_str().is_some_and(|id| id.len() == 36))
+    );
     assert_eq!(resp["effects"]["renders"]["summary"]["renderer"], "table");
     assert_eq!(
         resp["effects"]["renders"]["summary"]["data"][1]["name"],
@@ -649,7 +676,10 @@ async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
     let text = serde_json::to_string(&trees).unwrap();
     assert!(!text.contains("s3cr3t-token"), "{text}");
     let load_row = &trees[0]["children"][0];
-    assert_eq!(load_row["input"]["config"]["headers"]["Authorization"], "***");
+    assert_eq!(
+        load_row["input"]["config"]["headers"]["Authorization"],
+        "***"
+    );
     assert_eq!(load_row["output"][0]["name"], "France");
 }
 
@@ -810,7 +840,10 @@ async fn only_the_owner_executes_and_reads_logs(app: TestApp) {
     }
     assert_problem(
         app.get(
-            &format!("/api/v1/wizard-runs/{run_id}/action-logs/{}", Uuid::new_v4()),
+            &format!(
+                "/api/v1/wizard-runs/{run_id}/action-logs/{}",
+                Uuid::new_v4()
+            ),
             Some(&owner),
         )
         .await,

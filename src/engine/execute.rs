@@ -128,6 +128,11 @@ pub async fn test_action(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    let errors = wizard.check_draft_answers(&sample.answers);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    check_target(&wizard, sample.trigger, sample.target_id)?;
     let info = RunInfo {
         run_id: Uuid::nil(),
         wizard_id: Uuid::parse_str(wizard_id).unwrap_or(wizard.id),

@@ -174,6 +174,38 @@ async fn admin_registers_servers_and_builders_list_tools(app: TestApp) {
     )
     .await;
 
+    // Runners do not build: no registry, no tools.
+    let (runner_user, runner) = app.register("runner@example.com").await;
+    app.expect_json(
+        Method::PATCH,
+        &format!(
+            "/api/v1/users/{}/role",
+            runner_user["id"].as_str().expect("id")
+        ),
+        Some(&json!({"role": "runner", "version": 1})),
+        Some(&admin),
+        200,
+    )
+    .await;
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/mcp/servers",
+        None,
+        Some(&runner),
+        403,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/mcp/servers/time/tools",
+        None,
+        Some(&runner),
+        403,
+        None,
+    )
+    .await;
+
     // Builders see what the server is, not how it is reached; admins see the key names.
     let seen = app.get_json("/api/v1/mcp/servers", Some(&builder)).await;
     assert_eq!(seen[0]["name"], "time");

@@ -26,6 +26,7 @@ on_both_backends!(
     a_failing_on_validate_event_blocks_next_and_keeps_answers,
     only_the_owner_executes_and_reads_logs,
     scripts_fail_cleanly_and_the_next_action_works,
+    scripts_call_only_declared_apis_and_calls_are_logged,
 );
 
 /// Step "Contact" (name, email, age, a dynamic select, an output slot), step "Done".
@@ -80,9 +81,19 @@ async fn publish_with_events(
 ) -> (String, Value) {
     let draft = support::publish(app, token, definition).await;
     let wizard_id = draft["id"].as_str().expect("id").to_owned();
+    let def = inject_events(app, &wizard_id, events).await;
+    (wizard_id, def)
+}
+
+/// Puts `events(version definition)` into the (only) published version of `wizard_id`.
+async fn inject_events(
+    app: &TestApp,
+    wizard_id: &str,
+    events: impl Fn(&Value) -> Vec<Value>,
+) -> Value {
     let (version_id, text): (String, String) =
         sqlx::query_as("SELECT id, definition FROM wizard_versions WHERE wizard_id = $1")
-            .bind(&wizard_id)
+            .bind(wizard_id)
             .fetch_one(&app.state.db.pool)
             .await
             .expect("version row");
@@ -94,7 +105,7 @@ async fn publish_with_events(
         .execute(&app.state.db.pool)
         .await
         .expect("update version");
-    (wizard_id, def)
+    def
 }
 
 async fn execute(app: &TestApp, token: &str, run_id: &str, body: Value) -> reqwest::Response {
@@ -1004,4 +1015,96 @@ async fn executions_are_rate_limited_per_user_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn executions_are_rate_limited_per_user_postgres() {
     executions_are_rate_limited_per_user(Backend::Postgres).await;
+}
+
+async fn scripts_call_only_declared_apis_and_calls_are_logged(app: TestApp) {
+    let (_, admin) = app.register("admin@example.com").await;
+    allow_loopback(&app, &admin).await;
+    let up = upstream().await;
+    let draft = support::create_draft(&app, &admin, &contact_wizard()).await;
+    let wizard_id = draft["id"].as_str().unwrap().to_owned();
+    let config = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/wizards/{wizard_id}/api-configs"),
+            Some(&json!({"name": "up", "base_url": up.base})),
+            Some(&admin),
+            201,
+        )
+        .await;
+    let config_id = config["id"].as_str().unwrap().to_owned();
+    let current = app
+        .expect_json(
+            Method::GET,
+            &format!("/api/v1/wizards/{wizard_id}"),
+            None,
+            Some(&admin),
+            200,
+        )
+        .await;
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{wizard_id}/publish"),
+        Some(&json!({"version": current["version"]})),
+        Some(&admin),
+        201,
+    )
+    .await;
+    let code = "const r = await callApi('up', {url: '/items'}); \
+                let refused = ''; \
+                try { await callApi('elsewhere', {url: '/items'}); } \
+                catch (e) { refused = String(e && e.message || e); } \
+                try { await runAction('lib', {}); } \
+                catch (e) { showMessage('info', String(e && e.message || e)); } \
+                return {names: r.items.map(i => i.name), refused};";
+    let def = inject_events(&app, &wizard_id, |def| {
+        vec![event(
+            "scripted",
+            "step.onEntry",
+            Some(&support::step_id(def, "Contact")),
+            vec![action(
+                "script",
+                "custom_script",
+                json!({"code": code, "allowed_api_configs": [config_id]}),
+            )],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &admin, &wizard_id).await;
+    let run_id = run["id"].as_str().unwrap();
+    let resp = execute_ok(
+        &app,
+        &admin,
+        run_id,
+        json!({"trigger": "step.onEntry", "target_id": support::step_id(&def, "Contact")}),
+    )
+    .await;
+    assert_eq!(statuses(&resp), pairs(&[("script", "success")]), "{resp}");
+    let out = &resp["actions"][0]["output"];
+    assert_eq!(out["names"], json!(["France", "Japan"]));
+    assert!(
+        out["refused"]
+            .as_str()
+            .is_some_and(|m| m.contains("not an API configuration this script may use")),
+        "{out}"
+    );
+    assert!(
+        resp["effects"]["messages"][0]["text"]
+            .as_str()
+            .is_some_and(|m| m.contains("not an action this script may run")),
+        "{resp}"
+    );
+    assert_eq!(up.items.load(Ordering::SeqCst), 1);
+
+    // The call hangs under the attempt that made it.
+    let trees = logs(&app, &admin, run_id).await;
+    let attempt = &trees[0]["children"][0];
+    assert_eq!(attempt["kind"], "action");
+    let calls = attempt["children"].as_array().expect("call rows");
+    assert_eq!(calls.len(), 1, "{attempt}");
+    assert_eq!(calls[0]["kind"], "call");
+    assert_eq!(calls[0]["name"], "callApi up");
+    assert_eq!(calls[0]["status"], "success");
+    assert_eq!(calls[0]["parent_log_id"], attempt["id"]);
+    assert_eq!(calls[0]["output"]["items"][1]["name"], "Japan");
 }

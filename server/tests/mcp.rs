@@ -437,6 +437,24 @@ async fn wizard_configs_check_server_tools_bounds_and_names(app: TestApp) {
     app.expect_problem(Method::GET, &path, None, Some(&other), 404, None)
         .await;
 
+    // The registry entry cannot be removed from under the wizard.
+    let p = app
+        .expect_problem(
+            Method::DELETE,
+            "/api/v1/mcp/servers/time?version=1",
+            None,
+            Some(&admin),
+            409,
+            None,
+        )
+        .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("used by 1")),
+        "{p}"
+    );
+
     app.expect_problem(
         Method::DELETE,
         &format!("{one_path}?version=1"),

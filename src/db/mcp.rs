@@ -132,6 +132,16 @@ pub async fn update_server(
         })
 }
 
+/// How many wizard configurations name this server.
+pub async fn count_configs_using(db: &Db, server: &str) -> AppResult<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM mcp_configurations WHERE mcp_server = $1")
+            .bind(server)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(n)
+}
+
 pub async fn delete_server(db: &Db, id: &str, expected_version: i64) -> AppResult<bool> {
     let res = sqlx::query("DELETE FROM mcp_servers WHERE id = $1 AND version = $2")
         .bind(id)

@@ -207,6 +207,18 @@ pub async fn update(
 pub async fn delete(app: &App, actor: &CurrentUser, name: &str, version: i64) -> AppResult<()> {
     actor.require(Role::Admin)?;
     let row = existing(app, name).await?;
+    // Wizards name servers in their configurations: removing one under them would break
+    // their actions at run time. Disabling (`is_enabled: false`) is the way to pause one.
+    let users = repo::count_configs_using(&app.db, &row.name).await?;
+    if users > 0 {
+        return Err(AppError::Conflict {
+            detail: format!(
+                "the MCP server `{name}` is used by {users} wizard MCP configuration(s); \
+                 remove those first, or disable the server instead"
+            ),
+            errors: Vec::new(),
+        });
+    }
     if !repo::delete_server(&app.db, &row.id, version).await? {
         return Err(AppError::stale_version("MCP server"));
     }

@@ -309,6 +309,34 @@ async fn admin_registers_servers_and_builders_list_tools(app: TestApp) {
     )
     .await;
 
+    // A disabled server is a 503 saying so.
+    let mut off = time_server();
+    off.as_object_mut().expect("obj").remove("env");
+    off["version"] = json!(2);
+    off["is_enabled"] = json!(false);
+    app.expect_json(
+        Method::PUT,
+        "/api/v1/mcp/servers/time",
+        Some(&off),
+        Some(&admin),
+        200,
+    )
+    .await;
+    let p = app
+        .expect_problem(
+            Method::GET,
+            "/api/v1/mcp/servers/time/tools",
+            None,
+            Some(&builder),
+            503,
+            None,
+        )
+        .await;
+    assert!(
+        p["detail"].as_str().is_some_and(|d| d.contains("disabled")),
+        "{p}"
+    );
+
     // Removal (admin, with the version).
     app.expect_problem(
         Method::DELETE,

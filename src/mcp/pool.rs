@@ -387,7 +387,7 @@ async fn connect(spec: &ServerSpec) -> Result<Session, PoolError> {
                 // the admin configured, plus what finding programs needs.
                 .env_clear()
                 .envs(
-                    ["PATH", "HOME", "LANG"]
+                    ["PATH", "HOME"]
                         .iter()
                         .filter_map(|k| std::env::var(k).ok().map(|v| (*k, v))),
                 )

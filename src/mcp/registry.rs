@@ -72,8 +72,8 @@ pub struct McpServerRequest {
     /// stdio: its arguments.
     #[serde(default)]
     pub args: Vec<String>,
-    /// stdio: environment variables of the child (the only ones it gets besides PATH,
-    /// HOME and LANG). Write-only.
+    /// stdio: environment variables of the child (the only ones it gets besides PATH and
+    /// HOME). Write-only.
     #[serde(default)]
     pub env: Option<BTreeMap<String, String>>,
     /// streamable HTTP: the endpoint, `http(s)://…`.

@@ -17,6 +17,7 @@ on_both_backends!(
     bad_input_is_refused_naming_the_field,
     only_the_owner_edits_events_and_runners_cannot,
     events_travel_through_publish_clone_and_export_import,
+    actions_are_tested_before_and_after_saving,
 );
 
 const API_TOKEN: &str = "tok-Very-Secret-4711";
@@ -908,4 +909,108 @@ async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
     .await;
     app.expect_problem(Method::GET, &event_path, None, t, 404, None)
         .await;
+}
+
+async fn actions_are_tested_before_and_after_saving(app: TestApp) {
+    let f = fixture(&app).await;
+    let say = json!({"name": "hi", "action_type": "show_message",
+                     "config": {"level": "success", "text": "Hi {{ fields.email | upper }}"}});
+    let out = app
+        .expect_json(
+            Method::POST,
+            "/api/v1/wizards/actions/test",
+            Some(&json!({"wizard_id": f.wizard_id, "action": say, "answers": {"email": "ada@example.com"}})),
+            f.t(),
+            200,
+        )
+        .await;
+    assert_eq!(
+        out["effects"]["messages"],
+        json!([{"level": "success", "text": "Hi ADA@EXAMPLE.COM"}])
+    );
+    assert_eq!(out["actions"][0]["status"], "success");
+
+    // Problems are refused before anything runs, named within the body.
+    for (action, field) in [
+        (
+            json!({"name": "x", "action_type": "show_message", "config": {"text": "{{ fields.phone }}"}}),
+            "action.config.text",
+        ),
+        (
+            json!({"name": "x", "action_type": "teleport", "config": {}}),
+            "action.action_type",
+        ),
+        (
+            json!({"name": "x", "action_type": "mcp_call",
+                   "config": {"mcp_config_id": f.mcp_config_id, "tool": "no_such_tool"}}),
+            "action.config.tool",
+        ),
+    ] {
+        app.expect_problem(
+            Method::POST,
+            "/api/v1/wizards/actions/test",
+            Some(&json!({"wizard_id": f.wizard_id, "action": action})),
+            f.t(),
+            422,
+            Some(field),
+        )
+        .await;
+    }
+
+    // A saved action runs as its event would, with `event.value`.
+    let ev = app
+        .expect_json(
+            Method::POST,
+            &f.events(),
+            Some(&json!({"name": "copy", "trigger": "optionSet.onChange", "target_id": f.option_set(0, 0),
+                         "actions": [{"name": "set", "action_type": "set_field_value",
+                                      "config": {"field": "email", "value": "{{ event.value | lower }}"}}]})),
+            f.t(),
+            201,
+        )
+        .await;
+    let action_id = ev["actions"][0]["id"].as_str().unwrap();
+    let test_path = format!("/api/v1/wizards/actions/{action_id}/test");
+    let out = app
+        .expect_json(
+            Method::POST,
+            &test_path,
+            Some(&json!({"answers": {"color": "red"}, "value": "BOB@EXAMPLE.COM"})),
+            f.t(),
+            200,
+        )
+        .await;
+    assert_eq!(out["effects"]["set_fields"]["email"], "bob@example.com");
+    assert_eq!(out["answers"]["email"], "bob@example.com");
+    assert_eq!(out["answers"]["color"], "red");
+
+    // Only the owner may test.
+    let (_, other) = app.register("other@example.com").await;
+    app.expect_problem(
+        Method::POST,
+        &test_path,
+        Some(&json!({})),
+        Some(&other),
+        404,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/actions/test",
+        Some(&json!({"wizard_id": f.wizard_id, "action": say})),
+        Some(&other),
+        404,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/actions/00000000-0000-7000-8000-000000000000/test",
+        Some(&json!({})),
+        f.t(),
+        404,
+        None,
+    )
+    .await;
 }

@@ -1186,6 +1186,23 @@ async fn oauth2_tokens_are_cached_renewed_on_expiry_and_refreshed_after_401(app:
     assert_eq!(body, json!({"ok": true}));
     assert_eq!(oauth.fetches(), 3, "refreshed once after the 401");
 
+    // Concurrent first calls of another configuration share one token fetch.
+    create_config(
+        &app,
+        &a.builder,
+        &wid,
+        json!({"name": "oauth-2", "base_url": oauth.base(),
+               "auth": {"type": "oauth2_client_credentials",
+                        "token_url": format!("{}/token", oauth.base()),
+                        "client_id": "my-client", "client_secret": secret}}),
+    )
+    .await;
+    let calls = (0..5).map(|_| call(&app, &wid, Some("oauth-2"), json!({"url": "/data"}), T));
+    for r in futures::future::join_all(calls).await {
+        assert_eq!(r.expect("concurrent call"), json!({"ok": true}));
+    }
+    assert_eq!(oauth.fetches(), 4, "one fetch for five concurrent calls");
+
     // Wrong client credentials: a clear, non-retryable error without the secret.
     let wrong = "wrong-secret-Zx9Cv8Bn";
     create_config(

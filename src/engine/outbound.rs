@@ -197,6 +197,9 @@ pub struct Outbound {
     pins: Pins,
     allowlist: Mutex<Option<(Instant, Arc<AllowList>)>>,
     tokens: Mutex<HashMap<u64, CachedToken>>,
+    /// One token fetch at a time per configuration: concurrent calls wait for it instead
+    /// of each fetching their own.
+    fetching: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Outbound {
@@ -223,6 +226,7 @@ impl Outbound {
             pins,
             allowlist: Mutex::new(None),
             tokens: Mutex::new(HashMap::new()),
+            fetching: Mutex::new(HashMap::new()),
         }
     }
 
@@ -402,7 +406,7 @@ impl Outbound {
                 .follow(db, method, url, headers, &sensitive, body, &secrets)
                 .await;
         };
-        let token = self.oauth_token(db, target, false).await?;
+        let token = self.oauth_token(db, target, None).await?;
         secrets.add(&token);
         headers.insert(
             reqwest::header::AUTHORIZATION,
@@ -423,7 +427,8 @@ impl Outbound {
             return Ok(first);
         }
         tracing::debug!(config_id = %target.config_id, "OAuth2 token refused; fetching a new one");
-        let token = self.oauth_token(db, target, true).await?;
+        let refused = token;
+        let token = self.oauth_token(db, target, Some(&refused)).await?;
         secrets.add(&token);
         headers.insert(
             reqwest::header::AUTHORIZATION,
@@ -553,12 +558,13 @@ impl Outbound {
     }
 
     /// A client-credentials token for this configuration: cached until shortly before it
-    /// expires; `refresh` forces a new one (after the API answered 401).
+    /// expires. `refused` is a token the API answered 401 to: it is not handed out again
+    /// (a concurrent call may already have fetched its successor, which is used then).
     async fn oauth_token(
         &self,
         db: &Db,
         target: &ApiTarget,
-        refresh: bool,
+        refused: Option<&str>,
     ) -> Result<String, ActionError> {
         let ApiAuth::Oauth2ClientCredentials {
             token_url,
@@ -577,15 +583,26 @@ impl Outbound {
         let mut h = DefaultHasher::new();
         (target.config_id, token_url, client_id, secret, scope).hash(&mut h);
         let key = h.finish();
-        {
-            let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
-            if refresh {
-                tokens.remove(&key);
-            } else if let Some(t) = tokens.get(&key)
-                && Instant::now() < t.expires
-            {
-                return Ok(t.token.clone());
-            }
+        let cached = || {
+            let tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+            tokens
+                .get(&key)
+                .filter(|t| Instant::now() < t.expires && Some(t.token.as_str()) != refused)
+                .map(|t| t.token.clone())
+        };
+        if let Some(t) = cached() {
+            return Ok(t);
+        }
+        let gate = {
+            let mut fetching = self.fetching.lock().unwrap_or_else(PoisonError::into_inner);
+            // Gates nobody waits on are dropped, so the map stays small.
+            fetching.retain(|_, g| Arc::strong_count(g) > 1);
+            fetching.entry(key).or_default().clone()
+        };
+        let _fetching = gate.lock().await;
+        // Whoever held the gate before may have fetched one already.
+        if let Some(t) = cached() {
+            return Ok(t);
         }
         let url = Url::parse(token_url).map_err(|_| {
             ActionError::Invalid("the OAuth2 token URL of the API configuration is invalid".into())

@@ -360,7 +360,20 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
             vec![action("never", "show_message", json!({"text": "never"}))],
         );
         disabled["enabled"] = json!(false);
-        vec![only_bob, disabled]
+        let done = event(
+            "done",
+            "wizard.onComplete",
+            None,
+            vec![
+                action(
+                    "late",
+                    "set_field_value",
+                    json!({"field": "email", "value": "late@example.com"}),
+                ),
+                action("thanks", "show_message", json!({"text": "thanks"})),
+            ],
+        );
+        vec![only_bob, disabled, done]
     })
     .await;
     let run = support::start(&app, &owner, &wizard).await;
@@ -437,13 +450,23 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
         None,
     )
     .await;
-    execute_ok(
+    let resp = execute_ok(
         &app,
         &owner,
         run_id,
-        json!({"trigger": "wizard.onComplete"}),
+        json!({"trigger": "wizard.onComplete", "answers": {"name": "Changed"}}),
     )
     .await;
+    assert_eq!(
+        statuses(&resp),
+        pairs(&[("late", "success"), ("thanks", "success")])
+    );
+    assert_eq!(resp["log_ids"].as_array().map(Vec::len), Some(1));
+    // A completed run's answers are final: neither the runner's nor the actions' change.
+    let reloaded = get_run(&app, &owner, run_id).await;
+    assert_eq!(reloaded["status"], "completed");
+    assert_eq!(reloaded["answers"]["name"], "Bob");
+    assert!(reloaded["answers"].get("email").is_none());
 }
 
 async fn on_error_policies_retry_only_what_may_work(app: TestApp) {

@@ -443,7 +443,7 @@ impl<'a> Runner<'a> {
                 input: Some(&input),
             })
             .await;
-        if self.persist {
+        if self.logger.enabled() {
             self.log_ids.push(ev_log.id);
         }
         let mut outputs = Map::new();

@@ -106,6 +106,11 @@ impl Logger {
         }
     }
 
+    /// Whether rows are written (not for a test run of an action).
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// Inserts a `running` row (or a `skipped` one with `status`).
     pub async fn start(&self, start: &LogStart<'_>) -> LogHandle {
         self.start_with(start, LogStatus::Running).await

@@ -68,6 +68,17 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
+/// `impl Default` naming the variant (generated, so the default sits next to the enum).
+macro_rules! default_variant {
+    ($name:ident :: $variant:ident) => {
+        impl Default for $name {
+            fn default() -> Self {
+                $name::$variant
+            }
+        }
+    };
+}
+
 text_enum!(
     /// The 12 moments an event can fire at.
     Trigger {
@@ -141,11 +152,7 @@ text_enum!(
     }
 );
 
-impl Default for OnError {
-    fn default() -> Self {
-        OnError::Continue
-    }
-}
+default_variant!(OnError::Continue);
 
 text_enum!(
     HttpMethod {
@@ -158,11 +165,7 @@ text_enum!(
     }
 );
 
-impl Default for HttpMethod {
-    fn default() -> Self {
-        HttpMethod::Get
-    }
-}
+default_variant!(HttpMethod::Get);
 
 text_enum!(
     TransformLanguage {
@@ -180,11 +183,7 @@ text_enum!(
     }
 );
 
-impl Default for MessageLevel {
-    fn default() -> Self {
-        MessageLevel::Info
-    }
-}
+default_variant!(MessageLevel::Info);
 
 /// An event: when `trigger` fires on the target and `conditions` hold, run `actions` in
 /// order. `target_id` is `None` exactly for wizard-level triggers.

@@ -27,6 +27,7 @@ on_both_backends!(
     only_the_owner_executes_and_reads_logs,
     scripts_fail_cleanly_and_the_next_action_works,
     scripts_call_only_declared_apis_and_calls_are_logged,
+    events_saved_through_the_api_run_from_the_pinned_version,
 );
 
 /// Step "Contact" (name, email, age, a dynamic select, an output slot), step "Done".
@@ -1130,4 +1131,71 @@ async fn scripts_call_only_declared_apis_and_calls_are_logged(app: TestApp) {
     assert_eq!(calls[0]["status"], "success");
     assert_eq!(calls[0]["parent_log_id"], attempt["id"]);
     assert_eq!(calls[0]["output"]["items"][1]["name"], "Japan");
+}
+
+async fn events_saved_through_the_api_run_from_the_pinned_version(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let draft = support::create_draft(&app, &owner, &contact_wizard()).await;
+    let wizard_id = draft["id"].as_str().unwrap().to_owned();
+    let def = &draft["definition"];
+    let name_id = field_id(def, "name");
+    let add_event = |label: &str, text: &str| {
+        json!({"name": label, "trigger": "optionSet.onChange", "target_id": name_id,
+        "actions": [
+            {"name": "say", "action_type": "show_message", "config": {"text": text}},
+            {"name": "copy", "action_type": "set_field_value",
+             "config": {"field": "email", "value": "{{ fields.name }}@api.test"}}
+        ]})
+    };
+    let events_path = format!("/api/v1/wizards/{wizard_id}/events");
+    app.expect_json(
+        Method::POST,
+        &events_path,
+        Some(&add_event("published", "from the version")),
+        Some(&owner),
+        201,
+    )
+    .await;
+    let current = app
+        .get_json(&format!("/api/v1/wizards/{wizard_id}"), Some(&owner))
+        .await;
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{wizard_id}/publish"),
+        Some(&json!({"version": current["version"]})),
+        Some(&owner),
+        201,
+    )
+    .await;
+    // Added to the draft after publishing: not in the run's version, so it never runs.
+    app.expect_json(
+        Method::POST,
+        &events_path,
+        Some(&add_event("draft only", "from the draft")),
+        Some(&owner),
+        201,
+    )
+    .await;
+    let run = support::start(&app, &owner, &wizard_id).await;
+    let run_id = run["id"].as_str().unwrap();
+    let resp = execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "optionSet.onChange", "target_id": name_id,
+               "answers": {"name": "grace"}, "value": "grace"}),
+    )
+    .await;
+    assert_eq!(
+        statuses(&resp),
+        pairs(&[("say", "success"), ("copy", "success")])
+    );
+    assert_eq!(
+        resp["effects"]["messages"],
+        json!([{"level": "info", "text": "from the version"}])
+    );
+    assert_eq!(
+        get_run(&app, &owner, run_id).await["answers"]["email"],
+        "grace@api.test"
+    );
 }

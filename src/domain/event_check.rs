@@ -432,8 +432,27 @@ fn check_output_handling(
     }
 }
 
-/// Ids of events and actions must be unique within a wizard (the API addresses them by id).
+/// Ids of events and actions must be unique within a wizard (the API addresses them by id),
+/// and so must configuration names (scripts call `callApi(name, …)`; the tables insist).
 pub(crate) fn check_event_ids(wizard: &Wizard, errors: &mut Vec<FieldError>) {
+    let mut names: HashSet<&str> = HashSet::new();
+    for (i, c) in wizard.api_configs.iter().enumerate() {
+        if !names.insert(c.name.as_str()) {
+            errors.push(FieldError::new(
+                format!("api_configs[{i}].name"),
+                format!("another API configuration is named `{}`", c.name),
+            ));
+        }
+    }
+    let mut names: HashSet<&str> = HashSet::new();
+    for (i, c) in wizard.mcp_configs.iter().enumerate() {
+        if !names.insert(c.name.as_str()) {
+            errors.push(FieldError::new(
+                format!("mcp_configs[{i}].name"),
+                format!("another MCP configuration is named `{}`", c.name),
+            ));
+        }
+    }
     let mut seen: HashSet<Uuid> = HashSet::new();
     for (i, event) in wizard.events.iter().enumerate() {
         if !event.id.is_nil() && !seen.insert(event.id) {

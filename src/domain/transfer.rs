@@ -750,6 +750,10 @@ mod tests {
                 "wizard.events[0].actions[0].config.field"
             ]
         );
+        let mut d = doc();
+        d["wizard"]["mcp_configs"] =
+            json!([{"name": "m", "server": "a"}, {"name": "m", "server": "b"}]);
+        assert_eq!(paths(import(&d)), ["wizard.mcp_configs[1].name"]);
     }
 
     #[test]

@@ -27,9 +27,12 @@ async fn run(settings: Settings) -> Result<(), server::StartupError> {
     let leptos_options = conf.leptos_options;
     let address = settings.address.unwrap_or(leptos_options.site_addr);
     let state = server::build_state(&settings).await?;
-    let router = server::router(state, leptos_options);
+    let router = server::router(state.clone(), leptos_options);
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    server::serve(listener, router, server::shutdown_signal()).await?;
+    let served = server::serve(listener, router, server::shutdown_signal()).await;
+    // MCP stdio children get a clean protocol shutdown rather than a kill.
+    state.mcp.shutdown().await;
+    served?;
     Ok(())
 }

@@ -28,6 +28,7 @@ on_both_backends!(
     scripts_fail_cleanly_and_the_next_action_works,
     scripts_call_only_declared_apis_and_calls_are_logged,
     events_saved_through_the_api_run_from_the_pinned_version,
+    testing_an_action_runs_it_once_and_stores_nothing,
 );
 
 /// Step "Contact" (name, email, age, a dynamic select, an output slot), step "Done".
@@ -1198,4 +1199,73 @@ async fn events_saved_through_the_api_run_from_the_pinned_version(app: TestApp) 
         get_run(&app, &owner, run_id).await["answers"]["email"],
         "grace@api.test"
     );
+}
+
+async fn testing_an_action_runs_it_once_and_stores_nothing(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (_, other) = app.register("other@example.com").await;
+    let draft = support::create_draft(&app, &owner, &contact_wizard()).await;
+    let wizard_id = draft["id"].as_str().unwrap().to_owned();
+    let test = |action: Value, answers: Value| json!({"wizard_id": wizard_id, "action": action, "answers": answers, "value": 7});
+    let set_age = json!({"name": "age", "action_type": "set_field_value",
+                         "config": {"field": "age", "value": "{{ event.value }}"}});
+    let resp = app
+        .expect_json(
+            Method::POST,
+            "/api/v1/wizards/actions/test",
+            Some(&test(set_age.clone(), json!({"name": "x"}))),
+            Some(&owner),
+            200,
+        )
+        .await;
+    assert_eq!(resp["effects"]["set_fields"]["age"], json!(7));
+    assert_eq!(resp["answers"], json!({"name": "x", "age": 7}));
+    assert_eq!(resp["log_ids"], json!([]));
+    // No run, so nothing anywhere to read back.
+    let runs = app.get_json("/api/v1/wizard-runs", Some(&owner)).await;
+    assert_eq!(runs, json!([]));
+
+    // Checked first: a field that is not there, ill-typed sample answers.
+    let ghost = json!({"name": "ghost", "action_type": "set_field_value",
+                       "config": {"field": "ghost", "value": 1}});
+    let body = assert_problem(
+        app.post_json(
+            "/api/v1/wizards/actions/test",
+            &test(ghost, json!({})),
+            Some(&owner),
+        )
+        .await,
+        422,
+        None,
+    )
+    .await;
+    assert!(
+        body["errors"][0]["field"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("action") && f.ends_with("field")),
+        "{body}"
+    );
+    assert_problem(
+        app.post_json(
+            "/api/v1/wizards/actions/test",
+            &test(set_age.clone(), json!({"age": "old"})),
+            Some(&owner),
+        )
+        .await,
+        422,
+        Some("answers.age"),
+    )
+    .await;
+    // Only the draft's owner may test its actions.
+    assert_problem(
+        app.post_json(
+            "/api/v1/wizards/actions/test",
+            &test(set_age, json!({})),
+            Some(&other),
+        )
+        .await,
+        404,
+        None,
+    )
+    .await;
 }

@@ -599,6 +599,37 @@ async fn bad_input_is_refused_naming_the_field(app: TestApp) {
 
 async fn only_the_owner_edits_events_and_runners_cannot(app: TestApp) {
     let f = fixture(&app).await;
+    // Every endpoint is documented.
+    let doc = app.get_json("/api/v1/openapi.json", None).await;
+    for (path, methods) in [
+        ("/api/v1/wizards/{wizard_id}/events", &["post", "get"][..]),
+        (
+            "/api/v1/wizards/events/{event_id}",
+            &["get", "put", "delete"][..],
+        ),
+        (
+            "/api/v1/wizards/events/{event_id}/actions",
+            &["get", "post"][..],
+        ),
+        (
+            "/api/v1/wizards/events/{event_id}/actions/{action_id}",
+            &["put", "delete"][..],
+        ),
+        (
+            "/api/v1/wizards/events/{event_id}/actions/reorder",
+            &["post"][..],
+        ),
+        ("/api/v1/wizards/actions/test", &["post"][..]),
+        ("/api/v1/wizards/actions/{action_id}/test", &["post"][..]),
+    ] {
+        for m in methods {
+            assert!(
+                doc["paths"][path][m].is_object(),
+                "{m} {path} in the OpenAPI document"
+            );
+        }
+    }
+    assert!(doc["components"]["schemas"]["EventView"].is_object());
     let (_, other) = app.register("other@example.com").await;
     let (runner_user, runner) = app.register("runner@example.com").await;
     app.expect_json(

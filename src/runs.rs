@@ -358,6 +358,9 @@ async fn accept_answer(
         return Ok(None);
     }
     os.field.check_draft_answer(value)?;
+    if os.field.has_dynamic_options() {
+        check_dynamic_choice(app, run, os, value).await?;
+    }
     match &os.field {
         Field::RichText(_) => {
             let html = value.as_str().unwrap_or_default();
@@ -388,6 +391,48 @@ async fn accept_answer(
                 .map_err(|e| e.to_string())
         }
         _ => Ok(Some(value.clone())),
+    }
+}
+
+/// A select whose options an action replaced in this run takes only those options (unless
+/// it allows other values); before any action filled it, any value of the right kind.
+async fn check_dynamic_choice(
+    app: &App,
+    run: &RunRow,
+    os: &crate::domain::OptionSet,
+    value: &serde_json::Value,
+) -> Result<(), String> {
+    let allow_other = match &os.field {
+        Field::SingleSelect(s) => s.allow_other,
+        Field::MultipleSelect(s) => s.allow_other,
+        _ => true,
+    };
+    if allow_other {
+        return Ok(());
+    }
+    let stored = db::dynamic_options::get(&app.db, &run.id, os.key.as_str())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading a run's dynamic options");
+            "the options could not be checked; try again".to_owned()
+        })?;
+    let Some(stored) = stored else {
+        return Ok(());
+    };
+    let options: Vec<crate::domain::WizardOption> = serde_json::from_str(&stored).map_err(|e| {
+        tracing::error!(error = %e, run_id = %run.id, "unreadable dynamic options");
+        "the options could not be checked; try again".to_owned()
+    })?;
+    let chosen: Vec<&str> = match value {
+        serde_json::Value::Array(items) => items.iter().filter_map(|v| v.as_str()).collect(),
+        other => other.as_str().into_iter().collect(),
+    };
+    match chosen
+        .iter()
+        .find(|c| !options.iter().any(|o| o.value == **c))
+    {
+        Some(c) => Err(format!("`{c}` is not one of the options")),
+        None => Ok(()),
     }
 }
 

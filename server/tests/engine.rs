@@ -706,6 +706,12 @@ async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
     assert_eq!(reloaded["answers"]["age"], json!(2));
     let saved = support::answer(&app, &admin, run_id, json!({"country": "2"})).await;
     assert_eq!(saved.status().as_u16(), 200);
+    assert_problem(
+        support::answer(&app, &admin, run_id, json!({"country": "3"})).await,
+        422,
+        Some("answers.country"),
+    )
+    .await;
 
     // The credential in the request never reaches the execution log.
     let trees = logs(&app, &admin, run_id).await;

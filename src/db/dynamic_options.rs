@@ -40,3 +40,14 @@ pub async fn list_by_run(db: &Db, run_id: &str) -> AppResult<Vec<(String, String
     .fetch_all(&db.pool)
     .await?)
 }
+
+/// The options JSON an action put into `option_set_key` of `run_id`, if any.
+pub async fn get(db: &Db, run_id: &str, option_set_key: &str) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT options FROM dynamic_option_sets WHERE run_id = $1 AND option_set_key = $2",
+    )
+    .bind(run_id)
+    .bind(option_set_key)
+    .fetch_optional(&db.pool)
+    .await?)
+}

@@ -543,6 +543,9 @@ fn arb_wizard() -> impl Strategy<Value = Wizard> {
             description,
             category,
             steps,
+            events: Vec::new(),
+            api_configs: Vec::new(),
+            mcp_configs: Vec::new(),
         })
 }
 

@@ -51,12 +51,13 @@ pub async fn execute_event(
             "this run is completed; only wizard.onComplete events may run",
         ));
     }
+    // Events come only from the pinned version (never from the request).
+    let wizard = app.versions.get(&app.db, &run.version_id).await?;
+    check_target(&wizard, req.trigger, req.target_id)?;
     if !completed && !req.answers.is_empty() {
         runs::save_incoming(app, actor, run_id, &req.answers).await?;
         run = runs::own_run(app, actor, run_id).await?;
     }
-    let wizard = app.versions.get(&app.db, &run.version_id).await?;
-    check_target(&wizard, req.trigger, req.target_id)?;
 
     let mut runner = Runner::for_run(app, actor, &run, &wizard, !completed)?;
     runner.step_id = target_step(&wizard, req.trigger, req.target_id)

@@ -203,6 +203,13 @@ async fn upstream() -> Upstream {
             }),
         )
         .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+                "too late"
+            }),
+        )
+        .route(
             "/items",
             get(move || {
                 let i = i.clone();
@@ -476,6 +483,7 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
     allow_loopback(&app, &admin).await;
     let up = upstream().await;
     let fail_url = format!("{}/fail", up.base);
+    let slow_url = format!("{}/slow", up.base);
     let (wizard, def) = publish_with_events(&app, &admin, &contact_wizard(), |def| {
         let step = support::step_id(def, "Contact");
         let mut retry = action("flaky", "api_call", json!({"url": fail_url}));
@@ -488,6 +496,10 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
             "set_field_value",
             json!({"field": "age", "value": "{{ fields.name }}"}),
         );
+        let mut slow = action("slow", "api_call", json!({"url": slow_url}));
+        slow["on_error"] = json!("retry");
+        slow["retry_count"] = json!(1);
+        slow["timeout_ms"] = json!(300);
         invalid["on_error"] = json!("retry");
         invalid["retry_count"] = json!(3);
         vec![
@@ -510,6 +522,7 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
                 ],
             ),
             event("not retried", "step.onEntry", Some(&step), vec![invalid]),
+            event("too slow", "step.onEntry", Some(&step), vec![slow]),
         ]
     })
     .await;
@@ -531,6 +544,7 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
             ("tolerated", "error"),
             ("still", "success"),
             ("wrong_kind", "error"),
+            ("slow", "error"),
         ])
     );
     let attempts: Vec<u64> = resp["actions"]
@@ -540,7 +554,14 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
         .map(|a| a["attempts"].as_u64().unwrap())
         .collect();
     // retry_count 2 → three attempts of a 5xx; a bad value is never retried.
-    assert_eq!(attempts, vec![3, 0, 1, 1, 1]);
+    // A timeout may work next time, so it is retried too.
+    assert_eq!(attempts, vec![3, 0, 1, 1, 1, 2]);
+    assert!(
+        resp["actions"][5]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("time")),
+        "{resp}"
+    );
     assert_eq!(up.fails.load(Ordering::SeqCst), 4);
     assert_eq!(
         resp["effects"]["messages"],
@@ -556,9 +577,13 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
 
     // One tree per event; one row per attempt, numbered; the skipped action has its row.
     let trees = logs(&app, &admin, run_id).await;
-    assert_eq!(trees.len(), 3);
+    assert_eq!(trees.len(), 4);
     let names: Vec<&str> = trees.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names, vec!["retried", "continued", "not retried"]);
+    assert_eq!(
+        names,
+        vec!["retried", "continued", "not retried", "too slow"]
+    );
+    assert_eq!(trees[3]["children"].as_array().unwrap().len(), 2);
     let retried = &trees[0];
     assert_eq!(retried["kind"], "event");
     assert_eq!(retried["status"], "error");

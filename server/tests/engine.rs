@@ -216,8 +216,8 @@ async fn upstream() -> Upstream {
                 async move {
                     i.fetch_add(1, Ordering::SeqCst);
                     axum::Json(json!({"items": [
-                        {"id": 1, "name": "France"},
-                        {"id": 2, "name": "Japan"}
+                        {"id": 1, "name": "France", "api_key": "row-secret-1"},
+                        {"id": 2, "name": "Japan", "api_key": "row-secret-2"}
                     ]}))
                 }
             }),
@@ -742,12 +742,15 @@ async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
     let trees = logs(&app, &admin, run_id).await;
     let text = serde_json::to_string(&trees).unwrap();
     assert!(!text.contains("s3cr3t-token"), "{text}");
+    // Nor does a credential an upstream echoes back.
+    assert!(!text.contains("row-secret"), "{text}");
     let load_row = &trees[0]["children"][0];
     assert_eq!(
         load_row["input"]["config"]["headers"]["Authorization"],
         "***"
     );
     assert_eq!(load_row["output"][0]["name"], "France");
+    assert_eq!(load_row["output"][0]["api_key"], "***");
 }
 
 async fn a_failing_on_validate_event_blocks_next_and_keeps_answers(app: TestApp) {

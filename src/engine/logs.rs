@@ -150,7 +150,7 @@ impl Logger {
         handle
     }
 
-    /// Ends a row: status, duration, output (truncated) and error.
+    /// Ends a row: status, duration, output (redacted, truncated) and error.
     pub async fn finish(
         &self,
         handle: LogHandle,
@@ -161,7 +161,9 @@ impl Logger {
         if !self.enabled {
             return;
         }
-        let output = output.map(|v| truncate(v, self.app.engine.log_truncate_bytes).to_string());
+        // Outputs are redacted too: an upstream may echo a credential back (`{"token": …}`).
+        let output =
+            output.map(|v| truncate(&redact(v), self.app.engine.log_truncate_bytes).to_string());
         let end = LogEnd {
             status: status.as_str(),
             completed_at: &now_text(),

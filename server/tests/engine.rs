@@ -270,6 +270,15 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
                 ),
                 action("go", "navigate", json!({"target": "next"})),
             ],
+        ),
+        event(
+            "broken template",
+            "step.onEntry",
+            Some(&support::step_id(def, "Contact")),
+            vec![
+                action("broken", "show_message", json!({"text": "{{ fields.nope.deeper }}"})),
+                action("fine", "show_message", json!({"text": "fine"})),
+            ],
         )]
     })
     .await;
@@ -334,6 +343,26 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
         get_run(&app, &owner, run_id).await["answers"]["age"],
         json!(42)
     );
+
+    // A template that cannot be resolved is that action's error (not retried), not a 500.
+    let resp = execute_ok(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "step.onEntry", "target_id": support::step_id(&def, "Contact")}),
+    )
+    .await;
+    assert_eq!(
+        statuses(&resp),
+        pairs(&[("broken", "error"), ("fine", "success")])
+    );
+    assert!(
+        resp["actions"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("config.text")),
+        "{resp}"
+    );
+    assert_eq!(resp["actions"][0]["attempts"], 1);
 
     // Ill-typed answers are refused like a save, before anything runs.
     assert_problem(

@@ -957,6 +957,19 @@ async fn only_the_owner_executes_and_reads_logs(app: TestApp) {
     )
     .await;
     assert_eq!(logs(&app, &owner, run_id).await.len(), 1);
+
+    // The three endpoints are documented.
+    let doc = app.get_json("/api/v1/openapi.json", None).await;
+    for (path, method) in [
+        ("/api/v1/wizard-runs/{run_id}/execute-event", "post"),
+        ("/api/v1/wizard-runs/{run_id}/action-logs", "get"),
+        ("/api/v1/wizard-runs/{run_id}/action-logs/{log_id}", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is not in the OpenAPI document"
+        );
+    }
 }
 
 async fn scripts_fail_cleanly_and_the_next_action_works(app: TestApp) {

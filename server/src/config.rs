@@ -165,35 +165,38 @@ impl Settings {
 
     /// The secret key: configured, or read from (and on first start written to) the key file.
     pub fn resolve_secret_key(&self) -> Result<Secret, ConfigError> {
-        if let Some(key) = &self.secret_key {
-            return Ok(key.clone());
-        }
-        let path = self.data_dir.join("secret.key");
-        let io = |source| ConfigError::Io {
-            path: path.clone(),
-            source,
-        };
-        match std::fs::read_to_string(&path) {
-            Ok(s) => Ok(Secret::new(s.trim())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = wizard_core::auth::TokenKeys::generate_secret();
-                write_private(&path, &key).map_err(io)?;
-                tracing::info!(path = %path.display(), "generated a new secret key");
-                Ok(Secret::new(key))
-            }
-            Err(e) => Err(io(e)),
-        }
+        self.key_or_file(
+            &self.secret_key,
+            "secret.key",
+            "signing",
+            wizard_core::auth::TokenKeys::generate_secret,
+        )
     }
-}
 
-impl Settings {
     /// The credential encryption key: configured, or read from (and on first start written
     /// to) `<data_dir>/encryption.key`.
     pub fn resolve_encryption_key(&self) -> Result<Secret, ConfigError> {
-        if let Some(key) = &self.encryption_key {
+        self.key_or_file(
+            &self.encryption_key,
+            "encryption.key",
+            "credential encryption",
+            wizard_core::secrets::SecretBox::generate_key,
+        )
+    }
+
+    /// A configured key, else the one in `<data_dir>/<file>`, generated (mode 0600) when
+    /// the file does not exist yet.
+    fn key_or_file(
+        &self,
+        configured: &Option<Secret>,
+        file: &str,
+        what: &str,
+        generate: fn() -> String,
+    ) -> Result<Secret, ConfigError> {
+        if let Some(key) = configured {
             return Ok(key.clone());
         }
-        let path = self.data_dir.join("encryption.key");
+        let path = self.data_dir.join(file);
         let io = |source| ConfigError::Io {
             path: path.clone(),
             source,
@@ -201,9 +204,9 @@ impl Settings {
         match std::fs::read_to_string(&path) {
             Ok(s) => Ok(Secret::new(s.trim())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = wizard_core::secrets::SecretBox::generate_key();
+                let key = generate();
                 write_private(&path, &key).map_err(io)?;
-                tracing::info!(path = %path.display(), "generated a new credential encryption key");
+                tracing::info!(path = %path.display(), "generated a new {what} key");
                 Ok(Secret::new(key))
             }
             Err(e) => Err(io(e)),

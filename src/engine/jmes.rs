@@ -406,8 +406,15 @@ mod tests {
         assert!(check(&deep).unwrap_err().contains("nests deeper"));
         let nots = format!("{}a", "!".repeat(200));
         assert!(check(&nots).unwrap_err().contains("nests deeper"));
-        let ok = format!("{}a{}", "(".repeat(30), ")".repeat(30));
-        assert!(check(&ok).is_ok());
+        // at the limit the parsers still have stack to spare (debug build, 2 MiB thread)
+        for (open, close) in [("(", ")"), ("[", "]"), ("{a: ", "}"), ("!", "")] {
+            let at_limit = format!("{}a{}", open.repeat(MAX_NESTING), close.repeat(MAX_NESTING));
+            let handle = std::thread::Builder::new()
+                .stack_size(2 * 1024 * 1024)
+                .spawn(move || search(&at_limit, &json!({"a": 1})))
+                .unwrap();
+            assert!(handle.join().unwrap().is_ok(), "{open}");
+        }
     }
 
     #[test]

@@ -162,7 +162,8 @@ impl Kind {
 ///
 /// This is the `custom_script` form (`async function (context) { … }`); a transform's
 /// body is checked with [`check_transform_compiles`], since `await` means different
-/// things in the two.
+/// things in the two. It blocks (up to half a second for a body that closes its wrapper
+/// and runs code outside it): call it from `spawn_blocking`.
 pub fn check_compiles(body: &str) -> Result<(), SandboxError> {
     compile_only(Kind::Script, body)
 }
@@ -759,4 +760,45 @@ fn install_host<'js>(
     )?;
     globals.set("runAction", run_action)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_given_in_body_lines() {
+        assert_eq!(
+            body_location("    at <anonymous> (script:3:7)\n"),
+            Some((2, 7))
+        );
+        assert_eq!(
+            body_location("    at script:2:1\n    at f (script:9:2)"),
+            Some((1, 1))
+        );
+        // the wrapper's own first line is not in the body
+        assert_eq!(body_location("    at script:1:12"), None);
+        assert_eq!(body_location("    at native"), None);
+    }
+
+    #[test]
+    fn long_messages_are_clipped() {
+        let long = "é".repeat(MAX_MESSAGE_CHARS + 10);
+        let clipped = clip(&long);
+        assert_eq!(clipped.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(clipped.ends_with('…'));
+        assert_eq!(clip("short"), "short");
+    }
+
+    #[test]
+    fn a_compile_check_runs_nothing_and_names_the_line() {
+        assert_eq!(check_transform_compiles("while (true) {}"), Ok(()));
+        match check_transform_compiles("let a = 1;\nlet a = 2;") {
+            Err(SandboxError::Compile(m)) => {
+                assert!(m.starts_with("SyntaxError"), "{m}");
+                assert!(m.contains("line 2"), "{m}");
+            }
+            other => panic!("expected Compile, got {other:?}"),
+        }
+    }
 }

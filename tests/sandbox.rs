@@ -122,29 +122,41 @@ async fn an_infinite_loop_is_stopped_even_inside_try() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_bombs_hit_the_memory_limit() {
+    // time enough that a slow machine reaches the memory limit before the deadline
+    let roomy = Limits {
+        time: Duration::from_secs(20),
+        ..limits()
+    };
     assert_eq!(
-        transform(
+        run_transform(
             "const a = []; while (true) a.push({i: a.length, s: 'x' + a.length});",
-            json!(null)
+            json!(null),
+            &roomy
         )
         .await,
         Err(SandboxError::OutOfMemory)
     );
     next_run_works().await;
     assert_eq!(
-        transform(
+        run_transform(
             "let s = ''; while (true) s += Math.random().toString(36).repeat(100);",
-            json!(null)
+            json!(null),
+            &roomy
         )
         .await,
         Err(SandboxError::OutOfMemory)
     );
     assert_eq!(
-        transform("return 'x'.repeat(64 * 1024 * 1024).length;", json!(null)).await,
+        run_transform(
+            "return 'x'.repeat(64 * 1024 * 1024).length;",
+            json!(null),
+            &roomy
+        )
+        .await,
         Err(SandboxError::OutOfMemory)
     );
     assert_eq!(
-        transform("return new Array(1e9).fill(0).length;", json!(null)).await,
+        run_transform("return new Array(1e9).fill(0).length;", json!(null), &roomy).await,
         Err(SandboxError::OutOfMemory)
     );
     next_run_works().await;

@@ -312,6 +312,13 @@ async fn prototype_pollution_does_not_outlive_its_run() {
     )
     .await;
     assert_eq!(out, Ok(json!([true, [2, 4], [1], "A", false])));
+    // a `__proto__` key in the input is data, not a prototype
+    let out = transform(
+        "return [({}).polluted === undefined, input.polluted === undefined, Object.keys(input)];",
+        json!({"__proto__": {"polluted": 1}}),
+    )
+    .await;
+    assert_eq!(out, Ok(json!([true, true, ["__proto__"]])));
     next_run_works().await;
 }
 

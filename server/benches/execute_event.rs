@@ -279,6 +279,9 @@ async fn main() {
             let t = Instant::now();
             let body = ok(req.send().await.expect("execute"), case).await;
             let elapsed = t.elapsed();
+            // Every measured case runs exactly its one action, successfully.
+            let outcomes = body["actions"].as_array().map_or(0, Vec::len);
+            assert_eq!(outcomes, usize::from(case != "none"), "{case}: {body}");
             let failed = body["actions"]
                 .as_array()
                 .is_some_and(|a| a.iter().any(|o| o["status"] != "success"));

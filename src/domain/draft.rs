@@ -120,7 +120,10 @@ pub struct UpdateWizardRequest {
 }
 
 /// Replaces the whole draft (what the browser builder sends after each edit). Missing ids
-/// (steps, option sets, options added client-side) are assigned by the server.
+/// (steps, option sets, options added client-side) are assigned by the server. The
+/// definition's `events`, `api_configs` and `mcp_configs` are ignored here: they have their
+/// own endpoints (each with its own version), so a builder tab saving steps never
+/// overwrites an event edited in another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -42,9 +42,18 @@ const FIXED_PATHS: [&str; 7] = [
 
 /// One environment for the whole process: building it registers the builtin filters, which
 /// is not free, and it holds no per-request state.
-static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+static ENV: LazyLock<Environment<'static>> =
+    LazyLock::new(|| environment(UndefinedBehavior::Strict));
+
+/// The same filters, but any path reads as an empty value: save-time checks render with it
+/// to find filters, tests and functions that do not exist (minijinja resolves those only
+/// when rendering).
+static PROBE: LazyLock<Environment<'static>> =
+    LazyLock::new(|| environment(UndefinedBehavior::Chainable));
+
+fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_undefined_behavior(undefined);
     // minijinja's own `tojson` needs its `json` feature; this one keeps the dependency
     // pure and produces compact JSON, which is what an HTTP body or header wants.
     env.add_filter(
@@ -58,7 +67,16 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         },
     );
     env
-});
+}
+
+/// A filter, test or function the template calls that does not exist (found by rendering
+/// with every path empty; branches not taken are not seen).
+fn unknown_callable(s: &str) -> Option<String> {
+    use minijinja::ErrorKind::{UnknownFilter, UnknownFunction, UnknownTest};
+    let err = PROBE.template_from_str(s).ok()?.render(()).err()?;
+    matches!(err.kind(), UnknownFilter | UnknownTest | UnknownFunction)
+        .then(|| format!("template uses {}", describe(&err)))
+}
 
 /// Whether a string contains template syntax at all; plain strings are left untouched.
 fn is_template(s: &str) -> bool {
@@ -196,10 +214,20 @@ pub fn check_str(s: &str, scope: &Scope) -> Vec<String> {
     };
     let mut paths: Vec<String> = template.undeclared_variables(true).into_iter().collect();
     paths.sort();
-    paths
+    let callable = unknown_callable(s);
+    // An unknown function is also an undeclared name: report it once, as a function.
+    let is_the_callable = |p: &str| {
+        callable
+            .as_ref()
+            .is_some_and(|c| c.contains(&format!(" {p} is unknown")))
+    };
+    let mut problems: Vec<String> = paths
         .iter()
+        .filter(|p| !is_the_callable(p))
         .filter_map(|p| check_path(p, scope).err())
-        .collect()
+        .collect();
+    problems.extend(callable);
+    problems
 }
 
 fn list(names: &[String]) -> String {
@@ -410,6 +438,23 @@ mod tests {
             "{% for t in fields.name %}{{ t | upper }}{% endfor %}{{ fields.age | default(1) }}"
         );
         assert_eq!(check(&t, &s, "text"), Vec::<(String, String)>::new());
+    }
+
+    #[test]
+    fn unknown_filters_tests_and_functions_are_named_at_save_time() {
+        let s = scope();
+        for (t, name) in [
+            ("{{ fields.name | shout }}", "shout"),
+            ("{% if fields.age is prime %}x{% endif %}", "prime"),
+            ("{{ frobnicate(fields.name) }}", "frobnicate"),
+        ] {
+            let problems = check(&json!(t), &s, "text");
+            assert_eq!(problems.len(), 1, "{t}: {problems:?}");
+            assert!(problems[0].1.contains(name), "{t}: {problems:?}");
+        }
+        // Known ones pass, also on paths that have no value at save time.
+        let fine = json!("{{ fields.name | upper | default('x') }}{{ fields.age is number }}");
+        assert_eq!(check(&fine, &s, "text"), Vec::<(String, String)>::new());
     }
 
     #[test]

@@ -428,7 +428,8 @@ pub async fn set_action_order(
     Ok(())
 }
 
-/// Bumps the event's `updated_at` and `version` (an action of it changed).
+/// Bumps the event's `updated_at` (an action of it changed). Its `version` is left alone:
+/// actions carry their own, so editing one action never makes an event edit stale.
 pub async fn touch_event(conn: &mut AnyConnection, id: &str, now: &str) -> AppResult<()> {
     sqlx::query("UPDATE wizard_events SET updated_at = $1 WHERE id = $2")
         .bind(now)

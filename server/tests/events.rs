@@ -319,6 +319,31 @@ async fn every_trigger_and_action_type_round_trips(app: TestApp) {
         .await;
     assert_eq!(changed["version"], 2);
     assert_eq!(changed["config"]["level"], "warning");
+    // A PUT of the whole event prepared before those action edits would undo them: 409.
+    app.expect_problem(
+        Method::PUT,
+        &event_path,
+        Some(
+            &json!({"version": put["version"], "event": {"name": "renamed", "trigger": "step.onEntry",
+                     "target_id": f.step(0), "enabled": false, "actions": kept}}),
+        ),
+        f.t(),
+        409,
+        Some("version"),
+    )
+    .await;
+    let stored = app.get_json(&actions_path, f.t()).await;
+    let bye = stored
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == json!(added_id))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        bye["config"]["level"], "warning",
+        "the action edit survives"
+    );
     let listed = app.get_json(&actions_path, f.t()).await;
     let mut order: Vec<Value> = listed
         .as_array()

@@ -428,10 +428,11 @@ pub async fn set_action_order(
     Ok(())
 }
 
-/// Bumps the event's `updated_at` (an action of it changed). Its `version` is left alone:
-/// actions carry their own, so editing one action never makes an event edit stale.
+/// Marks the event changed because one of its actions changed. Its `version` moves too: a
+/// `PUT` of the event replaces every action, so one prepared before this change must get
+/// 409 instead of silently undoing it.
 pub async fn touch_event(conn: &mut AnyConnection, id: &str, now: &str) -> AppResult<()> {
-    sqlx::query("UPDATE wizard_events SET updated_at = $1 WHERE id = $2")
+    sqlx::query("UPDATE wizard_events SET updated_at = $1, version = version + 1 WHERE id = $2")
         .bind(now)
         .bind(id)
         .execute(&mut *conn)

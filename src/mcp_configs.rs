@@ -145,16 +145,7 @@ pub async fn delete(app: &App, actor: &CurrentUser, id: &str, version: i64) -> A
 
 /// The wizard, if it is the caller's (anything else is "not found", as for drafts).
 async fn owned_wizard(app: &App, actor: &CurrentUser, wizard_id: &str) -> AppResult<String> {
-    actor.require(Role::Builder)?;
-    let not_found = || AppError::NotFound(format!("no wizard with id {wizard_id}"));
-    if Uuid::parse_str(wizard_id).is_err() {
-        return Err(not_found());
-    }
-    let row = crate::db::wizards::get(&app.db, wizard_id)
-        .await?
-        .filter(|r| r.owner_id.as_deref() == Some(actor.user.id.as_str()))
-        .ok_or_else(not_found)?;
-    Ok(row.id)
+    Ok(crate::wizards::owned(app, actor, wizard_id).await?.id)
 }
 
 async fn owned_config(app: &App, actor: &CurrentUser, id: &str) -> AppResult<ConfigRow> {

@@ -342,6 +342,36 @@ impl ActionConfig {
     }
 }
 
+/// An action's type and config are parsed after the rest of the action (the type decides
+/// how the config reads), so serde reports their problems at the action with the member in
+/// the message (`config: missing field `url``). Splits such a message into the member's
+/// path below `at` (`actions[0].config.url`) and the message proper; `None` for any other
+/// message. Every reader of actions (the API, import) reports paths through this.
+pub fn action_member_error(at: &str, message: &str) -> Option<(String, String)> {
+    let (member, rest) = message.split_once(": ")?;
+    let is_member =
+        (member == "action_type" || member == "config" || member.starts_with("config."))
+            && member
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+    if !is_member {
+        return None;
+    }
+    let base = if at.is_empty() || at == "." {
+        member.to_owned()
+    } else {
+        format!("{at}.{member}")
+    };
+    let field = match rest
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        Some(missing) => format!("{base}.{missing}"),
+        None => base,
+    };
+    Some((field, rest.to_owned()))
+}
+
 /// `api_call`: an HTTP request through the guarded outbound client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

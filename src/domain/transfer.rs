@@ -549,25 +549,7 @@ fn member_into_path(at: String, message: String) -> (String, String) {
     {
         return (join(&at, missing), message.clone());
     }
-    let Some((member, rest)) = message.split_once(": ") else {
-        return (at, message);
-    };
-    let is_member =
-        (member == "action_type" || member == "config" || member.starts_with("config."))
-            && member
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
-    if !is_member {
-        return (at, message);
-    }
-    let mut field = join(&at, member);
-    if let Some(missing) = rest
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split('`').next())
-    {
-        field = join(&field, missing);
-    }
-    (field, rest.to_owned())
+    crate::domain::event::action_member_error(&at, &message).unwrap_or((at, message))
 }
 
 /// `a.b`, `a[0]`, or just `b` at the root.

@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wizard_core::auth::CurrentUser;
 use wizard_core::domain::draft::VersionOnly;
-use wizard_core::domain::event::{Action, Event, ExecuteEventResponse};
+use wizard_core::domain::event::{Action, Event, ExecuteEventResponse, action_member_error};
 use wizard_core::error::{AppError, AppResult};
 use wizard_core::events::{
     self, ActionView, EventView, PutActionRequest, PutEventRequest, ReorderActionsRequest,
@@ -59,32 +59,9 @@ where
 }
 
 fn member_into_path(e: FieldError) -> FieldError {
-    let Some((member, rest)) = e.message.split_once(": ") else {
-        return e;
-    };
-    let is_member =
-        (member == "action_type" || member == "config" || member.starts_with("config."))
-            && member
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
-    if !is_member {
-        return e;
-    }
-    let mut field = join(&e.field, member);
-    if let Some(missing) = rest
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split('`').next())
-    {
-        field = join(&field, missing);
-    }
-    FieldError::new(field, rest)
-}
-
-fn join(base: &str, member: &str) -> String {
-    if base.is_empty() || base == "." {
-        member.to_owned()
-    } else {
-        format!("{base}.{member}")
+    match action_member_error(&e.field, &e.message) {
+        Some((field, message)) => FieldError::new(field, message),
+        None => e,
     }
 }
 

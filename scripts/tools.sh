@@ -8,6 +8,12 @@ WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen crate pin in Carg
 BINARYEN_VERSION="132"           # wasm-opt, used by release builds
 PLAYWRIGHT_VERSION="1.65.1"      # pinned in end2end/package.json too
 
+# The release build users run (scripts/run), CI tests (scripts/test) and scripts/wasm-size
+# measures: one definition so the three cannot drift. --split moves every page but the
+# player into wasm chunks loaded on demand; --precompress writes .br and .gz copies that the
+# server sends to browsers that accept them (README, "Browser bundle").
+LEPTOS_RELEASE_FLAGS=(--release --split --precompress)
+
 # Tools that are not Rust crates live outside the clone so CI runs can reuse them.
 WP_TOOLS_DIR="${WP_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wizard-platform/tools}"
 export PATH="$HOME/.cargo/bin:$WP_TOOLS_DIR/node_modules/.bin:$PATH"

@@ -29,6 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
     }
+    .into_any()
 }
 
 #[component]
@@ -74,4 +75,5 @@ fn Nav() -> impl IntoView {
             }}
         </div>
     }
+    .into_any()
 }

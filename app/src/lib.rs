@@ -11,7 +11,7 @@ pub mod session;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -31,6 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+    .into_any()
 }
 
 #[component]
@@ -44,22 +45,23 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <layout::Layout>
+                // Every page but the player is a lazily loaded route (pages::lazy_page).
                 // Async SSR on the data pages: the whole page arrives rendered, so search,
                 // filters and read-only runs work without JavaScript (streamed fragments
                 // would need it to be moved into place).
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("") view=pages::gallery::GalleryPage ssr=SsrMode::Async />
-                    <Route path=path!("/gallery") view=pages::gallery::GalleryPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=pages::auth::LoginPage />
-                    <Route path=path!("/register") view=pages::auth::RegisterPage />
-                    <Route path=path!("/wizards") view=pages::builder::MyWizardsPage />
-                    <Route path=path!("/wizards/:id") view=pages::builder::BuilderPage />
-                    <Route path=path!("/runs") view=pages::runs::MyRunsPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<pages::gallery::GalleryRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/gallery") view={Lazy::<pages::gallery::GalleryRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<pages::auth::LoginRoute>::new()} />
+                    <Route path=path!("/register") view={Lazy::<pages::auth::RegisterRoute>::new()} />
+                    <Route path=path!("/wizards") view={Lazy::<pages::builder::MyWizardsRoute>::new()} />
+                    <Route path=path!("/wizards/:id") view={Lazy::<pages::builder::BuilderRoute>::new()} />
+                    <Route path=path!("/runs") view={Lazy::<pages::runs::MyRunsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/runs/:id") view=pages::player::RunPage ssr=SsrMode::Async />
-                    <Route path=path!("/store") view=pages::store::StorePage ssr=SsrMode::Async />
-                    <Route path=path!("/admin") view=pages::admin::AdminPage />
+                    <Route path=path!("/store") view={Lazy::<pages::store::StoreRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view={Lazy::<pages::admin::AdminRoute>::new()} />
                 </Routes>
             </layout::Layout>
         </Router>
-    }
+    }.into_any()
 }

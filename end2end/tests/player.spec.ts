@@ -77,6 +77,24 @@ test.describe.serial("player", () => {
     await hydrated(page);
 
     await expect(stepTitle(page)).toHaveText("Your experience");
+
+    // Opened directly, the player hydrates from the main bundle alone: the chunks of the
+    // other pages (builder, gallery, admin…) are split off and never fetched here.
+    const wasmFetched: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith(".wasm")) wasmFetched.push(new URL(r.url()).pathname);
+    });
+    await page.goto(runUrl);
+    await hydrated(page);
+    await expect(stepTitle(page)).toHaveText("Your experience");
+    expect(wasmFetched).toEqual(["/pkg/wizard-platform.wasm"]);
+    // …while the builder's chunk arrives when a builder opens it.
+    const builderChunk = page.waitForRequest((r) => /split___my_wizards_route_view_\d+\.wasm$/.test(r.url()));
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My Wizards" }).click();
+    await builderChunk;
+    await expect(page.getByRole("heading", { name: "My wizards" })).toBeVisible();
+    await page.goto(runUrl);
+    await hydrated(page);
     // The "what went wrong" step is hidden until the answers call for it.
     await expect(progress(page)).toContainText("Step 1 of 2");
 

@@ -228,7 +228,7 @@ fn NodeTools(
                 }
             </Show>
         </span>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -244,6 +244,7 @@ fn RemoveNode(ctx: Ctx, at: Vec<usize>, what: &'static str) -> impl IntoView {
             "Remove"
         </button>
     }
+    .into_any()
 }
 
 #[component]
@@ -343,7 +344,7 @@ fn CondGroup(ctx: Ctx, at: Vec<usize>) -> impl IntoView {
                 </For>
             </div>
         </fieldset>
-    }
+    }.into_any()
 }
 
 fn push_child(n: Condition, child: Condition) -> Condition {
@@ -374,6 +375,7 @@ fn CondNot(ctx: Ctx, at: Vec<usize>) -> impl IntoView {
             <div class="cond-children">{view! { <CondNode ctx at=child /> }.into_any()}</div>
         </div>
     }
+    .into_any()
 }
 
 /// A friendly name for an operator, worded for the field's kind.
@@ -675,6 +677,7 @@ fn CondLeaf(ctx: Ctx, at: Vec<usize>) -> impl IntoView {
             <ErrorLines messages=errors id=err_id />
         </div>
     }
+    .into_any()
 }
 
 fn toggle_in_list(l: &mut Leaf, value: &str, on: bool) {

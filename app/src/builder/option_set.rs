@@ -173,6 +173,217 @@ pub fn OptionSetCard(b: Builder, step_id: Uuid, os_id: Uuid) -> impl IntoView {
         }
     };
 
+    // The header and the body are erased separately: as one tree the card's view type is
+    // too deep for release builds (see README, "Release builds").
+    let head = view! {
+        <div class="os-head">
+            <span
+                class="drag-handle"
+                draggable="true"
+                title="Drag to reorder"
+                aria-hidden="true"
+                on:dragstart=move |ev: leptos::ev::DragEvent| {
+                    set_drag_data(&ev);
+                    b.dragging.set(Some(Dragging::OptionSet(os_id)));
+                }
+                on:dragend=move |_| b.dragging.set(None)
+            >
+                "⠿"
+            </span>
+            <button
+                type="button"
+                class="os-toggle"
+                aria-expanded=move || if expanded.get() { "true" } else { "false" }
+                aria-controls=dom("body")
+                on:click=move |_| expanded.update(|e| *e = !*e)
+            >
+                <span class="os-title">{move || title.get()}</span>
+                <span class="type-badge">{move || model::type_label(ty.get())}</span>
+                <code class="key-badge">{move || key.get()}</code>
+                <Show when=move || { all_errors.get() > 0 }>
+                    <span class="problem-badge">
+                        {move || {
+                            let n = all_errors.get();
+                            if n == 1 { "1 problem".to_owned() } else { format!("{n} problems") }
+                        }}
+                    </span>
+                </Show>
+            </button>
+            <span class="row-tools">
+                <button
+                    type="button"
+                    class="btn btn-small btn-quiet"
+                    id=dom("up")
+                    aria-label=move || format!("Move field {} up", title.get())
+                    data-testid="os-move-up"
+                    on:click=move |_| shift(-1)
+                >
+                    "↑"
+                </button>
+                <button
+                    type="button"
+                    class="btn btn-small btn-quiet"
+                    id=dom("down")
+                    aria-label=move || format!("Move field {} down", title.get())
+                    data-testid="os-move-down"
+                    on:click=move |_| shift(1)
+                >
+                    "↓"
+                </button>
+                <ConfirmDelete
+                    what=what
+                    testid="os-delete"
+                    on_confirm=Callback::new(move |_| {
+                        b.edit(|w| {
+                            if let Some(step) = model::step_mut(w, step_id) {
+                                step.option_sets.retain(|o| o.id != os_id);
+                            }
+                        })
+                    })
+                />
+            </span>
+        </div>
+    }
+    .into_any();
+    let body = view! {
+        <div class="os-body" id=dom("body") hidden=move || !expanded.get()>
+            <div class="grid-2">
+                <div class="field" class:has-error=move || !label_errors.with(Vec::is_empty)>
+                    <label for=dom("label")>"Label"</label>
+                    <input
+                        id=dom("label")
+                        type="text"
+                        data-testid="os-label"
+                        aria-describedby=dom("label-errors")
+                        aria-invalid=move || (!label_errors.with(Vec::is_empty)).then_some("true")
+                        prop:value=label
+                        on:change=move |ev| set_label(b, os_id, event_target_value(&ev))
+                    />
+                    <ErrorLines messages=label_errors id=dom("label-errors") />
+                </div>
+                <div class="field" class:has-error=move || !key_errors.with(Vec::is_empty)>
+                    <label for=dom("key")>"Key"</label>
+                    <input
+                        id=dom("key")
+                        type="text"
+                        class="mono"
+                        data-testid="os-key"
+                        spellcheck="false"
+                        autocomplete="off"
+                        aria-describedby=format!("{} {}", dom("key-hint"), dom("key-errors"))
+                        aria-invalid=move || (!key_errors.with(Vec::is_empty)).then_some("true")
+                        prop:value=key
+                        on:change=move |ev| {
+                            let text = event_target_value(&ev);
+                            match FieldKey::try_from(text.trim()) {
+                                Ok(k) => {
+                                    key_error.set(None);
+                                    set_key(b, os_id, k);
+                                }
+                                Err(e) => key_error.set(Some(e.to_string())),
+                            }
+                        }
+                    />
+                    <p class="hint" id=dom("key-hint")>"Names the answer in conditions: a-z, 0-9 and _, starting with a letter."</p>
+                    <ErrorLines messages=key_errors id=dom("key-errors") />
+                </div>
+            </div>
+            <div class="field">
+                <label for=dom("help")>"Help text"</label>
+                <input
+                    id=dom("help")
+                    type="text"
+                    data-testid="os-help"
+                    prop:value=help
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        edit_os(b, os_id, |os| os.help_text = v);
+                    }
+                />
+            </div>
+            <div class="grid-2">
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="os-required"
+                        prop:checked=required
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            edit_os(b, os_id, |os| os.required = on);
+                        }
+                    />
+                    "Required"
+                </label>
+                <div class="field inline-field">
+                    <label for=dom("type")>"Type"</label>
+                    <select
+                        id=dom("type")
+                        data-testid="os-type"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(t) = SelectionType::ALL.into_iter().find(|t| t.as_str() == v) {
+                                edit_os(b, os_id, |os| model::change_type(os, t));
+                            }
+                        }
+                    >
+                        {move || {
+                            let current = ty.get();
+                            let mut types: Vec<SelectionType> = model::buildable_types().collect();
+                            if !types.contains(&current) {
+                                types.push(current);
+                            }
+                            types
+                                .into_iter()
+                                .map(|t| view! { <option value=t.as_str() selected=t == current>{model::type_label(t)}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+            </div>
+            <SettingsEditor b os_id path />
+            <Show when=move || ty.get().takes_options()>
+                <OptionsEditor b os_id path />
+                <ErrorLines messages=option_list_errors id=dom("options-errors") />
+            </Show>
+            <details class="conditions" open=b.wizard.with_untracked(|w| {
+                model::option_set(w, os_id).is_some_and(|os| os.conditions().next().is_some())
+            })>
+                <summary>"Conditions"</summary>
+                {CONDITIONS
+                    .into_iter()
+                    .map(|(name, label, when_empty)| {
+                        let value = Memo::new(move |_| {
+                            b.wizard.with(|w| {
+                                model::option_set(w, os_id).and_then(|os| slot(os, name).cloned().flatten())
+                            })
+                        });
+                        let cond_path = Signal::derive(move || path.get().map(|p| format!("{p}.{name}")));
+                        let on_set = Callback::new(move |c: Option<Condition>| {
+                            edit_os(b, os_id, |os| {
+                                if let Some(s) = slot_mut(os, name) {
+                                    *s = c;
+                                }
+                            });
+                        });
+                        view! {
+                            <ConditionEditor
+                                b
+                                value=value
+                                on_set
+                                fields=fields_for_conditions
+                                path=cond_path
+                                label
+                                when_empty
+                                owner=os_id
+                                name
+                            />
+                        }
+                    })
+                    .collect_view()}
+            </details>
+        </div>
+    }
+    .into_any();
     view! {
         <li
             class="os-card"
@@ -187,211 +398,10 @@ pub fn OptionSetCard(b: Builder, step_id: Uuid, os_id: Uuid) -> impl IntoView {
             }
             on:drop=on_drop
         >
-            <div class="os-head">
-                <span
-                    class="drag-handle"
-                    draggable="true"
-                    title="Drag to reorder"
-                    aria-hidden="true"
-                    on:dragstart=move |ev: leptos::ev::DragEvent| {
-                        set_drag_data(&ev);
-                        b.dragging.set(Some(Dragging::OptionSet(os_id)));
-                    }
-                    on:dragend=move |_| b.dragging.set(None)
-                >
-                    "⠿"
-                </span>
-                <button
-                    type="button"
-                    class="os-toggle"
-                    aria-expanded=move || if expanded.get() { "true" } else { "false" }
-                    aria-controls=dom("body")
-                    on:click=move |_| expanded.update(|e| *e = !*e)
-                >
-                    <span class="os-title">{move || title.get()}</span>
-                    <span class="type-badge">{move || model::type_label(ty.get())}</span>
-                    <code class="key-badge">{move || key.get()}</code>
-                    <Show when=move || { all_errors.get() > 0 }>
-                        <span class="problem-badge">
-                            {move || {
-                                let n = all_errors.get();
-                                if n == 1 { "1 problem".to_owned() } else { format!("{n} problems") }
-                            }}
-                        </span>
-                    </Show>
-                </button>
-                <span class="row-tools">
-                    <button
-                        type="button"
-                        class="btn btn-small btn-quiet"
-                        id=dom("up")
-                        aria-label=move || format!("Move field {} up", title.get())
-                        data-testid="os-move-up"
-                        on:click=move |_| shift(-1)
-                    >
-                        "↑"
-                    </button>
-                    <button
-                        type="button"
-                        class="btn btn-small btn-quiet"
-                        id=dom("down")
-                        aria-label=move || format!("Move field {} down", title.get())
-                        data-testid="os-move-down"
-                        on:click=move |_| shift(1)
-                    >
-                        "↓"
-                    </button>
-                    <ConfirmDelete
-                        what=what
-                        testid="os-delete"
-                        on_confirm=Callback::new(move |_| {
-                            b.edit(|w| {
-                                if let Some(step) = model::step_mut(w, step_id) {
-                                    step.option_sets.retain(|o| o.id != os_id);
-                                }
-                            })
-                        })
-                    />
-                </span>
-            </div>
-            <div class="os-body" id=dom("body") hidden=move || !expanded.get()>
-                <div class="grid-2">
-                    <div class="field" class:has-error=move || !label_errors.with(Vec::is_empty)>
-                        <label for=dom("label")>"Label"</label>
-                        <input
-                            id=dom("label")
-                            type="text"
-                            data-testid="os-label"
-                            aria-describedby=dom("label-errors")
-                            aria-invalid=move || (!label_errors.with(Vec::is_empty)).then_some("true")
-                            prop:value=label
-                            on:change=move |ev| set_label(b, os_id, event_target_value(&ev))
-                        />
-                        <ErrorLines messages=label_errors id=dom("label-errors") />
-                    </div>
-                    <div class="field" class:has-error=move || !key_errors.with(Vec::is_empty)>
-                        <label for=dom("key")>"Key"</label>
-                        <input
-                            id=dom("key")
-                            type="text"
-                            class="mono"
-                            data-testid="os-key"
-                            spellcheck="false"
-                            autocomplete="off"
-                            aria-describedby=format!("{} {}", dom("key-hint"), dom("key-errors"))
-                            aria-invalid=move || (!key_errors.with(Vec::is_empty)).then_some("true")
-                            prop:value=key
-                            on:change=move |ev| {
-                                let text = event_target_value(&ev);
-                                match FieldKey::try_from(text.trim()) {
-                                    Ok(k) => {
-                                        key_error.set(None);
-                                        set_key(b, os_id, k);
-                                    }
-                                    Err(e) => key_error.set(Some(e.to_string())),
-                                }
-                            }
-                        />
-                        <p class="hint" id=dom("key-hint")>"Names the answer in conditions: a-z, 0-9 and _, starting with a letter."</p>
-                        <ErrorLines messages=key_errors id=dom("key-errors") />
-                    </div>
-                </div>
-                <div class="field">
-                    <label for=dom("help")>"Help text"</label>
-                    <input
-                        id=dom("help")
-                        type="text"
-                        data-testid="os-help"
-                        prop:value=help
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            edit_os(b, os_id, |os| os.help_text = v);
-                        }
-                    />
-                </div>
-                <div class="grid-2">
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            data-testid="os-required"
-                            prop:checked=required
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                edit_os(b, os_id, |os| os.required = on);
-                            }
-                        />
-                        "Required"
-                    </label>
-                    <div class="field inline-field">
-                        <label for=dom("type")>"Type"</label>
-                        <select
-                            id=dom("type")
-                            data-testid="os-type"
-                            on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                if let Some(t) = SelectionType::ALL.into_iter().find(|t| t.as_str() == v) {
-                                    edit_os(b, os_id, |os| model::change_type(os, t));
-                                }
-                            }
-                        >
-                            {move || {
-                                let current = ty.get();
-                                let mut types: Vec<SelectionType> = model::buildable_types().collect();
-                                if !types.contains(&current) {
-                                    types.push(current);
-                                }
-                                types
-                                    .into_iter()
-                                    .map(|t| view! { <option value=t.as_str() selected=t == current>{model::type_label(t)}</option> })
-                                    .collect_view()
-                            }}
-                        </select>
-                    </div>
-                </div>
-                <SettingsEditor b os_id path />
-                <Show when=move || ty.get().takes_options()>
-                    <OptionsEditor b os_id path />
-                    <ErrorLines messages=option_list_errors id=dom("options-errors") />
-                </Show>
-                <details class="conditions" open=b.wizard.with_untracked(|w| {
-                    model::option_set(w, os_id).is_some_and(|os| os.conditions().next().is_some())
-                })>
-                    <summary>"Conditions"</summary>
-                    {CONDITIONS
-                        .into_iter()
-                        .map(|(name, label, when_empty)| {
-                            let value = Memo::new(move |_| {
-                                b.wizard.with(|w| {
-                                    model::option_set(w, os_id).and_then(|os| slot(os, name).cloned().flatten())
-                                })
-                            });
-                            let cond_path = Signal::derive(move || path.get().map(|p| format!("{p}.{name}")));
-                            let on_set = Callback::new(move |c: Option<Condition>| {
-                                edit_os(b, os_id, |os| {
-                                    if let Some(s) = slot_mut(os, name) {
-                                        *s = c;
-                                    }
-                                });
-                            });
-                            view! {
-                                <ConditionEditor
-                                    b
-                                    value=value
-                                    on_set
-                                    fields=fields_for_conditions
-                                    path=cond_path
-                                    label
-                                    when_empty
-                                    owner=os_id
-                                    name
-                                />
-                            }
-                        })
-                        .collect_view()}
-                </details>
-            </div>
+            {head}
+            {body}
         </li>
-    }
+    }.into_any()
 }
 
 /// Lets Firefox start a drag (it needs some data); Chromium does not care.
@@ -549,7 +559,7 @@ fn SettingInput(
             {(!spec.hint.is_empty()).then(|| view! { <p class="hint" id=hint_id.clone()>{spec.hint}</p> })}
             <ErrorLines messages=errors id=err_id />
         </div>
-    }
+    }.into_any()
 }
 
 /// The choices of a select: label, value (following the label until edited) and an
@@ -591,7 +601,7 @@ fn OptionsEditor(b: Builder, os_id: Uuid, path: Memo<Option<String>>) -> impl In
                 "+ Option"
             </button>
         </fieldset>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -756,5 +766,5 @@ fn OptionRow(b: Builder, os_id: Uuid, opt_id: Uuid, path: Memo<Option<String>>) 
             </span>
             <ErrorLines messages=errors id=dom("errors") />
         </li>
-    }
+    }.into_any()
 }

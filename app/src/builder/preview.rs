@@ -93,5 +93,5 @@ pub fn Preview(b: Builder) -> impl IntoView {
                 </button>
             </Show>
         </aside>
-    }
+    }.into_any()
 }

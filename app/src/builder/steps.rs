@@ -48,7 +48,7 @@ pub fn StepList(b: Builder) -> impl IntoView {
                 "+ Add step"
             </button>
         </nav>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -184,7 +184,7 @@ fn StepItem(b: Builder, id: Uuid) -> impl IntoView {
                 />
             </span>
         </li>
-    }
+    }.into_any()
 }
 
 fn edit_step(b: Builder, id: Uuid, f: impl FnOnce(&mut Step)) {
@@ -327,5 +327,5 @@ pub fn StepEditor(b: Builder, id: Uuid) -> impl IntoView {
                 </button>
             </div>
         </section>
-    }
+    }.into_any()
 }

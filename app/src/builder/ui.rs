@@ -18,6 +18,7 @@ pub fn ErrorLines(#[prop(into)] messages: Signal<Vec<String>>, id: String) -> im
             }}
         </div>
     }
+    .into_any()
 }
 
 /// A delete button that asks first, inline (no modal), so keyboard and screen-reader
@@ -69,7 +70,7 @@ pub fn ConfirmDelete(
                 </span>
             </Show>
         </span>
-    }
+    }.into_any()
 }
 
 /// Moves keyboard focus to the element with `id` after the next paint: a keyed list

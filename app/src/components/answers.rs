@@ -45,7 +45,7 @@ pub fn AnswerSummary(wizard: Wizard, answers: Answers) -> impl IntoView {
             }
         })
         .collect();
-    view! { <div class="summary">{steps}</div> }
+    view! { <div class="summary">{steps}</div> }.into_any()
 }
 
 /// One answer as a reader wants to see it: option labels rather than values, files as

@@ -76,6 +76,7 @@ pub fn StepForm(
             }}
         </div>
     }
+    .into_any()
 }
 
 /// What a widget needs to read and write its answer.
@@ -99,11 +100,11 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn aria_invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+    fn aria_invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static + use<> {
         let invalid = self.invalid;
         move || invalid.get().then_some("true")
     }
-    fn aria_required(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+    fn aria_required(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static + use<> {
         let required = self.required;
         move || required.get().then_some("true")
     }
@@ -400,7 +401,7 @@ fn radio_group(ctx: Ctx, allow_other: bool) -> impl IntoView {
         })
         .collect_view();
     let other = allow_other.then(|| other_input(ctx.clone(), false));
-    view! { <div class="choices" role="radiogroup" aria-required=ctx.aria_required()>{options}{other}</div> }
+    view! { <div class="choices" role="radiogroup" aria-required=ctx.aria_required()>{options}{other}</div> }.into_any()
 }
 
 /// The "other" text box of a select: its text is the answer (single) or one more entry
@@ -459,6 +460,7 @@ fn other_input(ctx: Ctx, multiple: bool) -> impl IntoView {
             />
         </div>
     }
+    .into_any()
 }
 
 fn list_value(items: Vec<Value>) -> Value {
@@ -502,6 +504,7 @@ fn dropdown(ctx: Ctx, allow_other: bool) -> impl IntoView {
         </select>
         {other}
     }
+    .into_any()
 }
 
 fn checkboxes(ctx: Ctx, allow_other: bool) -> impl IntoView {
@@ -574,7 +577,7 @@ fn checkboxes(ctx: Ctx, allow_other: bool) -> impl IntoView {
         })
         .collect_view();
     let other = allow_other.then(|| other_input(ctx.clone(), true));
-    view! { <div class="choices">{options}{other}</div> }
+    view! { <div class="choices">{options}{other}</div> }.into_any()
 }
 
 fn text_input(ctx: Ctx, s: wizard_core::domain::TextSettings) -> impl IntoView {
@@ -665,6 +668,7 @@ fn number_input(ctx: Ctx, min: Option<f64>, max: Option<f64>, step: String) -> i
             on:blur=move |_| check.run(())
         />
     }
+    .into_any()
 }
 
 fn temporal_input(
@@ -694,6 +698,7 @@ fn temporal_input(
             on:blur=move |_| check.run(())
         />
     }
+    .into_any()
 }
 
 /// Stars as a radio group: arrow keys move between them, as in any radio group. With half
@@ -771,7 +776,7 @@ fn rating(ctx: Ctx, max: u8, allow_half: bool) -> impl IntoView {
                 })
             }}
         </div>
-    }
+    }.into_any()
 }
 
 fn slider(ctx: Ctx, min: f64, max: f64, step: f64) -> impl IntoView {
@@ -820,7 +825,7 @@ fn slider(ctx: Ctx, min: f64, max: f64, step: f64) -> impl IntoView {
                 {shown}
             </output>
         </div>
-    }
+    }.into_any()
 }
 
 /// The native color input has no opacity, so fields that allow it get an opacity slider
@@ -890,6 +895,7 @@ fn color_picker(ctx: Ctx, allow_alpha: bool) -> impl IntoView {
             })}
         </div>
     }
+    .into_any()
 }
 
 /// `1536` → `1.5 KiB`.
@@ -1114,7 +1120,7 @@ fn FileUpload(ctx: Ctx, settings: FileSettings) -> impl IntoView {
             </ul>
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
         </div>
-    }
+    }.into_any()
 }
 
 /// A small contenteditable editor (bold, italic, list, link). Its value is HTML, which the
@@ -1209,7 +1215,7 @@ fn RichText(ctx: Ctx) -> impl IntoView {
                 on:blur=move |_| check.run(())
             ></div>
         </div>
-    }
+    }.into_any()
 }
 
 #[cfg(test)]

@@ -8,6 +8,11 @@ use wizard_core::user::Role;
 use super::RequireUser;
 use crate::session::{ChangeRole, list_users};
 
+lazy_page!(
+    /// `/admin`: accounts and roles.
+    AdminRoute => AdminPage
+);
+
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
@@ -25,7 +30,7 @@ pub fn AdminPage() -> impl IntoView {
                 view! { <div class="alert" role="alert">{text}</div> }.into_any()
             }
         } />
-    }
+    }.into_any()
 }
 
 #[component]
@@ -81,5 +86,5 @@ fn UserTable() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
+    }.into_any()
 }

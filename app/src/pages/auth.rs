@@ -61,6 +61,7 @@ fn Field(
             {move || error().map(|e| view! { <p class="field-error" id=err_id.clone()>{e}</p> })}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -71,6 +72,11 @@ fn FormError() -> impl IntoView {
             .map(|e| view! { <div class="alert" role="alert" data-testid="form-error">{e}</div> })
     }
 }
+
+lazy_page!(
+    /// `/login`.
+    LoginRoute => LoginPage
+);
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -88,8 +94,13 @@ pub fn LoginPage() -> impl IntoView {
             </form>
             <p class="muted">"New here? " <a href="/register">"Create an account"</a></p>
         </section>
-    }
+    }.into_any()
 }
+
+lazy_page!(
+    /// `/register`.
+    RegisterRoute => RegisterPage
+);
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -121,5 +132,5 @@ pub fn RegisterPage() -> impl IntoView {
             </form>
             <p class="muted">"Already registered? " <a href="/login">"Sign in"</a></p>
         </section>
-    }
+    }.into_any()
 }

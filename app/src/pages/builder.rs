@@ -35,6 +35,16 @@ fn needs_builder(user: &UserView) -> Option<AnyView> {
     })
 }
 
+lazy_page!(
+    /// `/wizards`: the wizards a builder owns.
+    MyWizardsRoute => MyWizardsPage
+);
+
+lazy_page!(
+    /// `/wizards/:id`: the editor.
+    BuilderRoute => BuilderPage
+);
+
 #[component]
 pub fn MyWizardsPage() -> impl IntoView {
     view! {
@@ -49,7 +59,7 @@ pub fn MyWizardsPage() -> impl IntoView {
                 None => view! { <WizardsHome /> }.into_any(),
             }
         } />
-    }
+    }.into_any()
 }
 
 #[component]
@@ -80,7 +90,7 @@ fn WizardsHome() -> impl IntoView {
                 })}
             </Transition>
         </div>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -156,7 +166,7 @@ fn WizardTable(
                 </tbody>
             </table>
         </div>
-    }
+    }.into_any()
 }
 
 /// Messages for `field` among a form's errors.
@@ -240,7 +250,7 @@ fn CreateWizardForm() -> impl IntoView {
                 <button type="submit" class="btn" disabled=move || busy.get()>"Create wizard"</button>
             </form>
         </section>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -342,7 +352,7 @@ fn ImportWizardForm() -> impl IntoView {
                 <button type="submit" class="btn" disabled=move || busy.get()>"Import"</button>
             </form>
         </section>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -374,6 +384,7 @@ pub fn BuilderPage() -> impl IntoView {
             .into_any()
         } />
     }
+    .into_any()
 }
 
 #[component]
@@ -442,7 +453,7 @@ fn Editor(draft: WizardDraft, reload: Callback<()>) -> impl IntoView {
                 <Preview b />
             </div>
         </div>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -472,7 +483,7 @@ fn SaveIndicator(b: Builder) -> impl IntoView {
                 <button type="button" class="btn btn-small btn-quiet" on:click=move |_| b.request_save()>"Retry"</button>
             </Show>
         </span>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -487,7 +498,7 @@ fn ConflictBanner(b: Builder, reload: Callback<()>) -> impl IntoView {
                 </button>
             </div>
         </Show>
-    }
+    }.into_any()
 }
 
 /// Every problem the server found, with a button that opens the step holding it.
@@ -546,7 +557,7 @@ fn ErrorSummary(b: Builder) -> impl IntoView {
                 </ul>
             </div>
         </Show>
-    }
+    }.into_any()
 }
 
 /// The wizard's name and description (part of the draft).
@@ -589,6 +600,7 @@ fn WizardDetails(b: Builder) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 /// Publishing, the version list, the gallery flag with its category, and export.
@@ -673,5 +685,5 @@ fn PublishPanel(b: Builder) -> impl IntoView {
                 "Export JSON"
             </a>
         </section>
-    }
+    }.into_any()
 }

@@ -16,6 +16,11 @@ use super::runs::StartButton;
 use crate::fns::runs::{clone_template, gallery};
 use crate::session::use_session;
 
+lazy_page!(
+    /// `/` and `/gallery`: the templates anyone may browse.
+    GalleryRoute => GalleryPage
+);
+
 #[component]
 pub fn GalleryPage() -> impl IntoView {
     let query = use_query_map();
@@ -71,7 +76,7 @@ pub fn GalleryPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -102,6 +107,7 @@ fn SearchForm(q: String, category: Option<String>, categories: Vec<String>) -> i
             <button type="submit" class="btn">"Search"</button>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -134,7 +140,7 @@ fn TemplateCard(t: TemplateSummary) -> impl IntoView {
                 {can_clone.then(|| view! { <CloneButton wizard_id=t.wizard_id name=t.name.clone() /> })}
             </div>
         </article>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -169,6 +175,7 @@ fn CloneButton(wizard_id: Uuid, name: String) -> impl IntoView {
         </button>
         {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
     }
+    .into_any()
 }
 
 fn plural(n: usize, word: &str) -> String {

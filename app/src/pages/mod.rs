@@ -1,5 +1,28 @@
 //! One module per page.
 
+/// Declares `$route`, a lazily loaded route that renders `$page`. `cargo leptos build --split`
+/// moves the page's code out of the main browser bundle into a chunk fetched on the first
+/// visit, so a runner's phone loads the player without the builder, the gallery or the
+/// admin pages (README, "Browser bundle"). The server renders these routes as before.
+macro_rules! lazy_page {
+    ($(#[$doc:meta])* $route:ident => $page:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $route;
+
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+            fn view(this: Self) -> leptos::prelude::AnyView {
+                let _ = this;
+                leptos::prelude::view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
 pub mod admin;
 pub mod auth;
 pub mod builder;
@@ -29,6 +52,7 @@ pub fn NotFound() -> impl IntoView {
             <a class="btn" href="/">"Go to the gallery"</a>
         </section>
     }
+    .into_any()
 }
 
 /// Renders `children` with the signed-in user, or a sign-in prompt that returns here.

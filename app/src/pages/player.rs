@@ -73,7 +73,7 @@ pub fn RunPage() -> impl IntoView {
                 </Transition>
             }
         } />
-    }
+    }.into_any()
 }
 
 /// What the save indicator says.
@@ -577,7 +577,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
                 </div>
             </form>
         </div>
-    }
+    }.into_any()
 }
 
 /// A run the user may only read: completed, or someone else's shared Store entry.
@@ -623,7 +623,7 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
             </div>
             <p><a href="/runs">"← My Runs"</a></p>
         </div>
-    }
+    }.into_any()
 }
 
 /// Starts a new run of the same wizard pre-filled with this run's answers.
@@ -663,6 +663,7 @@ pub fn StartFromButton(
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </div>
     }
+    .into_any()
 }
 
 /// Saves the run to the Store (or changes its name or visibility, or removes it).
@@ -767,5 +768,5 @@ fn StoreForm(
                 })}
             </div>
         </form>
-    }
+    }.into_any()
 }

@@ -14,6 +14,11 @@ use super::RequireUser;
 use crate::components::answers::short_time;
 use crate::fns::runs::{delete_run, list_runnable, list_runs, start_run};
 
+lazy_page!(
+    /// `/runs`: the runs a user started.
+    MyRunsRoute => MyRunsPage
+);
+
 #[component]
 pub fn MyRunsPage() -> impl IntoView {
     view! {
@@ -26,7 +31,7 @@ pub fn MyRunsPage() -> impl IntoView {
             <StartList />
             <RunsTable />
         } />
-    }
+    }.into_any()
 }
 
 /// `My Onboarding!` → `my-onboarding`, for test ids.
@@ -83,6 +88,7 @@ pub fn StartButton(
         </button>
         {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
     }
+    .into_any()
 }
 
 #[component]
@@ -118,7 +124,7 @@ fn StartList() -> impl IntoView {
                 })}
             </Transition>
         </section>
-    }
+    }.into_any()
 }
 
 #[component]
@@ -247,7 +253,7 @@ fn RunsTable() -> impl IntoView {
                 })}
             </Transition>
         </section>
-    }
+    }.into_any()
 }
 
 #[cfg(test)]

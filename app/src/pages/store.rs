@@ -11,6 +11,11 @@ use super::player::StartFromButton;
 use crate::components::answers::short_time;
 use crate::fns::runs::{list_store, unstore_run};
 
+lazy_page!(
+    /// `/store`: stored runs.
+    StoreRoute => StorePage
+);
+
 #[component]
 pub fn StorePage() -> impl IntoView {
     view! {
@@ -20,7 +25,7 @@ pub fn StorePage() -> impl IntoView {
             <p class="muted">"Runs saved under a name. Open one to read it, or start a new run pre-filled with its answers."</p>
         </div>
         <RequireUser children=|user| view! { <StoreTable user_id=user.id /> } />
-    }
+    }.into_any()
 }
 
 #[component]
@@ -119,5 +124,5 @@ fn StoreTable(user_id: String) -> impl IntoView {
                 })
             }}
         </Transition>
-    }
+    }.into_any()
 }

@@ -17,6 +17,9 @@ const copyName = `${wizardName} (copy)`;
 
 async function hydrated(page: Page) {
   await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  // Pages other than the player are lazy routes: the layout reports hydration before the
+  // page's own chunk has arrived and hydrated. Wait for that fetch to finish too.
+  await page.waitForLoadState("networkidle");
 }
 
 async function register(page: Page) {

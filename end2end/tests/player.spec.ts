@@ -34,6 +34,9 @@ async function signIn(page: Page, email: string) {
 // A debug WASM bundle on a busy two-core machine can take a while to compile.
 async function hydrated(page: Page) {
   await expect(page.locator('main[data-hydrated="true"]')).toBeVisible({ timeout: 30_000 });
+  // Pages other than the player are lazy routes: the layout reports hydration before the
+  // page's own chunk has arrived and hydrated. Wait for that fetch to finish too.
+  await page.waitForLoadState("networkidle");
 }
 
 const saved = (page: Page) => expect(page.getByTestId("save-status")).toContainText("All changes saved");

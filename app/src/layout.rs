@@ -3,12 +3,15 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::components::loading::Loading;
 use crate::session::use_session;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     // Effects run only in the browser: the marker tells tests (and curious users of dev
-    // tools) that hydration finished and the page is interactive.
+    // tools) that hydration finished and every part of the page has its code, so the page
+    // is interactive (components/loading.rs).
+    let loading = Loading::provide();
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
     view! {
@@ -24,7 +27,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             id="main"
             class="content"
             tabindex="-1"
-            data-hydrated=move || hydrated.get().then_some("true")
+            data-hydrated=move || (hydrated.get() && loading.idle()).then_some("true")
         >
             {children()}
         </main>

@@ -17,9 +17,8 @@ const copyName = `${wizardName} (copy)`;
 
 async function hydrated(page: Page) {
   await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
-  // Pages other than the player are lazy routes: the layout reports hydration before the
-  // page's own chunk has arrived and hydrated. Wait for that fetch to finish too.
-  await page.waitForLoadState("networkidle");
+  // The layout sets the marker only once the page's own chunk (lazy routes) and any
+  // deferred widget have arrived and hydrated (app/src/components/loading.rs).
 }
 
 async function register(page: Page) {

@@ -34,9 +34,8 @@ async function signIn(page: Page, email: string) {
 // A debug WASM bundle on a busy two-core machine can take a while to compile.
 async function hydrated(page: Page) {
   await expect(page.locator('main[data-hydrated="true"]')).toBeVisible({ timeout: 30_000 });
-  // Pages other than the player are lazy routes: the layout reports hydration before the
-  // page's own chunk has arrived and hydrated. Wait for that fetch to finish too.
-  await page.waitForLoadState("networkidle");
+  // The layout sets the marker only once the page's own chunk (lazy routes) and any
+  // deferred widget have arrived and hydrated (app/src/components/loading.rs).
 }
 
 const saved = (page: Page) => expect(page.getByTestId("save-status")).toContainText("All changes saved");
@@ -268,8 +267,22 @@ test.describe.serial("player", () => {
     await page.getByTestId("field-has_workaround").getByLabel("No").check();
     await expect(workaround).toBeDisabled();
     await saved(page);
+    // The upload and rich-text widgets are not in the main bundle: their code is fetched
+    // when a step needs them (app/src/components/deferred.rs).
+    const wasmFetched: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith(".wasm")) wasmFetched.push(new URL(r.url()).pathname);
+    });
     await page.getByTestId("run-next").click();
     await expect(stepTitle(page)).toHaveText("Details");
+
+    const steps = page.getByRole("textbox", { name: "Steps to reproduce" });
+    await page.getByRole("button", { name: "Bold" }).click();
+    await steps.pressSequentially("Export");
+    await page.getByRole("button", { name: "Bold" }).click();
+    await steps.pressSequentially(" a table of 3 rows");
+    expect(wasmFetched.some((p) => p.startsWith("/pkg/split_rich_text_widget_"))).toBe(true);
+    expect(wasmFetched.some((p) => p.startsWith("/pkg/split_file_upload_widget_"))).toBe(true);
 
     const picker = page.getByLabel("Screenshots or logs");
     await picker.setInputFiles({ name: "tool.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") });
@@ -288,6 +301,11 @@ test.describe.serial("player", () => {
     await hydrated(page);
     await expect(stepTitle(page)).toHaveText("Details");
     await expect(page.getByTestId("field-attachments").getByRole("link", { name: "app.log" })).toBeVisible();
+    // The server rendered the editor with the saved text; the widget built from its chunk
+    // took over and shows the same answer.
+    await expect(steps).toHaveText("Export a table of 3 rows");
+    await expect(steps.locator("b, strong")).toHaveText("Export");
+    await expect(steps).toHaveAttribute("contenteditable", "true");
     await page.screenshot({ path: "artifacts/player-files.png", fullPage: true });
     await page.getByRole("button", { name: "Remove app.log" }).click();
     await expect(page.getByTestId("field-attachments").getByRole("link", { name: "app.log" })).toHaveCount(0);

@@ -23,6 +23,8 @@ use wizard_core::domain::{
     FILE_SIZE_CAP, Field, FileSettings, OptionSet, SelectDisplay, SelectionType, Wizard,
 };
 
+use super::deferred::deferred;
+
 /// The form of one step. `errors` are messages by field key (from the server, or the
 /// caller's own checks); the form adds its own inline checks on blur/change on top.
 /// `run_id` is `None` in the builder's preview, where uploads are disabled.
@@ -323,9 +325,9 @@ fn FieldInput(ctx: Ctx) -> impl IntoView {
         .into_any(),
         Field::Rating(s) => rating(ctx, s.max, s.allow_half).into_any(),
         Field::Slider(s) => slider(ctx, s.min, s.max, s.step).into_any(),
-        Field::ColorPicker(s) => color_picker(ctx, s.allow_alpha).into_any(),
-        Field::FileUpload(s) => view! { <FileUpload ctx settings=s /> }.into_any(),
-        Field::RichText(_) => view! { <RichText ctx /> }.into_any(),
+        Field::ColorPicker(s) => deferred(color_picker_widget(ctx, s.allow_alpha)),
+        Field::FileUpload(s) => deferred(file_upload_widget(ctx, s)),
+        Field::RichText(_) => deferred(rich_text_widget(ctx)),
         Field::DynamicTable(_) | Field::ApplyButton(_) | Field::Output(_) => {
             let kind = match ctx.os.selection_type() {
                 SelectionType::DynamicTable => "A table",
@@ -340,6 +342,24 @@ fn FieldInput(ctx: Ctx) -> impl IntoView {
             .into_any()
         }
     }
+}
+
+// The widgets few wizards use load their code on demand: in the browser each of these is
+// an async call into its own wasm chunk (components/deferred.rs).
+
+#[cfg_attr(feature = "hydrate", leptos::lazy)]
+fn color_picker_widget(ctx: Ctx, allow_alpha: bool) -> AnyView {
+    color_picker(ctx, allow_alpha).into_any()
+}
+
+#[cfg_attr(feature = "hydrate", leptos::lazy)]
+fn file_upload_widget(ctx: Ctx, settings: FileSettings) -> AnyView {
+    view! { <FileUpload ctx settings /> }.into_any()
+}
+
+#[cfg_attr(feature = "hydrate", leptos::lazy)]
+fn rich_text_widget(ctx: Ctx) -> AnyView {
+    view! { <RichText ctx /> }.into_any()
 }
 
 fn as_text(v: &Option<Value>) -> String {

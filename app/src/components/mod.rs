@@ -3,4 +3,6 @@
 pub mod answers;
 #[cfg(feature = "hydrate")]
 pub mod browser;
+pub mod deferred;
 pub mod fields;
+pub mod loading;

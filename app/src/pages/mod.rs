@@ -7,16 +7,20 @@
 macro_rules! lazy_page {
     ($(#[$doc:meta])* $route:ident => $page:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Copy)]
-        pub struct $route;
+        ///
+        /// Until the page's chunk has arrived and hydrated, the page counts as loading
+        /// (`components/loading.rs`).
+        #[derive(Clone)]
+        pub struct $route($crate::components::loading::Pending);
 
         #[leptos_router::lazy_route]
         impl leptos_router::LazyRoute for $route {
             fn data() -> Self {
-                Self
+                Self($crate::components::loading::Loading::begin())
             }
             fn view(this: Self) -> leptos::prelude::AnyView {
-                let _ = this;
+                let pending = this.0;
+                leptos::prelude::Effect::new(move |_| pending.done());
                 leptos::prelude::view! { <$page /> }.into_any()
             }
         }

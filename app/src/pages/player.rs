@@ -23,6 +23,7 @@ use wizard_core::problem::FieldError;
 
 use super::RequireUser;
 use crate::components::answers::{AnswerSummary, short_time};
+use crate::components::deferred::deferred;
 use crate::components::fields::StepForm;
 use crate::fns::Outcome;
 use crate::fns::runs::{
@@ -67,7 +68,7 @@ pub fn RunPage() -> impl IntoView {
                                 <a href="/runs">"Back to My Runs"</a>
                             }.into_any(),
                             Ok(Some(view)) if view.editable => view! { <Player run=view reload /> }.into_any(),
-                            Ok(Some(view)) => view! { <RunSummaryView run=view /> }.into_any(),
+                            Ok(Some(view)) => deferred(run_summary(view)),
                         }
                     })}
                 </Transition>
@@ -581,6 +582,13 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
 }
 
 /// A run the user may only read: completed, or someone else's shared Store entry.
+/// A finished run is read far less often than runs are filled in, so its summary (and the
+/// Store form) loads its code on demand (components/deferred.rs).
+#[cfg_attr(feature = "hydrate", leptos::lazy)]
+fn run_summary(run: RunView) -> AnyView {
+    view! { <RunSummaryView run /> }.into_any()
+}
+
 #[component]
 fn RunSummaryView(run: RunView) -> impl IntoView {
     let session = use_session();

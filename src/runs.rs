@@ -20,8 +20,17 @@ use crate::state::{App, AppState};
 pub const MAX_STORED_NAME_LEN: usize = 120;
 /// Most answers one save may carry.
 const MAX_ANSWERS_PER_SAVE: usize = 500;
-/// Attempts to merge answers when another save of the same run lands in between.
-const MERGE_ATTEMPTS: usize = 5;
+/// Attempts to merge answers when another save of the same run lands in between. Saves
+/// on one instance take turns (`App::run_gates`), so only writers on other instances
+/// sharing the database race; each retry waits a little longer, with jitter.
+const MERGE_ATTEMPTS: u32 = 12;
+
+/// Waits before merge attempt `attempt` + 1: a few milliseconds, growing, jittered so
+/// racing instances do not retry in lockstep.
+async fn merge_backoff(attempt: u32) {
+    let ms = rand::random_range(1..=5) * u64::from(attempt + 1);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+}
 
 pub async fn start(app: &App, actor: &CurrentUser, req: &StartRunRequest) -> AppResult<RunView> {
     let wizard_id = req.wizard_id.to_string();
@@ -113,6 +122,7 @@ pub(crate) async fn save_incoming(
             format!("at most {MAX_ANSWERS_PER_SAVE} answers per save"),
         ));
     }
+    let _turn = app.run_gates.turn(id.to_ascii_lowercase()).await;
     for attempt in 0..MERGE_ATTEMPTS {
         let run = editable(app, actor, id).await?;
         let definition = app.versions.get(&app.db, &run.version_id).await?;
@@ -152,6 +162,7 @@ pub(crate) async fn save_incoming(
             );
         }
         tracing::debug!(run_id = %run.id, attempt, "answer save raced another; merging again");
+        merge_backoff(attempt).await;
     }
     Err(AppError::stale_version("run"))
 }
@@ -164,6 +175,7 @@ pub(crate) async fn apply_action_answers(
     id: &str,
     changes: &serde_json::Map<String, serde_json::Value>,
 ) -> AppResult<Option<Answers>> {
+    let _turn = app.run_gates.turn(id.to_ascii_lowercase()).await;
     for attempt in 0..MERGE_ATTEMPTS {
         let run = load(app, id).await?;
         if run.status == RunStatus::Completed.as_str() {
@@ -190,6 +202,7 @@ pub(crate) async fn apply_action_answers(
             return Ok(Some(answers));
         }
         tracing::debug!(run_id = %run.id, attempt, "action answers raced a save; merging again");
+        merge_backoff(attempt).await;
     }
     Err(AppError::stale_version("run"))
 }

@@ -40,6 +40,9 @@ pub struct App {
     pub engine: EngineSettings,
     /// Event executions per user id.
     pub event_limiter: RateLimit<String>,
+    /// Answer writes to one run take turns on this instance, so concurrent savers of
+    /// different keys merge instead of colliding (runs.rs, issue 10).
+    pub run_gates: crate::gates::Gates<String>,
 }
 
 #[derive(Clone)]

@@ -92,6 +92,7 @@ both_backends!(
     the_guard_refuses_internal_addresses_until_an_admin_allows_them,
     oauth2_tokens_are_cached_renewed_on_expiry_and_refreshed_after_401,
     api_call_actions_run_in_events_and_their_logs_hold_no_secret,
+    secrets_with_reserved_characters_never_surface_in_any_encoding,
 );
 
 // ---------------------------------------------------------------------------------------
@@ -1379,7 +1380,7 @@ async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestA
     );
     assert_eq!(output["headers"]["X-Who"], "Ada");
     assert_eq!(
-        output["headers"]["Authorization"], "Bearer ***",
+        output["headers"]["Authorization"], "***",
         "the credential was sent, and its echo scrubbed"
     );
     let flaky = &out["actions"][1];
@@ -1399,4 +1400,187 @@ async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestA
             .expect("count");
     assert!(rows >= 3, "the attempts were logged ({rows} rows)");
     assert_no_leak(&app, &[token], &seen).await;
+}
+
+/// `s` as an upstream may echo it: raw, form-encoded, percent-encoded (either hex case),
+/// form-encoded with `/` left alone (httpbin's URL echo), and base64.
+fn encodings(s: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let form: String = url::form_urlencoded::byte_serialize(s.as_bytes()).collect();
+    let percent =
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+    vec![
+        s.to_owned(),
+        form.replace("%2F", "/"),
+        form,
+        percent.to_ascii_lowercase(),
+        percent,
+        base64::engine::general_purpose::STANDARD.encode(s),
+    ]
+}
+
+/// Issue 10 §1: a credential whose characters change under URL and form encoding, for
+/// every auth type, never surfaces in any form: not in the execute-event answer a runner
+/// gets, the action logs (API and database), the configuration test, error messages
+/// (4xx, 5xx, redirect, timeout) or the server's logs.
+async fn secrets_with_reserved_characters_never_surface_in_any_encoding(app: TestApp) {
+    let bin = Httpbin::start().await;
+    let a = actors(&app).await;
+    let b = Some(a.builder.as_str());
+    allow(&app, &a.admin, "127.0.0.1").await;
+    let draft = support::create_draft(
+        &app,
+        &a.builder,
+        &json!({"name": "Leaky", "steps": [{"title": "One", "option_sets": [
+            {"key": "name", "label": "Name", "selection_type": "text_input"}]}]}),
+    )
+    .await;
+    let wid = draft["id"].as_str().expect("id").to_owned();
+    let (qkey, hkey, token, password) = (
+        "sekret XYZ/123&=+",
+        "hdr key/9&a=b+c%",
+        "tok en/7&x=y+z",
+        "pw d/5&k=v+w",
+    );
+    let mut seen = Vec::new();
+    let mut configs = Vec::new();
+    for (name, auth) in [
+        (
+            "query",
+            json!({"type": "api_key", "name": "api_key", "placement": "query", "value": qkey}),
+        ),
+        (
+            "header",
+            json!({"type": "api_key", "name": "X-Api-Key", "placement": "header", "value": hkey}),
+        ),
+        ("bearer", json!({"type": "bearer", "token": token})),
+        (
+            "basic",
+            json!({"type": "basic", "username": "ann", "password": password}),
+        ),
+    ] {
+        let cfg = create_config(
+            &app,
+            &a.builder,
+            &wid,
+            json!({"name": name, "base_url": bin.base(), "auth": auth}),
+        )
+        .await;
+        seen.push(cfg.to_string());
+        configs.push((name, cfg["id"].as_str().expect("id").to_owned()));
+    }
+
+    // The reproduction: api_call actions on every configuration, echoing what they sent
+    // (/get, /anything), failing (/status/404, /status/500) and redirected.
+    let mut actions = Vec::new();
+    for (name, id) in &configs {
+        for (i, path) in [
+            "/get?page=2",
+            "/anything/x",
+            "/status/404",
+            "/status/500",
+            "/redirect-to?url=/get",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            actions.push(
+                json!({"name": format!("{name}_{i}"), "action_type": "api_call",
+                "on_error": "continue", "config": {"api_config_id": id, "url": path}}),
+            );
+        }
+    }
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{wid}/events"),
+        Some(&json!({"name": "complete", "trigger": "wizard.onComplete", "actions": actions})),
+        b,
+        201,
+    )
+    .await;
+    let current = app.get_json(&format!("/api/v1/wizards/{wid}"), b).await;
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{wid}/publish"),
+        Some(&json!({"version": current["version"]})),
+        b,
+        201,
+    )
+    .await;
+    // Any user who runs the published wizard.
+    let runner = Some(a.other.as_str());
+    let run = support::start(&app, &a.other, &wid).await;
+    let run_id = run["id"].as_str().expect("run id").to_owned();
+    let out = app
+        .expect_json(
+            Method::POST,
+            &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
+            Some(&json!({"trigger": "wizard.onComplete", "answers": {"name": "Ada"}})),
+            runner,
+            200,
+        )
+        .await;
+    seen.push(out.to_string());
+    let results = out["actions"].as_array().expect("actions");
+    assert_eq!(results.len(), 20, "{out}");
+    // The calls really carried the credentials: httpbin echoed them, and they came back
+    // replaced.
+    let query_get = &results[0]["output"];
+    assert_eq!(query_get["args"]["api_key"], "***", "{out}");
+    assert_eq!(query_get["args"]["page"], "2", "{out}");
+    assert!(
+        query_get["url"]
+            .as_str()
+            .is_some_and(|u| u.contains("api_key=***")),
+        "{out}"
+    );
+    assert_eq!(results[5]["output"]["headers"]["X-Api-Key"], "***", "{out}");
+    assert_eq!(
+        results[10]["output"]["headers"]["Authorization"], "***",
+        "{out}"
+    );
+    assert_eq!(
+        results[15]["output"]["headers"]["Authorization"], "***",
+        "{out}"
+    );
+    for (i, r) in results.iter().enumerate() {
+        let expect = if matches!(i % 5, 2 | 3) {
+            "error"
+        } else {
+            "success"
+        };
+        assert_eq!(r["status"], expect, "action {i}: {r}");
+    }
+    let logs = app
+        .get_json(&format!("/api/v1/wizard-runs/{run_id}/action-logs"), runner)
+        .await;
+    seen.push(logs.to_string());
+
+    // The configuration test and direct calls, including a timeout.
+    for (_, id) in &configs {
+        for path in ["/anything?x=1", "/status/500", "/redirect-to?url=/anything"] {
+            seen.push(test_call(&app, &a.builder, id, path).await.to_string());
+        }
+        let err = call(
+            &app,
+            &wid,
+            Some(id),
+            json!({"url": "/delay/3"}),
+            Duration::from_millis(300),
+        )
+        .await
+        .expect_err("timeout");
+        seen.push(format!("{err:?} {err}"));
+    }
+
+    let secrets: Vec<String> = [qkey, hkey, token, password]
+        .iter()
+        .flat_map(|s| encodings(s))
+        .chain([base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("ann:{password}"),
+        )])
+        .collect();
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    assert_no_leak(&app, &secrets, &seen).await;
 }

@@ -15,6 +15,7 @@ on_both_backends!(
     runs_are_listed_filtered_and_private,
     the_store_keeps_named_runs_private_or_shared,
     uploads_are_limited_checked_and_served_safely,
+    concurrent_savers_of_different_keys_never_conflict,
 );
 
 /// An admin (who publishes the survey) and a runner-ish second user; returns
@@ -743,4 +744,69 @@ async fn uploads_are_limited_checked_and_served_safely(app: TestApp) {
         None,
     )
     .await;
+}
+
+/// Issue 10 §2: a save without a version is a per-key merge. Eight writers saving their
+/// own key at the same time all succeed, and every last value is kept.
+async fn concurrent_savers_of_different_keys_never_conflict(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let fields: Vec<Value> = (0..8)
+        .map(|i| json!({"key": format!("k{i}"), "label": format!("Key {i}"), "selection_type": "text_input"}))
+        .collect();
+    let draft = support::publish(
+        &app,
+        &owner,
+        &json!({"name": "Many hands", "steps": [{"title": "All", "option_sets": fields}]}),
+    )
+    .await;
+    let run = support::start(&app, &owner, draft["id"].as_str().unwrap()).await;
+    let path = format!(
+        "/api/v1/wizard-runs/{}/answers",
+        run["id"].as_str().unwrap()
+    );
+    const SAVES: usize = 15;
+    let writers: Vec<_> = (0..8)
+        .map(|i| {
+            let sends: Vec<_> = (0..SAVES)
+                .map(|n| {
+                    let body = json!({"answers": {format!("k{i}"): format!("w{i}-{n}")}});
+                    (body, path.clone())
+                })
+                .collect();
+            let (app_send, token) = (&app, owner.clone());
+            let futs: Vec<_> = sends
+                .into_iter()
+                .map(|(body, path)| app_send.send(Method::PATCH, &path, Some(&body), Some(&token)))
+                .collect();
+            tokio::spawn(async move {
+                let mut statuses = Vec::new();
+                // One writer's saves go one after another, as a browser tab's do.
+                for f in futs {
+                    statuses.push(f.await.status().as_u16());
+                }
+                statuses
+            })
+        })
+        .collect();
+    let mut conflicts = 0;
+    for w in writers {
+        for status in w.await.unwrap() {
+            assert!(status == 200 || status == 409, "unexpected status {status}");
+            conflicts += usize::from(status == 409);
+        }
+    }
+    assert_eq!(conflicts, 0, "saves of different keys got 409");
+    let got = app
+        .get_json(
+            &format!("/api/v1/wizard-runs/{}", run["id"].as_str().unwrap()),
+            Some(&owner),
+        )
+        .await;
+    for i in 0..8 {
+        assert_eq!(
+            got["answers"][format!("k{i}")],
+            format!("w{i}-{}", SAVES - 1),
+            "{got}"
+        );
+    }
 }

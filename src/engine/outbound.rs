@@ -29,6 +29,7 @@ use crate::db::Db;
 use crate::domain::event::HttpMethod;
 use crate::domain::integration::{ApiAuth, KeyPlacement};
 use crate::engine::ActionError;
+use crate::gates::Gates;
 
 /// How long a loaded allow-list is trusted. Admin changes on this instance invalidate it
 /// at once; other instances sharing the database see them within this time.
@@ -37,6 +38,8 @@ const ALLOWLIST_TTL: Duration = Duration::from_secs(5);
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
 /// Pinned DNS answers older than this are dropped (each request pins afresh anyway).
 const PIN_TTL: Duration = Duration::from_secs(120);
+/// The header every scheme but an API key sends its credential in.
+const AUTHORIZATION: &str = "authorization";
 /// Longest excerpt of a response body put into an error message.
 const EXCERPT_CHARS: usize = 200;
 
@@ -100,47 +103,153 @@ impl std::fmt::Debug for ApiTarget {
     }
 }
 
-/// The secret strings of one call: scrubbed from anything taken from a response.
+/// The credentials of one call, scrubbed from anything taken from a response (its body,
+/// headers and error excerpts) before it is returned, logged or stored (issue 10).
+///
+/// Two nets, because upstreams echo what they received in forms of their own (httpbin
+/// answers `?api_key=sekret+XYZ/123%26%3D%2B` for the key `sekret XYZ/123&=+`):
+/// - by structure: the query parameters and headers that carry a credential are known from
+///   the configuration, so their values are replaced wherever they appear: as an object
+///   member of that name (`"args": {"api_key": …}`, `"headers": {"Authorization": …}`) and as
+///   a query parameter of any URL in the response, however it is encoded;
+/// - by value: each secret is also searched for in its percent-encoded, form-encoded and
+///   base64 forms, and text that only shows a secret once URL-decoded is returned decoded
+///   with the secret replaced.
 #[derive(Default)]
-struct Secrets(Vec<String>);
+struct Secrets {
+    /// Raw secrets, for the decoded comparison.
+    raw: Vec<String>,
+    /// Every form searched for verbatim: raw and encoded.
+    forms: Vec<String>,
+    /// Lower-cased names of the query parameters and headers that carry a credential.
+    names: Vec<String>,
+}
 
 impl Secrets {
     fn add(&mut self, s: &str) {
+        use base64::engine::general_purpose::{
+            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+        };
+        use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
         // Very short "secrets" would scrub ordinary words; they are not worth hiding.
-        if s.len() >= 3 && !self.0.iter().any(|x| x == s) {
-            self.0.push(s.to_owned());
+        if s.len() < 3 || self.raw.iter().any(|x| x == s) {
+            return;
         }
+        self.raw.push(s.to_owned());
+        let percent = utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+        let forms = [
+            s.to_owned(),
+            url::form_urlencoded::byte_serialize(s.as_bytes()).collect(),
+            percent.to_ascii_lowercase(),
+            percent,
+            STANDARD.encode(s),
+            STANDARD_NO_PAD.encode(s),
+            URL_SAFE.encode(s),
+            URL_SAFE_NO_PAD.encode(s),
+        ];
+        for f in forms {
+            if !self.forms.contains(&f) {
+                self.forms.push(f);
+            }
+        }
+    }
+
+    /// A query parameter or header name whose value is a credential.
+    fn add_name(&mut self, name: &str) {
+        let name = name.to_ascii_lowercase();
+        if !self.names.contains(&name) {
+            self.names.push(name);
+        }
+    }
+
+    fn is_credential_name(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
     fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        for s in &self.0 {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), "***");
+        for f in &self.forms {
+            if out.contains(f.as_str()) {
+                out = out.replace(f.as_str(), "***");
+            }
+        }
+        if let Some(url) = self.scrub_url(&out) {
+            return url;
+        }
+        // A secret that shows only once URL-decoded (an encoding of our own list does not
+        // cover): return the decoded text with the secret replaced.
+        if out.contains(['%', '+']) {
+            let decoded: String = url::form_urlencoded::parse(format!("x={out}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            if self.raw.iter().any(|r| decoded.contains(r.as_str())) {
+                return self.scrub(&decoded);
             }
         }
         out
     }
 
+    /// `text` as a URL with every credential query parameter (by name, or by a value that
+    /// holds a secret) replaced; `None` when `text` is not such a URL.
+    fn scrub_url(&self, text: &str) -> Option<String> {
+        if !text.contains('?') || text.contains(char::is_whitespace) {
+            return None;
+        }
+        let mut url = Url::parse(text).ok()?;
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let hit = |(k, v): &(String, String)| {
+            self.is_credential_name(k) || self.raw.iter().any(|r| v.contains(r.as_str()))
+        };
+        if !pairs.iter().any(hit) {
+            return None;
+        }
+        let mut query = url.query_pairs_mut();
+        query.clear();
+        for pair in &pairs {
+            let v = if hit(pair) { "***" } else { pair.1.as_str() };
+            query.append_pair(&pair.0, v);
+        }
+        drop(query);
+        Some(url.into())
+    }
+
     fn scrub_value(&self, v: &mut Value) {
-        if self.0.is_empty() {
+        if self.raw.is_empty() && self.names.is_empty() {
             return;
         }
         match v {
-            Value::String(s) if self.0.iter().any(|x| s.contains(x.as_str())) => {
-                *s = self.scrub(s);
+            Value::String(s) => {
+                let clean = self.scrub(s);
+                if clean != *s {
+                    *s = clean;
+                }
             }
             Value::Array(items) => items.iter_mut().for_each(|i| self.scrub_value(i)),
             Value::Object(map) => {
                 let keys: Vec<String> = map.keys().cloned().collect();
                 for k in keys {
                     if let Some(mut inner) = map.remove(&k) {
-                        self.scrub_value(&mut inner);
+                        if self.is_credential_name(&k) && !inner.is_null() {
+                            inner = Value::String("***".into());
+                        } else {
+                            self.scrub_value(&mut inner);
+                        }
                         map.insert(self.scrub(&k), inner);
                     }
                 }
             }
             _ => {}
+        }
+    }
+
+    fn scrub_headers(&self, headers: &mut BTreeMap<String, String>) {
+        for (k, v) in headers.iter_mut() {
+            *v = if self.is_credential_name(k) {
+                "***".to_owned()
+            } else {
+                self.scrub(v)
+            };
         }
     }
 }
@@ -199,7 +308,7 @@ pub struct Outbound {
     tokens: Mutex<HashMap<u64, CachedToken>>,
     /// One token fetch at a time per configuration: concurrent calls wait for it instead
     /// of each fetching their own.
-    fetching: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
+    fetching: Gates<u64>,
 }
 
 impl Outbound {
@@ -226,7 +335,7 @@ impl Outbound {
             pins,
             allowlist: Mutex::new(None),
             tokens: Mutex::new(HashMap::new()),
-            fetching: Mutex::new(HashMap::new()),
+            fetching: Gates::default(),
         }
     }
 
@@ -355,6 +464,7 @@ impl Outbound {
             }) => {
                 let value = value.as_deref().unwrap_or_default();
                 secrets.add(value);
+                secrets.add_name(name);
                 match placement {
                     KeyPlacement::Header => {
                         let hn = header_name(name)?;
@@ -368,6 +478,7 @@ impl Outbound {
             Some(ApiAuth::Bearer { token }) => {
                 let token = token.as_deref().unwrap_or_default();
                 secrets.add(token);
+                secrets.add_name(AUTHORIZATION);
                 headers.insert(
                     reqwest::header::AUTHORIZATION,
                     secret_header(&format!("Bearer {token}"))?,
@@ -377,6 +488,7 @@ impl Outbound {
             Some(ApiAuth::Basic { username, password }) => {
                 let password = password.as_deref().unwrap_or_default();
                 secrets.add(password);
+                secrets.add_name(AUTHORIZATION);
                 let encoded = base64::engine::general_purpose::STANDARD
                     .encode(format!("{username}:{password}"));
                 secrets.add(&encoded);
@@ -388,6 +500,7 @@ impl Outbound {
             }
             Some(ApiAuth::Oauth2ClientCredentials { client_secret, .. }) => {
                 secrets.add(client_secret.as_deref().unwrap_or_default());
+                secrets.add_name(AUTHORIZATION);
                 true
             }
             Some(ApiAuth::None) | None => false,
@@ -549,6 +662,7 @@ impl Outbound {
                 Value::String(String::from_utf8_lossy(&buf).into_owned())
             };
             secrets.scrub_value(&mut body);
+            secrets.scrub_headers(&mut out_headers);
             return Ok(OutboundResponse {
                 status: status.as_u16(),
                 headers: out_headers,
@@ -593,13 +707,7 @@ impl Outbound {
         if let Some(t) = cached() {
             return Ok(t);
         }
-        let gate = {
-            let mut fetching = self.fetching.lock().unwrap_or_else(PoisonError::into_inner);
-            // Gates nobody waits on are dropped, so the map stays small.
-            fetching.retain(|_, g| Arc::strong_count(g) > 1);
-            fetching.entry(key).or_default().clone()
-        };
-        let _fetching = gate.lock().await;
+        let _fetching = self.fetching.turn(key).await;
         // Whoever held the gate before may have fetched one already.
         if let Some(t) = cached() {
             return Ok(t);
@@ -618,6 +726,7 @@ impl Outbound {
         }
         let mut secrets = Secrets::default();
         secrets.add(secret);
+        secrets.add_name("client_secret");
         let mut headers = HeaderMap::new();
         headers.insert(
             reqwest::header::ACCEPT,
@@ -976,6 +1085,48 @@ mod tests {
         assert!(build_url(base, "http://evil.example.com/").is_err());
         assert!(build_url(None, "/relative").is_err());
         assert!(build_url(None, "ftp://x/").is_err());
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_in_every_encoding_and_by_name() {
+        let key = "sekret XYZ/123&=+";
+        let mut s = Secrets::default();
+        s.add(key);
+        s.add_name("api_key");
+        s.add_name(AUTHORIZATION);
+        let mut v = serde_json::json!({
+            // httpbin's echo of the URL: form-encoded, but with '/' left alone.
+            "url": "http://127.0.0.1:9/get?api_key=sekret+XYZ/123%26%3D%2B&page=2",
+            "args": {"api_key": "anything at all", "page": "2"},
+            "headers": {"Authorization": "Bearer other", "X-Trace": "t1"},
+            "form": "q=sekret+XYZ%2F123%26%3D%2B",
+            "percent": "sekret%20XYZ%2F123%26%3D%2B and more",
+            "lower": "sekret%20XYZ%2f123%26%3d%2b",
+            "b64": ["c2VrcmV0IFhZWi8xMjMmPSs=", "c2VrcmV0IFhZWi8xMjMmPSs"],
+        });
+        s.scrub_value(&mut v);
+        let text = v.to_string();
+        for leaked in [
+            "sekret",
+            "c2VrcmV0IFhZWi8xMjMmPSs",
+            "anything at all",
+            "Bearer other",
+        ] {
+            assert!(!text.contains(leaked), "{leaked} in {v}");
+        }
+        assert_eq!(v["url"], "http://127.0.0.1:9/get?api_key=***&page=2");
+        assert_eq!(v["args"]["page"], "2");
+        assert_eq!(v["headers"]["X-Trace"], "t1");
+        let mut headers = BTreeMap::from([
+            (
+                "location".to_owned(),
+                "http://h/x?api_key=sekret%20XYZ%2F123%26%3D%2B".to_owned(),
+            ),
+            ("authorization".to_owned(), "Basic abc".to_owned()),
+        ]);
+        s.scrub_headers(&mut headers);
+        assert_eq!(headers["authorization"], "***");
+        assert!(!headers["location"].contains("sekret"), "{headers:?}");
     }
 
     #[test]

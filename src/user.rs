@@ -157,6 +157,7 @@ impl DisplayName {
 /// Registration input as it arrives (browser form or API JSON).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     pub email: String,
     pub password: String,
@@ -207,6 +208,7 @@ impl NewAccount {
 /// accounts created under an older one.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -228,6 +230,7 @@ pub struct UserView {
 /// Admin request to change a user's role.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ChangeRoleRequest {
     /// `admin`, `builder` or `runner`.
     pub role: String,

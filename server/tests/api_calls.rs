@@ -1258,19 +1258,26 @@ async fn oauth2_tokens_are_cached_renewed_on_expiry_and_refreshed_after_401(app:
     assert_no_leak(&app, &secrets, &seen).await;
 }
 
-async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestApp) {
+/// httpbin, the actors with 127.0.0.1 allowed, and a builder's draft named `name` with one
+/// text field `name`: the stage for api_call actions in events.
+async fn event_wizard(app: &TestApp, name: &str) -> (Httpbin, Actors, String) {
     let bin = Httpbin::start().await;
-    let a = actors(&app).await;
-    let b = Some(a.builder.as_str());
-    allow(&app, &a.admin, "127.0.0.1").await;
+    let a = actors(app).await;
+    allow(app, &a.admin, "127.0.0.1").await;
     let draft = support::create_draft(
-        &app,
+        app,
         &a.builder,
-        &json!({"name": "Lookup", "steps": [{"title": "Who", "option_sets": [
+        &json!({"name": name, "steps": [{"title": "Who", "option_sets": [
             {"key": "name", "label": "Name", "selection_type": "text_input"}]}]}),
     )
     .await;
     let wid = draft["id"].as_str().expect("id").to_owned();
+    (bin, a, wid)
+}
+
+async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestApp) {
+    let (bin, a, wid) = event_wizard(&app, "Lookup").await;
+    let b = Some(a.builder.as_str());
     let token = "evt-bearer-3Gh7Jk9L";
     let cfg = create_config(
         &app,
@@ -1349,15 +1356,7 @@ async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestA
         201,
     )
     .await;
-    let current = app.get_json(&format!("/api/v1/wizards/{wid}"), b).await;
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizards/{wid}/publish"),
-        Some(&json!({"version": current["version"]})),
-        b,
-        201,
-    )
-    .await;
+    support::publish_current(&app, &a.builder, &wid).await;
     let run = support::start(&app, &a.builder, &wid).await;
     let run_id = run["id"].as_str().expect("run id").to_owned();
     let out = app
@@ -1424,18 +1423,8 @@ fn encodings(s: &str) -> Vec<String> {
 /// gets, the action logs (API and database), the configuration test, error messages
 /// (4xx, 5xx, redirect, timeout) or the server's logs.
 async fn secrets_with_reserved_characters_never_surface_in_any_encoding(app: TestApp) {
-    let bin = Httpbin::start().await;
-    let a = actors(&app).await;
+    let (bin, a, wid) = event_wizard(&app, "Leaky").await;
     let b = Some(a.builder.as_str());
-    allow(&app, &a.admin, "127.0.0.1").await;
-    let draft = support::create_draft(
-        &app,
-        &a.builder,
-        &json!({"name": "Leaky", "steps": [{"title": "One", "option_sets": [
-            {"key": "name", "label": "Name", "selection_type": "text_input"}]}]}),
-    )
-    .await;
-    let wid = draft["id"].as_str().expect("id").to_owned();
     let (qkey, hkey, token, password) = (
         "sekret XYZ/123&=+",
         "hdr key/9&a=b+c%",
@@ -1498,15 +1487,7 @@ async fn secrets_with_reserved_characters_never_surface_in_any_encoding(app: Tes
         201,
     )
     .await;
-    let current = app.get_json(&format!("/api/v1/wizards/{wid}"), b).await;
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizards/{wid}/publish"),
-        Some(&json!({"version": current["version"]})),
-        b,
-        201,
-    )
-    .await;
+    support::publish_current(&app, &a.builder, &wid).await;
     // Any user who runs the published wizard.
     let runner = Some(a.other.as_str());
     let run = support::start(&app, &a.other, &wid).await;

@@ -82,6 +82,23 @@ pub async fn publish(app: &TestApp, token: &str, definition: &Value) -> Value {
     draft
 }
 
+/// Publishes the current state of an existing draft (events and configurations added
+/// after it was created included); returns the wizard as it was before publishing.
+pub async fn publish_current(app: &TestApp, token: &str, wizard_id: &str) -> Value {
+    let current = app
+        .get_json(&format!("/api/v1/wizards/{wizard_id}"), Some(token))
+        .await;
+    app.expect_json(
+        Method::POST,
+        &format!("/api/v1/wizards/{wizard_id}/publish"),
+        Some(&json!({"version": current["version"]})),
+        Some(token),
+        201,
+    )
+    .await;
+    current
+}
+
 /// Starts a run of wizard `id`; returns the run view.
 pub async fn start(app: &TestApp, token: &str, wizard_id: &str) -> Value {
     app.expect_json(

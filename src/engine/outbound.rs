@@ -121,7 +121,8 @@ struct Secrets {
     raw: Vec<String>,
     /// Every form searched for verbatim: raw and encoded.
     forms: Vec<String>,
-    /// Lower-cased names of the query parameters and headers that carry a credential.
+    /// Names (compared without case) of the query parameters and headers that carry a
+    /// credential.
     names: Vec<String>,
 }
 
@@ -156,9 +157,8 @@ impl Secrets {
 
     /// A query parameter or header name whose value is a credential.
     fn add_name(&mut self, name: &str) {
-        let name = name.to_ascii_lowercase();
-        if !self.names.contains(&name) {
-            self.names.push(name);
+        if !self.is_credential_name(name) {
+            self.names.push(name.to_owned());
         }
     }
 
@@ -219,12 +219,7 @@ impl Secrets {
             return;
         }
         match v {
-            Value::String(s) => {
-                let clean = self.scrub(s);
-                if clean != *s {
-                    *s = clean;
-                }
-            }
+            Value::String(s) => *s = self.scrub(s),
             Value::Array(items) => items.iter_mut().for_each(|i| self.scrub_value(i)),
             Value::Object(map) => {
                 let keys: Vec<String> = map.keys().cloned().collect();

@@ -130,3 +130,16 @@ ensure_test_peers() {
   export WP_PEER_MCP_TIME="$venv/bin/mcp-server-time"
   export WP_PEER_MCP_EVERYTHING="$everything"
 }
+
+# schemathesis (PyPI), pinned: scripts/api-contract fuzzes the release server with it.
+SCHEMATHESIS_VERSION="4.32.5"
+ensure_schemathesis() {
+  local venv="$WP_TOOLS_DIR/schemathesis-venv"
+  if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "version $SCHEMATHESIS_VERSION"; then
+    log "installing schemathesis $SCHEMATHESIS_VERSION from PyPI"
+    mkdir -p "$WP_TOOLS_DIR"
+    python3 -m venv "$venv" || { apt_install python3-venv; python3 -m venv "$venv"; }
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  export WP_SCHEMATHESIS="$venv/bin/schemathesis"
+}

@@ -55,6 +55,8 @@ pub struct NewApiConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateApiConfig {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[schema(minimum = 1)]
     pub version: i64,
     pub name: String,
     #[serde(default)]
@@ -240,41 +242,22 @@ fn stored_auth(app: &App, sealed: &str) -> AppResult<ApiAuth> {
         .map_err(|_| AppError::Internal("stored credentials are not an auth".into()))
 }
 
-/// Checks the caller may see (`write: false`: owner or admin) or change (`write: true`:
-/// owner) a wizard's configurations; anything else is "not found", as for drafts.
-async fn check_wizard(
-    app: &App,
-    actor: &CurrentUser,
-    wizard_id: &str,
-    write: bool,
-) -> AppResult<()> {
-    if !write && actor.role == Role::Admin {
-        let exists = Uuid::parse_str(wizard_id).is_ok()
-            && crate::db::wizards::get(&app.db, wizard_id).await?.is_some();
-        return if exists {
-            Ok(())
-        } else {
-            Err(AppError::NotFound(format!("no wizard with id {wizard_id}")))
-        };
-    }
+/// Checks the caller owns the wizard: its configurations are its owner's alone, as the
+/// wizard is (admins included: README "Who may do what"); anything else is "not found".
+async fn check_wizard(app: &App, actor: &CurrentUser, wizard_id: &str) -> AppResult<()> {
     crate::wizards::owned(app, actor, wizard_id)
         .await
         .map(|_| ())
 }
 
-async fn load(app: &App, actor: &CurrentUser, id: &str, write: bool) -> AppResult<ApiConfigRow> {
+async fn load(app: &App, actor: &CurrentUser, id: &str) -> AppResult<ApiConfigRow> {
     actor.require(Role::Builder)?;
     let not_found = || AppError::NotFound(format!("no API configuration with id {id}"));
     if Uuid::parse_str(id).is_err() {
         return Err(not_found());
     }
     let row = repo::get(&app.db, id).await?.ok_or_else(not_found)?;
-    check_wizard(app, actor, &row.wizard_id, write)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => not_found(),
-            other => other,
-        })?;
+    crate::wizards::check_part_owner(app, actor, &row.wizard_id, not_found).await?;
     Ok(row)
 }
 
@@ -283,7 +266,7 @@ pub async fn list(
     actor: &CurrentUser,
     wizard_id: &str,
 ) -> AppResult<Vec<ApiConfigView>> {
-    check_wizard(app, actor, wizard_id, false).await?;
+    check_wizard(app, actor, wizard_id).await?;
     repo::list_by_wizard(&app.db, wizard_id)
         .await?
         .iter()
@@ -292,7 +275,7 @@ pub async fn list(
 }
 
 pub async fn get(app: &App, actor: &CurrentUser, id: &str) -> AppResult<ApiConfigView> {
-    view_of(&load(app, actor, id, false).await?)
+    view_of(&load(app, actor, id).await?)
 }
 
 pub async fn create(
@@ -301,7 +284,7 @@ pub async fn create(
     wizard_id: &str,
     req: &NewApiConfig,
 ) -> AppResult<ApiConfigView> {
-    check_wizard(app, actor, wizard_id, true).await?;
+    check_wizard(app, actor, wizard_id).await?;
     let input = Input::new(
         &req.name,
         &req.description,
@@ -332,7 +315,7 @@ pub async fn update(
     id: &str,
     req: &UpdateApiConfig,
 ) -> AppResult<ApiConfigView> {
-    let row = load(app, actor, id, true).await?;
+    let row = load(app, actor, id).await?;
     if row.version != req.version {
         return Err(AppError::stale_version("API configuration"));
     }
@@ -376,7 +359,7 @@ pub async fn update(
 }
 
 pub async fn delete(app: &App, actor: &CurrentUser, id: &str, version: i64) -> AppResult<()> {
-    let row = load(app, actor, id, true).await?;
+    let row = load(app, actor, id).await?;
     if row.version != version || !repo::delete(&app.db, &row.id, version).await? {
         return Err(AppError::stale_version("API configuration"));
     }
@@ -391,7 +374,7 @@ pub async fn test(
     id: &str,
     req: &TestApiConfigRequest,
 ) -> AppResult<TestApiConfigResponse> {
-    let row = load(app, actor, id, true).await?;
+    let row = load(app, actor, id).await?;
     let wizard_id = Uuid::parse_str(&row.wizard_id)
         .map_err(|_| AppError::Internal("stored wizard id is not a UUID".into()))?;
     let path = req.path.clone().unwrap_or_default();

@@ -574,7 +574,9 @@ fn is_hex_color(s: &str) -> bool {
     })
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// A JSON value's kind as messages name it ("a number", "an object"); shared with the
+/// import checks (`domain::transfer`).
+pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -70,6 +70,8 @@ pub struct ActionView {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PutEventRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     pub event: Event,
 }
@@ -79,6 +81,8 @@ pub struct PutEventRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PutActionRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     pub action: Action,
 }

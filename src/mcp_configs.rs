@@ -26,29 +26,15 @@ pub struct McpConfigView {
     pub version: i64,
 }
 
-/// PUT body: the whole configuration and the version you read.
+/// PUT body: the whole configuration and the version you read. Parsed by the API's
+/// `Versioned` extractor, not by serde's `flatten`, which would let unknown keys (a typo
+/// like `timeout`) pass silently and report errors without their field.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct UpdateMcpConfig {
+    #[schema(minimum = 1)]
     pub version: i64,
     #[serde(flatten)]
     pub config: McpConfig,
-}
-
-/// By hand because serde's `flatten` would let unknown keys (a typo like `timeout`) pass
-/// silently: `version` is taken out and the rest must be exactly an [`McpConfig`].
-impl<'de> Deserialize<'de> for UpdateMcpConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-        let version = map
-            .remove("version")
-            .ok_or_else(|| D::Error::missing_field("version"))?;
-        let version =
-            i64::deserialize(version).map_err(|e| D::Error::custom(format!("version: {e}")))?;
-        let config =
-            McpConfig::deserialize(serde_json::Value::Object(map)).map_err(D::Error::custom)?;
-        Ok(Self { version, config })
-    }
 }
 
 fn parse_uuid(s: &str, what: &str) -> AppResult<Uuid> {
@@ -155,12 +141,7 @@ async fn owned_config(app: &App, actor: &CurrentUser, id: &str) -> AppResult<Con
         return Err(not_found());
     }
     let row = repo::get_config(&app.db, id).await?.ok_or_else(not_found)?;
-    owned_wizard(app, actor, &row.wizard_id)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => not_found(),
-            other => other,
-        })?;
+    crate::wizards::check_part_owner(app, actor, &row.wizard_id, not_found).await?;
     Ok(row)
 }
 

@@ -235,6 +235,8 @@ pub struct ChangeRoleRequest {
     /// `admin`, `builder` or `runner`.
     pub role: String,
     /// The `version` the caller last saw; a stale one gets 409.
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
 }
 

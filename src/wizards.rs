@@ -540,6 +540,22 @@ async fn write(
     draft_view(app, &row).await
 }
 
+/// For a part of a wizard (an API or MCP configuration): checks the caller owns the
+/// wizard `wizard_id` it belongs to, answering the part's own "not found" when not, so the
+/// ids of others' parts do not leak either (one rule: README "Who may do what").
+pub(crate) async fn check_part_owner(
+    app: &App,
+    actor: &CurrentUser,
+    wizard_id: &str,
+    not_found: impl FnOnce() -> AppError,
+) -> AppResult<()> {
+    match owned(app, actor, wizard_id).await {
+        Ok(_) => Ok(()),
+        Err(AppError::NotFound(_)) => Err(not_found()),
+        Err(other) => Err(other),
+    }
+}
+
 /// The caller's wizard; someone else's is "not found", so ids of drafts do not leak.
 pub(crate) async fn owned(app: &App, actor: &CurrentUser, id: &str) -> AppResult<WizardRow> {
     actor.require(Role::Builder)?;

@@ -74,26 +74,3 @@ pub(crate) mod server {
             .map_err(ui_error)
     }
 }
-
-#[server]
-pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
-    let state = server::state()?;
-    let actor = server::require_user().await?;
-    wizard_core::accounts::list_users(&state, &actor)
-        .await
-        .map_err(server::ui_error)
-}
-
-#[server]
-pub async fn change_role(
-    user_id: String,
-    role: String,
-    version: i64,
-) -> Result<UserView, ServerFnError> {
-    let state = server::state()?;
-    let actor = server::require_user().await?;
-    let req = wizard_core::user::ChangeRoleRequest { role, version };
-    wizard_core::accounts::change_role(&state, &actor, &user_id, &req)
-        .await
-        .map_err(server::ui_error)
-}

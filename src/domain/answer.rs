@@ -651,7 +651,12 @@ fn check_files(value: &Value, s: &FileSettings) -> Result<(), String> {
                 human_size(max_size)
             ));
         }
-        if !s.accepted_types.is_empty() && !s.accepted_types.iter().any(|t| accepts(t, file)) {
+        if !s.accepted_types.is_empty()
+            && !s
+                .accepted_types
+                .iter()
+                .any(|t| accepts(t, &file.name, &file.content_type))
+        {
             return Err(format!(
                 "{} is not an accepted file type (accepted: {})",
                 quote(&file.name),
@@ -662,16 +667,17 @@ fn check_files(value: &Value, s: &FileSettings) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether one `accepted_types` entry (`image/png`, `image/*`, `.pdf`) admits `file`.
-/// MIME types compare case-insensitively and ignore parameters (`; charset=…`).
-fn accepts(accepted: &str, file: &FileRef) -> bool {
+/// Whether one `accepted_types` entry (`image/png`, `image/*`, `.pdf`, `.tar.gz`) admits
+/// a file named `name` of media type `content_type`, like the HTML `accept` attribute.
+/// MIME types compare case-insensitively and ignore parameters (`; charset=…`). The
+/// browser checks with this very function before uploading; the server after.
+pub fn accepts(accepted: &str, name: &str, content_type: &str) -> bool {
     if accepted.starts_with('.') {
-        let name = file.name.to_ascii_lowercase();
+        let name = name.to_ascii_lowercase();
         let ext = accepted.to_ascii_lowercase();
         return name.len() > ext.len() && name.ends_with(&ext);
     }
-    let essence = file
-        .content_type
+    let essence = content_type
         .split(';')
         .next()
         .unwrap_or_default()
@@ -686,8 +692,8 @@ fn accepts(accepted: &str, file: &FileRef) -> bool {
     }
 }
 
-/// `5 MiB`, `1.5 KiB`, `300 bytes`.
-fn human_size(bytes: u64) -> String {
+/// `5 MiB`, `1.5 KiB`, `300 bytes`: sizes in messages, on the server and in the browser.
+pub fn human_size(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
     let (unit, div) = match bytes {
@@ -759,6 +765,30 @@ fn quote(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn accept_entries_match_like_the_html_attribute() {
+        use super::accepts;
+        assert!(accepts(".log", "app.LOG", "text/plain"));
+        assert!(!accepts(".log", "app.txt", "text/plain"));
+        assert!(accepts(".tar.gz", "x.tar.gz", "application/gzip"));
+        assert!(!accepts(".tar.gz", "x.gz", "application/gzip"));
+        assert!(accepts("image/*", "shot.png", "image/png"));
+        assert!(!accepts("image/*", "shot.png", "application/octet-stream"));
+        assert!(accepts("application/pdf", "a.pdf", "Application/PDF"));
+        assert!(accepts("text/csv", "a.csv", "text/csv; charset=utf-8"));
+        assert!(!accepts(".pdf", "pdf", ""));
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        use super::human_size;
+        assert_eq!(human_size(0), "0 bytes");
+        assert_eq!(human_size(1), "1 byte");
+        assert_eq!(human_size(1023), "1023 bytes");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(10 * 1024 * 1024), "10 MiB");
+    }
+
     use super::*;
     use crate::domain::*;
     use serde_json::json;

@@ -82,6 +82,7 @@ pub struct TemplateSummary {
 /// Gallery search: `q` matches name and description (case-insensitive), `category` exactly.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct TemplateQuery {
     #[serde(default)]
     pub q: Option<String>,
@@ -106,6 +107,8 @@ pub struct CreateWizardRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UpdateWizardRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     #[serde(default)]
     pub name: Option<String>,
@@ -128,6 +131,8 @@ pub struct UpdateWizardRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SaveDraftRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     pub definition: Wizard,
 }
@@ -136,7 +141,10 @@ pub struct SaveDraftRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct VersionOnly {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
 }
 
@@ -145,6 +153,8 @@ pub struct VersionOnly {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AddStepRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     #[serde(default)]
     pub position: Option<usize>,
@@ -156,6 +166,8 @@ pub struct AddStepRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PutStepRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     pub step: Step,
 }
@@ -164,6 +176,8 @@ pub struct PutStepRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AddOptionSetRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     #[serde(default)]
     pub position: Option<usize>,
@@ -176,6 +190,8 @@ pub struct AddOptionSetRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PutOptionSetRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     #[serde(default)]
     pub step_id: Option<Uuid>,
@@ -186,6 +202,8 @@ pub struct PutOptionSetRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AddOptionRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     #[serde(default)]
     pub position: Option<usize>,
@@ -196,6 +214,8 @@ pub struct AddOptionRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PutOptionRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     pub option: WizardOption,
 }
@@ -205,6 +225,8 @@ pub struct PutOptionRequest {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReorderRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
     pub version: i64,
     pub ids: Vec<Uuid>,
 }

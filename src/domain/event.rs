@@ -26,8 +26,11 @@ pub const MAX_RETRY_COUNT: u32 = 5;
 /// Longest timeout an action may ask for, in milliseconds.
 pub const MAX_TIMEOUT_MS: u64 = 120_000;
 
+// `$text` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in
+// an invisible group, and utoipa then ignores the `rename`, documenting the Rust variant
+// names instead of the wire strings (issue 10 §3).
 macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -721,10 +724,10 @@ pub struct ActionLog {
     pub completed_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<i64>,
-    /// Secrets redacted.
+    /// Secrets redacted; only the wizard's owner gets it (`engine::logs::run_logs`).
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub input: Value,
-    /// Truncated.
+    /// Truncated; only the wizard's owner gets it.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub output: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -732,4 +735,47 @@ pub struct ActionLog {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub children: Vec<ActionLog>,
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod schema_tests {
+    use super::*;
+    use crate::domain::integration::KeyPlacement;
+    use utoipa::PartialSchema;
+
+    /// The values the OpenAPI document lists for a text enum, as JSON.
+    fn documented<T: PartialSchema>() -> Value {
+        serde_json::to_value(T::schema()).expect("a schema serializes")["enum"].clone()
+    }
+
+    /// What the wire carries: serde's names, in declaration order.
+    fn wire<T: Serialize>(all: &[T]) -> Value {
+        Value::Array(
+            all.iter()
+                .map(|v| serde_json::to_value(v).expect("serializes"))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn documented_enum_values_are_the_wire_strings() {
+        macro_rules! same {
+            ($($t:ty),+) => {$(
+                assert_eq!(documented::<$t>(), wire(<$t>::ALL), "{}", stringify!($t));
+            )+};
+        }
+        same!(
+            Trigger,
+            TargetType,
+            ActionType,
+            OnError,
+            HttpMethod,
+            TransformLanguage,
+            MessageLevel,
+            ActionStatus,
+            LogKind,
+            LogStatus,
+            KeyPlacement
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! drafts and versions, runs, and answer validation.
 
 pub mod answer;
+pub mod concurrency;
 pub mod draft;
 pub mod event;
 pub mod event_check;

@@ -170,6 +170,7 @@ pub struct StoreRunRequest {
 /// Filter of My Runs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct RunQuery {
     #[serde(default)]
     pub status: Option<RunStatus>,

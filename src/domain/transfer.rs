@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::condition::Condition;
+use crate::condition::{Condition, type_name};
 use crate::domain::event::Event;
 use crate::domain::integration::{ApiConfig, McpConfig};
 use crate::domain::{
@@ -580,17 +580,6 @@ fn plain_serde_message(m: &str) -> String {
     }
     // serde appends " at line 1 column 2" only for text input; values have no position.
     out
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn describe(v: &Value) -> String {

@@ -234,6 +234,12 @@ fn build_trees(rows: &[LogRow]) -> AppResult<Vec<ActionLog>> {
 }
 
 /// `GET /wizard-runs/{run_id}/action-logs`: the trace trees of a run (roots are events).
+///
+/// What a runner sees of the actions (issue 10 §1): names, statuses, attempts, timings and
+/// error messages. Inputs and raw outputs (a request's URL and headers, a response's body,
+/// a script's arguments) are the wizard's internals and go only to its owner, who testing
+/// their own wizard is also its runner; what a wizard shows its runners is what its
+/// effects and rendered results show.
 pub async fn run_logs(
     app: &AppState,
     actor: &CurrentUser,
@@ -241,7 +247,21 @@ pub async fn run_logs(
 ) -> AppResult<Vec<ActionLog>> {
     let run = crate::runs::own_run(app, actor, run_id).await?;
     let rows = repo::list_by_run(&app.db, &run.id).await?;
-    build_trees(&rows)
+    let mut trees = build_trees(&rows)?;
+    let owns_wizard = db::wizards::get(&app.db, &run.wizard_id)
+        .await?
+        .is_some_and(|w| w.owner_id.as_deref() == Some(actor.user.id.as_str()));
+    if !owns_wizard {
+        trees.iter_mut().for_each(without_internals);
+    }
+    Ok(trees)
+}
+
+/// A log tree as a runner who does not own the wizard sees it.
+fn without_internals(log: &mut ActionLog) {
+    log.input = Value::Null;
+    log.output = Value::Null;
+    log.children.iter_mut().for_each(without_internals);
 }
 
 /// `GET /wizard-runs/{run_id}/action-logs/{log_id}`: one row with its subtree.

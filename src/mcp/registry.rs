@@ -88,7 +88,11 @@ pub struct McpServerRequest {
     #[serde(default = "default_true")]
     pub is_enabled: bool,
     /// PUT only: the version you read (409 when it changed since).
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::concurrency::optional_version"
+    )]
+    #[schema(minimum = 1)]
     pub version: Option<i64>,
 }
 

@@ -10,7 +10,7 @@ use wizard_core::domain::answer::is_blank;
 use wizard_core::domain::run::FileRef;
 use wizard_core::domain::{Field, OptionSet, Wizard};
 
-use super::fields::human_size;
+use wizard_core::domain::answer::human_size;
 
 /// Every visible step with the answers of its visible fields.
 #[component]

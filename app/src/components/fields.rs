@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 use uuid::Uuid;
 use wizard_core::condition::Answers;
-use wizard_core::domain::answer::is_blank;
+use wizard_core::domain::answer::{accepts, human_size, is_blank};
 use wizard_core::domain::run::FileRef;
 use wizard_core::domain::{
     FILE_SIZE_CAP, Field, FileSettings, OptionSet, SelectDisplay, SelectionType, Wizard,
@@ -918,41 +918,8 @@ fn color_picker(ctx: Ctx, allow_alpha: bool) -> impl IntoView {
     .into_any()
 }
 
-/// `1536` → `1.5 KiB`.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < UNITS.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{size:.1} {}", UNITS[unit])
-    }
-}
-
-// The two file checks run in the browser only (the server has its own).
-/// Whether a file named `name` of MIME type `mime` matches one `accept` entry
-/// (`image/png`, `image/*`, `.pdf`).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-fn accepts(accept: &str, name: &str, mime: &str) -> bool {
-    let accept = accept.to_ascii_lowercase();
-    if let Some(ext) = accept.strip_prefix('.') {
-        return name
-            .to_ascii_lowercase()
-            .rsplit_once('.')
-            .is_some_and(|(_, e)| e == ext);
-    }
-    let mime = mime.to_ascii_lowercase();
-    match accept.strip_suffix("/*") {
-        Some(family) => mime.split('/').next() == Some(family),
-        None => mime == accept,
-    }
-}
-
+// The file checks run in the browser before an upload, with the core's rules
+// (`domain::answer::{accepts, human_size}`); the server checks again with the same ones.
 /// Why a file may not be added, checked before uploading (the server checks again).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn file_problem(s: &FileSettings, name: &str, mime: &str, size: u64) -> Option<String> {
@@ -1253,16 +1220,6 @@ mod tests {
     }
 
     #[test]
-    fn accept_entries_match_like_the_html_attribute() {
-        assert!(accepts(".log", "app.LOG", "text/plain"));
-        assert!(!accepts(".log", "app.txt", "text/plain"));
-        assert!(accepts("image/*", "shot.png", "image/png"));
-        assert!(!accepts("image/*", "shot.png", "application/octet-stream"));
-        assert!(accepts("application/pdf", "a.pdf", "Application/PDF"));
-        assert!(!accepts(".pdf", "pdf", ""));
-    }
-
-    #[test]
     fn file_problems_name_the_limit() {
         let s = FileSettings {
             max_size_bytes: Some(1024),
@@ -1271,7 +1228,7 @@ mod tests {
         };
         assert_eq!(file_problem(&s, "a.txt", "text/plain", 1024), None);
         let big = file_problem(&s, "a.txt", "text/plain", 1025).unwrap_or_default();
-        assert!(big.contains("larger than 1.0 KiB"), "{big}");
+        assert!(big.contains("larger than 1 KiB"), "{big}");
         let kind = file_problem(&s, "a.exe", "", 1).unwrap_or_default();
         assert!(
             kind.contains("not an accepted type") && kind.contains(".txt"),
@@ -1281,14 +1238,6 @@ mod tests {
         let any = FileSettings::default();
         assert_eq!(file_problem(&any, "x.bin", "", FILE_SIZE_CAP), None);
         assert!(file_problem(&any, "x.bin", "", FILE_SIZE_CAP + 1).is_some());
-    }
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(human_size(0), "0 B");
-        assert_eq!(human_size(1023), "1023 B");
-        assert_eq!(human_size(1536), "1.5 KiB");
-        assert_eq!(human_size(10 * 1024 * 1024), "10.0 MiB");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use wizard_core::user::Role;
 
 use super::RequireUser;
-use crate::session::{ChangeRole, list_users};
+use crate::fns::users::{ChangeRole, list_users};
 
 lazy_page!(
     /// `/admin`: accounts and roles.

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,7 +18,7 @@ use wizard_core::error::AppResult;
 use wizard_core::problem::Problem;
 use wizard_core::state::AppState;
 
-use crate::extract::{ApiJson, ApiQuery, parse_json};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId, parse_json};
 
 /// This module's endpoints (merged into `/api/v1` by `api::router`).
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -39,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(
     post, path = "/api/v1/wizards/{wizard_id}/api-configs", tag = "api configs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("wizard_id" = String, Path, description = "Wizard id")),
+    params(("wizard_id" = Uuid, Path, description = "Wizard id")),
     request_body = NewApiConfig,
     responses(
         (status = 201, description = "The new configuration (secrets shown only as `secret_set`)", body = ApiConfigView),
@@ -51,7 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub async fn create_api_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(wizard_id): Path<String>,
+    ApiPath(wizard_id): ApiPath<PathId>,
     ApiJson(req): ApiJson<NewApiConfig>,
 ) -> AppResult<(StatusCode, Json<ApiConfigView>)> {
     Ok((
@@ -64,7 +64,7 @@ pub async fn create_api_config(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{wizard_id}/api-configs", tag = "api configs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("wizard_id" = String, Path, description = "Wizard id")),
+    params(("wizard_id" = Uuid, Path, description = "Wizard id")),
     responses(
         (status = 200, description = "The configurations, by name", body = Vec<ApiConfigView>),
         (status = 404, description = "No such wizard you may read", body = Problem, content_type = "application/problem+json"),
@@ -73,7 +73,7 @@ pub async fn create_api_config(
 pub async fn list_api_configs(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(wizard_id): Path<String>,
+    ApiPath(wizard_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<ApiConfigView>>> {
     Ok(Json(api_configs::list(&state, &user, &wizard_id).await?))
 }
@@ -82,7 +82,7 @@ pub async fn list_api_configs(
 #[utoipa::path(
     get, path = "/api/v1/wizards/api-configs/{id}", tag = "api configs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "API configuration id")),
+    params(("id" = Uuid, Path, description = "API configuration id")),
     responses(
         (status = 200, description = "The configuration", body = ApiConfigView),
         (status = 404, description = "No such configuration you may read", body = Problem, content_type = "application/problem+json"),
@@ -91,7 +91,7 @@ pub async fn list_api_configs(
 pub async fn get_api_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<ApiConfigView>> {
     Ok(Json(api_configs::get(&state, &user, &id).await?))
 }
@@ -101,7 +101,7 @@ pub async fn get_api_config(
 #[utoipa::path(
     put, path = "/api/v1/wizards/api-configs/{id}", tag = "api configs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "API configuration id")),
+    params(("id" = Uuid, Path, description = "API configuration id")),
     request_body = UpdateApiConfig,
     responses(
         (status = 200, description = "The updated configuration", body = ApiConfigView),
@@ -113,7 +113,7 @@ pub async fn get_api_config(
 pub async fn update_api_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<UpdateApiConfig>,
 ) -> AppResult<Json<ApiConfigView>> {
     Ok(Json(api_configs::update(&state, &user, &id, &req).await?))
@@ -123,7 +123,7 @@ pub async fn update_api_config(
 #[utoipa::path(
     delete, path = "/api/v1/wizards/api-configs/{id}", tag = "api configs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "API configuration id"), VersionOnly),
+    params(("id" = Uuid, Path, description = "API configuration id"), VersionOnly),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such configuration of yours", body = Problem, content_type = "application/problem+json"),
@@ -133,7 +133,7 @@ pub async fn update_api_config(
 pub async fn delete_api_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
     api_configs::delete(&state, &user, &id, q.version).await?;
@@ -145,7 +145,7 @@ pub async fn delete_api_config(
 #[utoipa::path(
     post, path = "/api/v1/wizards/api-configs/{id}/test", tag = "api configs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "API configuration id")),
+    params(("id" = Uuid, Path, description = "API configuration id")),
     request_body(content = Option<TestApiConfigRequest>, description = "Optional: `{\"path\": \"/health\"}`"),
     responses(
         (status = 200, description = "Status, duration and a body excerpt (credentials never shown)", body = TestApiConfigResponse),
@@ -156,7 +156,7 @@ pub async fn delete_api_config(
 pub async fn test_api_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     body: Bytes,
 ) -> AppResult<Json<TestApiConfigResponse>> {
     let req: TestApiConfigRequest = if body.iter().all(u8::is_ascii_whitespace) {
@@ -211,7 +211,7 @@ pub async fn add_allowlist(
 #[utoipa::path(
     delete, path = "/api/v1/admin/outbound-allowlist/{id}", tag = "admin",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Entry id")),
+    params(("id" = Uuid, Path, description = "Entry id")),
     responses(
         (status = 204, description = "Removed"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
@@ -221,7 +221,7 @@ pub async fn add_allowlist(
 pub async fn delete_allowlist(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<StatusCode> {
     allowlist::remove(&state, &user, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,7 +3,7 @@
 //! (`wizard_core::events`); handlers only parse and answer.
 
 use axum::Json;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,7 +19,7 @@ use wizard_core::events::{
 use wizard_core::problem::{FieldError, Problem};
 use wizard_core::state::AppState;
 
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
 
 /// This module's endpoints (merged into `/api/v1` by `api::router`).
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -70,7 +70,7 @@ fn member_into_path(e: FieldError) -> FieldError {
 #[utoipa::path(
     post, path = "/api/v1/wizards/{wizard_id}/events", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("wizard_id" = String, Path, description = "Wizard id")),
+    params(("wizard_id" = Uuid, Path, description = "Wizard id")),
     request_body = Event,
     responses(
         (status = 201, description = "The new event", body = EventView),
@@ -82,7 +82,7 @@ fn member_into_path(e: FieldError) -> FieldError {
 pub async fn create_event(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(wizard_id): Path<String>,
+    ApiPath(wizard_id): ApiPath<PathId>,
     EventJson(event): EventJson<Event>,
 ) -> AppResult<(StatusCode, Json<EventView>)> {
     Ok((
@@ -95,7 +95,7 @@ pub async fn create_event(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{wizard_id}/events", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("wizard_id" = String, Path, description = "Wizard id")),
+    params(("wizard_id" = Uuid, Path, description = "Wizard id")),
     responses(
         (status = 200, description = "The events", body = Vec<EventView>),
         (status = 404, description = "No such wizard of yours", body = Problem, content_type = "application/problem+json"),
@@ -104,7 +104,7 @@ pub async fn create_event(
 pub async fn list_events(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(wizard_id): Path<String>,
+    ApiPath(wizard_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<EventView>>> {
     Ok(Json(events::list(&state, &user, &wizard_id).await?))
 }
@@ -113,7 +113,7 @@ pub async fn list_events(
 #[utoipa::path(
     get, path = "/api/v1/wizards/events/{event_id}", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("event_id" = String, Path, description = "Event id")),
+    params(("event_id" = Uuid, Path, description = "Event id")),
     responses(
         (status = 200, description = "The event", body = EventView),
         (status = 404, description = "No such event of yours", body = Problem, content_type = "application/problem+json"),
@@ -122,7 +122,7 @@ pub async fn list_events(
 pub async fn get_event(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(event_id): Path<String>,
+    ApiPath(event_id): ApiPath<PathId>,
 ) -> AppResult<Json<EventView>> {
     Ok(Json(events::get(&state, &user, &event_id).await?))
 }
@@ -131,7 +131,7 @@ pub async fn get_event(
 #[utoipa::path(
     put, path = "/api/v1/wizards/events/{event_id}", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("event_id" = String, Path, description = "Event id")),
+    params(("event_id" = Uuid, Path, description = "Event id")),
     request_body = PutEventRequest,
     responses(
         (status = 200, description = "The event as saved", body = EventView),
@@ -143,7 +143,7 @@ pub async fn get_event(
 pub async fn put_event(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(event_id): Path<String>,
+    ApiPath(event_id): ApiPath<PathId>,
     EventJson(req): EventJson<PutEventRequest>,
 ) -> AppResult<Json<EventView>> {
     Ok(Json(events::put(&state, &user, &event_id, req).await?))
@@ -153,7 +153,7 @@ pub async fn put_event(
 #[utoipa::path(
     delete, path = "/api/v1/wizards/events/{event_id}", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("event_id" = String, Path, description = "Event id"), VersionOnly),
+    params(("event_id" = Uuid, Path, description = "Event id"), VersionOnly),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such event of yours", body = Problem, content_type = "application/problem+json"),
@@ -163,7 +163,7 @@ pub async fn put_event(
 pub async fn delete_event(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(event_id): Path<String>,
+    ApiPath(event_id): ApiPath<PathId>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
     events::delete(&state, &user, &event_id, q.version).await?;
@@ -174,7 +174,7 @@ pub async fn delete_event(
 #[utoipa::path(
     get, path = "/api/v1/wizards/events/{event_id}/actions", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("event_id" = String, Path, description = "Event id")),
+    params(("event_id" = Uuid, Path, description = "Event id")),
     responses(
         (status = 200, description = "The actions", body = Vec<ActionView>),
         (status = 404, description = "No such event of yours", body = Problem, content_type = "application/problem+json"),
@@ -183,7 +183,7 @@ pub async fn delete_event(
 pub async fn list_actions(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(event_id): Path<String>,
+    ApiPath(event_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<ActionView>>> {
     Ok(Json(events::list_actions(&state, &user, &event_id).await?))
 }
@@ -192,7 +192,7 @@ pub async fn list_actions(
 #[utoipa::path(
     post, path = "/api/v1/wizards/events/{event_id}/actions", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("event_id" = String, Path, description = "Event id")),
+    params(("event_id" = Uuid, Path, description = "Event id")),
     request_body = Action,
     responses(
         (status = 201, description = "The new action", body = ActionView),
@@ -204,7 +204,7 @@ pub async fn list_actions(
 pub async fn add_action(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(event_id): Path<String>,
+    ApiPath(event_id): ApiPath<PathId>,
     EventJson(action): EventJson<Action>,
 ) -> AppResult<(StatusCode, Json<ActionView>)> {
     Ok((
@@ -218,8 +218,8 @@ pub async fn add_action(
     put, path = "/api/v1/wizards/events/{event_id}/actions/{action_id}", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
     params(
-        ("event_id" = String, Path, description = "Event id"),
-        ("action_id" = String, Path, description = "Action id"),
+        ("event_id" = Uuid, Path, description = "Event id"),
+        ("action_id" = Uuid, Path, description = "Action id"),
     ),
     request_body = PutActionRequest,
     responses(
@@ -232,7 +232,7 @@ pub async fn add_action(
 pub async fn put_action(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((event_id, action_id)): Path<(String, String)>,
+    ApiPath((event_id, action_id)): ApiPath<(PathId, PathId)>,
     EventJson(req): EventJson<PutActionRequest>,
 ) -> AppResult<Json<ActionView>> {
     Ok(Json(
@@ -245,8 +245,8 @@ pub async fn put_action(
     delete, path = "/api/v1/wizards/events/{event_id}/actions/{action_id}", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
     params(
-        ("event_id" = String, Path, description = "Event id"),
-        ("action_id" = String, Path, description = "Action id"),
+        ("event_id" = Uuid, Path, description = "Event id"),
+        ("action_id" = Uuid, Path, description = "Action id"),
         VersionOnly,
     ),
     responses(
@@ -259,7 +259,7 @@ pub async fn put_action(
 pub async fn delete_action(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((event_id, action_id)): Path<(String, String)>,
+    ApiPath((event_id, action_id)): ApiPath<(PathId, PathId)>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
     events::delete_action(&state, &user, &event_id, &action_id, q.version).await?;
@@ -270,7 +270,7 @@ pub async fn delete_action(
 #[utoipa::path(
     post, path = "/api/v1/wizards/events/{event_id}/actions/reorder", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("event_id" = String, Path, description = "Event id")),
+    params(("event_id" = Uuid, Path, description = "Event id")),
     request_body = ReorderActionsRequest,
     responses(
         (status = 200, description = "The actions in their new order", body = Vec<ActionView>),
@@ -281,7 +281,7 @@ pub async fn delete_action(
 pub async fn reorder_actions(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(event_id): Path<String>,
+    ApiPath(event_id): ApiPath<PathId>,
     ApiJson(req): ApiJson<ReorderActionsRequest>,
 ) -> AppResult<Json<Vec<ActionView>>> {
     Ok(Json(
@@ -312,7 +312,7 @@ pub async fn test_action(
 #[utoipa::path(
     post, path = "/api/v1/wizards/actions/{action_id}/test", tag = "events",
     security(("bearer" = []), ("cookie" = [])),
-    params(("action_id" = String, Path, description = "Action id")),
+    params(("action_id" = Uuid, Path, description = "Action id")),
     request_body = TestSavedActionRequest,
     responses(
         (status = 200, description = "What the action did", body = ExecuteEventResponse),
@@ -322,7 +322,7 @@ pub async fn test_action(
 pub async fn test_saved_action(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(action_id): Path<String>,
+    ApiPath(action_id): ApiPath<PathId>,
     ApiJson(req): ApiJson<TestSavedActionRequest>,
 ) -> AppResult<Json<ExecuteEventResponse>> {
     Ok(Json(

@@ -2,7 +2,7 @@
 //! on the server against the run's pinned version; the logs are its trace trees.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wizard_core::auth::CurrentUser;
@@ -13,6 +13,7 @@ use wizard_core::problem::Problem;
 use wizard_core::state::AppState;
 
 use crate::extract::ApiJson;
+use crate::extract::{ApiPath, PathId};
 
 /// This module's endpoints (merged into `/api/v1` by `api::router`).
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -30,7 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(
     post, path = "/api/v1/wizard-runs/{run_id}/execute-event", tag = "execution",
     security(("bearer" = []), ("cookie" = [])),
-    params(("run_id" = String, Path, description = "Run id")),
+    params(("run_id" = Uuid, Path, description = "Run id")),
     request_body = ExecuteEventRequest,
     responses(
         (status = 200, description = "Effects, one outcome per action, and whether navigation is blocked", body = ExecuteEventResponse),
@@ -43,7 +44,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub async fn execute_event(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(run_id): Path<String>,
+    ApiPath(run_id): ApiPath<PathId>,
     ApiJson(req): ApiJson<ExecuteEventRequest>,
 ) -> AppResult<Json<ExecuteEventResponse>> {
     Ok(Json(
@@ -57,7 +58,7 @@ pub async fn execute_event(
 #[utoipa::path(
     get, path = "/api/v1/wizard-runs/{run_id}/action-logs", tag = "execution",
     security(("bearer" = []), ("cookie" = [])),
-    params(("run_id" = String, Path, description = "Run id")),
+    params(("run_id" = Uuid, Path, description = "Run id")),
     responses(
         (status = 200, description = "The trees", body = Vec<ActionLog>),
         (status = 404, description = "No such run of yours", body = Problem, content_type = "application/problem+json"),
@@ -66,7 +67,7 @@ pub async fn execute_event(
 pub async fn action_logs(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(run_id): Path<String>,
+    ApiPath(run_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<ActionLog>>> {
     Ok(Json(engine::logs::run_logs(&state, &user, &run_id).await?))
 }
@@ -76,8 +77,8 @@ pub async fn action_logs(
     get, path = "/api/v1/wizard-runs/{run_id}/action-logs/{log_id}", tag = "execution",
     security(("bearer" = []), ("cookie" = [])),
     params(
-        ("run_id" = String, Path, description = "Run id"),
-        ("log_id" = String, Path, description = "Log row id"),
+        ("run_id" = Uuid, Path, description = "Run id"),
+        ("log_id" = Uuid, Path, description = "Log row id"),
     ),
     responses(
         (status = 200, description = "The row and its children", body = ActionLog),
@@ -87,7 +88,7 @@ pub async fn action_logs(
 pub async fn action_log(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((run_id, log_id)): Path<(String, String)>,
+    ApiPath((run_id, log_id)): ApiPath<(PathId, PathId)>,
 ) -> AppResult<Json<ActionLog>> {
     Ok(Json(
         engine::logs::run_log(&state, &user, &run_id, &log_id).await?,

@@ -2,7 +2,7 @@
 //! wizard's MCP configurations (`/api/v1/wizards/{wizard_id}/mcp-configs`).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -16,7 +16,7 @@ use wizard_core::mcp_configs::{self, McpConfigView, UpdateMcpConfig};
 use wizard_core::problem::Problem;
 use wizard_core::state::AppState;
 
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId, Versioned};
 
 /// This module's endpoints (merged into `/api/v1` by `api::router`).
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -87,7 +87,7 @@ pub async fn create_server(
 pub async fn update_server(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(server): Path<String>,
+    ApiPath(server): ApiPath<String>,
     ApiJson(req): ApiJson<McpServerRequest>,
 ) -> AppResult<Json<McpServerView>> {
     Ok(Json(registry::update(&state, &user, &server, &req).await?))
@@ -108,7 +108,7 @@ pub async fn update_server(
 pub async fn delete_server(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(server): Path<String>,
+    ApiPath(server): ApiPath<String>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
     registry::delete(&state, &user, &server, q.version).await?;
@@ -129,7 +129,7 @@ pub async fn delete_server(
 pub async fn list_tools(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(server): Path<String>,
+    ApiPath(server): ApiPath<String>,
 ) -> AppResult<Json<Vec<ToolInfo>>> {
     let tools = registry::tools(&state, &user, &server).await?;
     Ok(Json(tools.as_ref().clone()))
@@ -139,7 +139,7 @@ pub async fn list_tools(
 #[utoipa::path(
     post, path = "/api/v1/wizards/{wizard_id}/mcp-configs", tag = "mcp",
     security(("bearer" = []), ("cookie" = [])),
-    params(("wizard_id" = String, Path, description = "Wizard id")),
+    params(("wizard_id" = Uuid, Path, description = "Wizard id")),
     request_body = McpConfig,
     responses(
         (status = 201, description = "Created", body = McpConfigView),
@@ -151,7 +151,7 @@ pub async fn list_tools(
 pub async fn create_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(wizard_id): Path<String>,
+    ApiPath(wizard_id): ApiPath<PathId>,
     ApiJson(req): ApiJson<McpConfig>,
 ) -> AppResult<(StatusCode, Json<McpConfigView>)> {
     Ok((
@@ -164,7 +164,7 @@ pub async fn create_config(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{wizard_id}/mcp-configs", tag = "mcp",
     security(("bearer" = []), ("cookie" = [])),
-    params(("wizard_id" = String, Path, description = "Wizard id")),
+    params(("wizard_id" = Uuid, Path, description = "Wizard id")),
     responses(
         (status = 200, description = "Configurations", body = Vec<McpConfigView>),
         (status = 404, description = "No such wizard of yours", body = Problem, content_type = "application/problem+json"),
@@ -173,7 +173,7 @@ pub async fn create_config(
 pub async fn list_configs(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(wizard_id): Path<String>,
+    ApiPath(wizard_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<McpConfigView>>> {
     Ok(Json(mcp_configs::list(&state, &user, &wizard_id).await?))
 }
@@ -182,7 +182,7 @@ pub async fn list_configs(
 #[utoipa::path(
     get, path = "/api/v1/wizards/mcp-configs/{id}", tag = "mcp",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Configuration id")),
+    params(("id" = Uuid, Path, description = "Configuration id")),
     responses(
         (status = 200, description = "The configuration", body = McpConfigView),
         (status = 404, description = "No such configuration of yours", body = Problem, content_type = "application/problem+json"),
@@ -191,7 +191,7 @@ pub async fn list_configs(
 pub async fn get_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<McpConfigView>> {
     Ok(Json(mcp_configs::get(&state, &user, &id).await?))
 }
@@ -200,7 +200,7 @@ pub async fn get_config(
 #[utoipa::path(
     put, path = "/api/v1/wizards/mcp-configs/{id}", tag = "mcp",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Configuration id")),
+    params(("id" = Uuid, Path, description = "Configuration id")),
     request_body = UpdateMcpConfig,
     responses(
         (status = 200, description = "Updated", body = McpConfigView),
@@ -213,9 +213,13 @@ pub async fn get_config(
 pub async fn update_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
-    ApiJson(req): ApiJson<UpdateMcpConfig>,
+    ApiPath(id): ApiPath<PathId>,
+    Versioned { version, body }: Versioned<McpConfig>,
 ) -> AppResult<Json<McpConfigView>> {
+    let req = UpdateMcpConfig {
+        version,
+        config: body,
+    };
     Ok(Json(mcp_configs::update(&state, &user, &id, &req).await?))
 }
 
@@ -223,7 +227,7 @@ pub async fn update_config(
 #[utoipa::path(
     delete, path = "/api/v1/wizards/mcp-configs/{id}", tag = "mcp",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Configuration id"), VersionOnly),
+    params(("id" = Uuid, Path, description = "Configuration id"), VersionOnly),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such configuration of yours", body = Problem, content_type = "application/problem+json"),
@@ -233,7 +237,7 @@ pub async fn update_config(
 pub async fn delete_config(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
     mcp_configs::delete(&state, &user, &id, q.version).await?;

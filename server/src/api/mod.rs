@@ -7,12 +7,11 @@ pub mod events;
 pub mod execution;
 pub mod health;
 pub mod mcp;
+pub mod openapi;
 pub mod runs;
 pub mod steps;
 pub mod users;
 pub mod wizards;
-
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -81,9 +80,49 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// The OpenAPI document exactly as `/api/v1/openapi.json` serves it (the tests check every
+/// response they get against it).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document(&routes().into_openapi())
+}
+
 /// The API router, with the OpenAPI document served at `/api/v1/openapi.json`.
 pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, doc) = routes().split_for_parts();
+    // Serialized once: the document never changes while the server runs.
+    let doc =
+        axum::body::Bytes::from(serde_json::to_vec(&openapi::document(&doc)).unwrap_or_default());
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        doc,
+                    )
+                }
+            }),
+        )
+        // Wrong methods and unknown paths answer in the API's language (problem
+        // documents), not with an empty 405 or the HTML 404 page.
+        .method_not_allowed_fallback(method_not_allowed)
+        .route("/api/v1/{*rest}", any(not_found))
+        .with_state(state)
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> impl IntoResponse {
+    AppError::MethodNotAllowed(format!("{method} is not supported on {}", uri.path()))
+}
+
+async fn not_found(uri: axum::http::Uri) -> impl IntoResponse {
+    AppError::NotFound(format!("no API endpoint at {}", uri.path()))
+}
+
+/// Every operation, annotated for the document.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
@@ -149,27 +188,4 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
                 .layer(DefaultBodyLimit::disable())
                 .layer(axum::middleware::from_fn(crate::web::same_site_only)),
         )
-        .split_for_parts();
-    let doc = Arc::new(doc);
-    router
-        .route(
-            "/api/v1/openapi.json",
-            get(move || {
-                let doc = doc.clone();
-                async move { axum::Json(doc.as_ref().clone()) }
-            }),
-        )
-        // Wrong methods and unknown paths answer in the API's language (problem
-        // documents), not with an empty 405 or the HTML 404 page.
-        .method_not_allowed_fallback(method_not_allowed)
-        .route("/api/v1/{*rest}", any(not_found))
-        .with_state(state)
-}
-
-async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> impl IntoResponse {
-    AppError::MethodNotAllowed(format!("{method} is not supported on {}", uri.path()))
-}
-
-async fn not_found(uri: axum::http::Uri) -> impl IntoResponse {
-    AppError::NotFound(format!("no API endpoint at {}", uri.path()))
 }

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use wizard_core::problem::Problem;
 use wizard_core::runs;
 use wizard_core::state::AppState;
 
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
 
 /// Start a run on a wizard's live version, optionally pre-filled from a readable run.
 #[utoipa::path(
@@ -60,7 +60,7 @@ pub async fn list_runs(
 #[utoipa::path(
     get, path = "/api/v1/wizard-runs/{id}", tag = "runs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id")),
+    params(("id" = Uuid, Path, description = "Run id")),
     responses(
         (status = 200, description = "The run", body = RunView),
         (status = 404, description = "No such run you may read", body = Problem, content_type = "application/problem+json"),
@@ -69,7 +69,7 @@ pub async fn list_runs(
 pub async fn get_run(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunView>> {
     Ok(Json(runs::get(&state, &user, &id).await?))
 }
@@ -78,7 +78,7 @@ pub async fn get_run(
 #[utoipa::path(
     delete, path = "/api/v1/wizard-runs/{id}", tag = "runs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id")),
+    params(("id" = Uuid, Path, description = "Run id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such run of yours", body = Problem, content_type = "application/problem+json"),
@@ -87,7 +87,7 @@ pub async fn get_run(
 pub async fn delete_run(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<StatusCode> {
     runs::delete(&state, &user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -97,7 +97,7 @@ pub async fn delete_run(
 #[utoipa::path(
     patch, path = "/api/v1/wizard-runs/{id}/answers", tag = "runs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id")),
+    params(("id" = Uuid, Path, description = "Run id")),
     request_body = SaveAnswersRequest,
     responses(
         (status = 200, description = "The run's new state", body = RunState),
@@ -109,7 +109,7 @@ pub async fn delete_run(
 pub async fn save_answers(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<SaveAnswersRequest>,
 ) -> AppResult<Json<RunState>> {
     Ok(Json(runs::save_answers(&state, &user, &id, &req).await?))
@@ -119,7 +119,7 @@ pub async fn save_answers(
 #[utoipa::path(
     post, path = "/api/v1/wizard-runs/{id}/next", tag = "runs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id")),
+    params(("id" = Uuid, Path, description = "Run id")),
     responses(
         (status = 200, description = "Moved", body = RunState),
         (status = 409, description = "Last step, or completed", body = Problem, content_type = "application/problem+json"),
@@ -129,7 +129,7 @@ pub async fn save_answers(
 pub async fn next_step(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunState>> {
     Ok(Json(runs::next(&state, &user, &id).await?))
 }
@@ -138,7 +138,7 @@ pub async fn next_step(
 #[utoipa::path(
     post, path = "/api/v1/wizard-runs/{id}/back", tag = "runs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id")),
+    params(("id" = Uuid, Path, description = "Run id")),
     responses(
         (status = 200, description = "Moved", body = RunState),
         (status = 409, description = "First step, or completed", body = Problem, content_type = "application/problem+json"),
@@ -147,7 +147,7 @@ pub async fn next_step(
 pub async fn previous_step(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunState>> {
     Ok(Json(runs::back(&state, &user, &id).await?))
 }
@@ -156,7 +156,7 @@ pub async fn previous_step(
 #[utoipa::path(
     post, path = "/api/v1/wizard-runs/{id}/complete", tag = "runs",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id")),
+    params(("id" = Uuid, Path, description = "Run id")),
     responses(
         (status = 200, description = "Completed", body = RunState),
         (status = 409, description = "Steps left, or already completed", body = Problem, content_type = "application/problem+json"),
@@ -166,7 +166,7 @@ pub async fn previous_step(
 pub async fn complete_run(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunState>> {
     Ok(Json(runs::complete(&state, &user, &id).await?))
 }
@@ -175,7 +175,7 @@ pub async fn complete_run(
 #[utoipa::path(
     put, path = "/api/v1/wizard-runs/{id}/store", tag = "store",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id")),
+    params(("id" = Uuid, Path, description = "Run id")),
     request_body = StoreRunRequest,
     responses(
         (status = 200, description = "Stored", body = RunSummary),
@@ -186,7 +186,7 @@ pub async fn complete_run(
 pub async fn store_run(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<StoreRunRequest>,
 ) -> AppResult<Json<RunSummary>> {
     Ok(Json(runs::store(&state, &user, &id, &req).await?))
@@ -196,7 +196,7 @@ pub async fn store_run(
 #[utoipa::path(
     delete, path = "/api/v1/wizard-runs/{id}/store", tag = "store",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id")),
+    params(("id" = Uuid, Path, description = "Run id")),
     responses(
         (status = 200, description = "No longer stored", body = RunSummary),
         (status = 404, description = "No such run of yours", body = Problem, content_type = "application/problem+json"),
@@ -205,7 +205,7 @@ pub async fn store_run(
 pub async fn unstore_run(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunSummary>> {
     Ok(Json(runs::unstore(&state, &user, &id).await?))
 }
@@ -224,6 +224,7 @@ pub async fn list_store(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadParams {
     /// Key of the `file_upload` field.
     pub field: String,
@@ -236,7 +237,7 @@ pub struct UploadParams {
 #[utoipa::path(
     post, path = "/api/v1/wizard-runs/{id}/files", tag = "files",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Run id"), UploadParams),
+    params(("id" = Uuid, Path, description = "Run id"), UploadParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
     responses(
         (status = 201, description = "Stored", body = FileRef),
@@ -248,7 +249,7 @@ pub struct UploadParams {
 pub async fn upload_file(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiQuery(params): ApiQuery<UploadParams>,
     headers: HeaderMap,
     body: Body,
@@ -283,7 +284,7 @@ pub async fn upload_file(
 #[utoipa::path(
     get, path = "/api/v1/files/{id}", tag = "files",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "File id")),
+    params(("id" = Uuid, Path, description = "File id")),
     responses(
         (status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
         (status = 404, description = "No such file you may read", body = Problem, content_type = "application/problem+json"),
@@ -292,7 +293,7 @@ pub async fn upload_file(
 pub async fn download_file(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Response> {
     let (file, data) = files::download(&state, &user, &id).await?;
     let mut resp = data.into_response();

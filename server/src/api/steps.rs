@@ -3,7 +3,7 @@
 //! `version`), because a change can make other parts of the wizard invalid or valid.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use uuid::Uuid;
 use wizard_core::auth::CurrentUser;
 use wizard_core::domain::draft::*;
@@ -13,7 +13,7 @@ use wizard_core::problem::Problem;
 use wizard_core::state::AppState;
 use wizard_core::wizards;
 
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
 
 /// An id from the address; anything that is not a UUID names nothing, so 404.
 fn id_param(raw: &str, what: &str) -> AppResult<Uuid> {
@@ -24,7 +24,7 @@ fn id_param(raw: &str, what: &str) -> AppResult<Uuid> {
 #[utoipa::path(
     post, path = "/api/v1/wizards/{id}/steps", tag = "steps",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id")),
+    params(("id" = Uuid, Path, description = "Wizard id")),
     request_body = AddStepRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -36,7 +36,7 @@ fn id_param(raw: &str, what: &str) -> AppResult<Uuid> {
 pub async fn add_step(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<AddStepRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     Ok(Json(wizards::add_step(&state, &user, &id, &req).await?))
@@ -46,7 +46,7 @@ pub async fn add_step(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{id}/steps/{step_id}", tag = "steps",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("step_id" = String, Path, description = "Step id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("step_id" = Uuid, Path, description = "Step id")),
     responses(
         (status = 200, description = "The step", body = Step),
         (status = 404, description = "No such step", body = Problem, content_type = "application/problem+json"),
@@ -55,7 +55,7 @@ pub async fn add_step(
 pub async fn get_step(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, step_id)): Path<(String, String)>,
+    ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
 ) -> AppResult<Json<Step>> {
     let step_id = id_param(&step_id, "step")?;
     let w = wizards::definition(&state, &user, &id).await?;
@@ -70,7 +70,7 @@ pub async fn get_step(
 #[utoipa::path(
     put, path = "/api/v1/wizards/{id}/steps/{step_id}", tag = "steps",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("step_id" = String, Path, description = "Step id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("step_id" = Uuid, Path, description = "Step id")),
     request_body = PutStepRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -82,7 +82,7 @@ pub async fn get_step(
 pub async fn put_step(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, step_id)): Path<(String, String)>,
+    ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<PutStepRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     let step_id = id_param(&step_id, "step")?;
@@ -95,7 +95,7 @@ pub async fn put_step(
 #[utoipa::path(
     delete, path = "/api/v1/wizards/{id}/steps/{step_id}", tag = "steps",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("step_id" = String, Path, description = "Step id"), VersionOnly),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("step_id" = Uuid, Path, description = "Step id"), VersionOnly),
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
         (status = 404, description = "No such step", body = Problem, content_type = "application/problem+json"),
@@ -106,7 +106,7 @@ pub async fn put_step(
 pub async fn delete_step(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, step_id)): Path<(String, String)>,
+    ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<Json<WizardDraft>> {
     let step_id = id_param(&step_id, "step")?;
@@ -119,7 +119,7 @@ pub async fn delete_step(
 #[utoipa::path(
     post, path = "/api/v1/wizards/{id}/steps/reorder", tag = "steps",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id")),
+    params(("id" = Uuid, Path, description = "Wizard id")),
     request_body = ReorderRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -130,7 +130,7 @@ pub async fn delete_step(
 pub async fn reorder_steps(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<ReorderRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     Ok(Json(
@@ -142,7 +142,7 @@ pub async fn reorder_steps(
 #[utoipa::path(
     post, path = "/api/v1/wizards/{id}/steps/{step_id}/option-sets", tag = "option sets",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("step_id" = String, Path, description = "Step id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("step_id" = Uuid, Path, description = "Step id")),
     request_body = AddOptionSetRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -154,7 +154,7 @@ pub async fn reorder_steps(
 pub async fn add_option_set(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, step_id)): Path<(String, String)>,
+    ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<AddOptionSetRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     let step_id = id_param(&step_id, "step")?;
@@ -167,7 +167,7 @@ pub async fn add_option_set(
 #[utoipa::path(
     post, path = "/api/v1/wizards/{id}/steps/{step_id}/option-sets/reorder", tag = "option sets",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("step_id" = String, Path, description = "Step id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("step_id" = Uuid, Path, description = "Step id")),
     request_body = ReorderRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -178,7 +178,7 @@ pub async fn add_option_set(
 pub async fn reorder_option_sets(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, step_id)): Path<(String, String)>,
+    ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<ReorderRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     let step_id = id_param(&step_id, "step")?;
@@ -191,7 +191,7 @@ pub async fn reorder_option_sets(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{id}/option-sets/{option_set_id}", tag = "option sets",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("option_set_id" = String, Path, description = "Option set id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("option_set_id" = Uuid, Path, description = "Option set id")),
     responses(
         (status = 200, description = "The option set", body = OptionSet),
         (status = 404, description = "No such option set", body = Problem, content_type = "application/problem+json"),
@@ -200,7 +200,7 @@ pub async fn reorder_option_sets(
 pub async fn get_option_set(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, os_id)): Path<(String, String)>,
+    ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
 ) -> AppResult<Json<OptionSet>> {
     let os_id = id_param(&os_id, "option set")?;
     let w = wizards::definition(&state, &user, &id).await?;
@@ -216,7 +216,7 @@ pub async fn get_option_set(
 #[utoipa::path(
     put, path = "/api/v1/wizards/{id}/option-sets/{option_set_id}", tag = "option sets",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("option_set_id" = String, Path, description = "Option set id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("option_set_id" = Uuid, Path, description = "Option set id")),
     request_body = PutOptionSetRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -228,7 +228,7 @@ pub async fn get_option_set(
 pub async fn put_option_set(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, os_id)): Path<(String, String)>,
+    ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<PutOptionSetRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     let os_id = id_param(&os_id, "option set")?;
@@ -241,7 +241,7 @@ pub async fn put_option_set(
 #[utoipa::path(
     delete, path = "/api/v1/wizards/{id}/option-sets/{option_set_id}", tag = "option sets",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("option_set_id" = String, Path, description = "Option set id"), VersionOnly),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("option_set_id" = Uuid, Path, description = "Option set id"), VersionOnly),
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
         (status = 404, description = "No such option set", body = Problem, content_type = "application/problem+json"),
@@ -252,7 +252,7 @@ pub async fn put_option_set(
 pub async fn delete_option_set(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, os_id)): Path<(String, String)>,
+    ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<Json<WizardDraft>> {
     let os_id = id_param(&os_id, "option set")?;
@@ -265,7 +265,7 @@ pub async fn delete_option_set(
 #[utoipa::path(
     post, path = "/api/v1/wizards/{id}/option-sets/{option_set_id}/options", tag = "options",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("option_set_id" = String, Path, description = "Option set id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("option_set_id" = Uuid, Path, description = "Option set id")),
     request_body = AddOptionRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -277,7 +277,7 @@ pub async fn delete_option_set(
 pub async fn add_option(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, os_id)): Path<(String, String)>,
+    ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<AddOptionRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     let os_id = id_param(&os_id, "option set")?;
@@ -290,7 +290,7 @@ pub async fn add_option(
 #[utoipa::path(
     post, path = "/api/v1/wizards/{id}/option-sets/{option_set_id}/options/reorder", tag = "options",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("option_set_id" = String, Path, description = "Option set id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("option_set_id" = Uuid, Path, description = "Option set id")),
     request_body = ReorderRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -301,7 +301,7 @@ pub async fn add_option(
 pub async fn reorder_options(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, os_id)): Path<(String, String)>,
+    ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<ReorderRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     let os_id = id_param(&os_id, "option set")?;
@@ -314,7 +314,7 @@ pub async fn reorder_options(
 #[utoipa::path(
     put, path = "/api/v1/wizards/{id}/options/{option_id}", tag = "options",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("option_id" = String, Path, description = "Option id")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("option_id" = Uuid, Path, description = "Option id")),
     request_body = PutOptionRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -326,7 +326,7 @@ pub async fn reorder_options(
 pub async fn put_option(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, option_id)): Path<(String, String)>,
+    ApiPath((id, option_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<PutOptionRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     let option_id = id_param(&option_id, "option")?;
@@ -339,7 +339,7 @@ pub async fn put_option(
 #[utoipa::path(
     delete, path = "/api/v1/wizards/{id}/options/{option_id}", tag = "options",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("option_id" = String, Path, description = "Option id"), VersionOnly),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("option_id" = Uuid, Path, description = "Option id"), VersionOnly),
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
         (status = 404, description = "No such option", body = Problem, content_type = "application/problem+json"),
@@ -350,7 +350,7 @@ pub async fn put_option(
 pub async fn delete_option(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, option_id)): Path<(String, String)>,
+    ApiPath((id, option_id)): ApiPath<(PathId, PathId)>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<Json<WizardDraft>> {
     let option_id = id_param(&option_id, "option")?;

@@ -1,7 +1,7 @@
 //! `/api/v1/users`: user administration, admin only.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use wizard_core::accounts;
 use wizard_core::auth::CurrentUser;
 use wizard_core::error::AppResult;
@@ -10,6 +10,7 @@ use wizard_core::state::AppState;
 use wizard_core::user::{ChangeRoleRequest, UserView};
 
 use crate::extract::ApiJson;
+use crate::extract::{ApiPath, PathId};
 
 /// Every account, oldest first.
 #[utoipa::path(
@@ -32,7 +33,7 @@ pub async fn list_users(
 #[utoipa::path(
     patch, path = "/api/v1/users/{id}/role", tag = "users",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = Uuid, Path, description = "User id")),
     request_body = ChangeRoleRequest,
     responses(
         (status = 200, description = "The updated user", body = UserView),
@@ -45,7 +46,7 @@ pub async fn list_users(
 pub async fn change_role(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<ChangeRoleRequest>,
 ) -> AppResult<Json<UserView>> {
     Ok(Json(accounts::change_role(&state, &user, &id, &req).await?))

@@ -2,7 +2,7 @@
 //! published wizards. Ownership and roles are checked by the services.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -13,7 +13,7 @@ use wizard_core::problem::Problem;
 use wizard_core::state::AppState;
 use wizard_core::wizards;
 
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
 
 /// Create an empty draft (builder).
 #[utoipa::path(
@@ -70,7 +70,7 @@ pub async fn list_published(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{id}", tag = "wizards",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id")),
+    params(("id" = Uuid, Path, description = "Wizard id")),
     responses(
         (status = 200, description = "The draft", body = WizardDraft),
         (status = 404, description = "No such wizard of yours", body = Problem, content_type = "application/problem+json"),
@@ -79,7 +79,7 @@ pub async fn list_published(
 pub async fn get_wizard(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<WizardDraft>> {
     Ok(Json(wizards::get_draft(&state, &user, &id).await?))
 }
@@ -89,7 +89,7 @@ pub async fn get_wizard(
 #[utoipa::path(
     put, path = "/api/v1/wizards/{id}", tag = "wizards",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id")),
+    params(("id" = Uuid, Path, description = "Wizard id")),
     request_body = SaveDraftRequest,
     responses(
         (status = 200, description = "The saved draft", body = WizardDraft),
@@ -101,7 +101,7 @@ pub async fn get_wizard(
 pub async fn save_wizard(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<SaveDraftRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     Ok(Json(wizards::save_draft(&state, &user, &id, &req).await?))
@@ -111,7 +111,7 @@ pub async fn save_wizard(
 #[utoipa::path(
     patch, path = "/api/v1/wizards/{id}", tag = "wizards",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id")),
+    params(("id" = Uuid, Path, description = "Wizard id")),
     request_body = UpdateWizardRequest,
     responses(
         (status = 200, description = "The updated draft", body = WizardDraft),
@@ -123,7 +123,7 @@ pub async fn save_wizard(
 pub async fn update_wizard(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<UpdateWizardRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     Ok(Json(wizards::update(&state, &user, &id, &req).await?))
@@ -133,7 +133,7 @@ pub async fn update_wizard(
 #[utoipa::path(
     delete, path = "/api/v1/wizards/{id}", tag = "wizards",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), VersionOnly),
+    params(("id" = Uuid, Path, description = "Wizard id"), VersionOnly),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such wizard of yours", body = Problem, content_type = "application/problem+json"),
@@ -143,7 +143,7 @@ pub async fn update_wizard(
 pub async fn delete_wizard(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
     wizards::delete(&state, &user, &id, q.version).await?;
@@ -154,7 +154,7 @@ pub async fn delete_wizard(
 #[utoipa::path(
     post, path = "/api/v1/wizards/{id}/publish", tag = "wizards",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id")),
+    params(("id" = Uuid, Path, description = "Wizard id")),
     request_body = VersionOnly,
     responses(
         (status = 201, description = "The new live version", body = VersionSummary),
@@ -166,7 +166,7 @@ pub async fn delete_wizard(
 pub async fn publish(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<VersionOnly>,
 ) -> AppResult<(StatusCode, Json<VersionSummary>)> {
     Ok((
@@ -179,7 +179,7 @@ pub async fn publish(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{id}/versions", tag = "wizards",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id")),
+    params(("id" = Uuid, Path, description = "Wizard id")),
     responses(
         (status = 200, description = "Versions", body = Vec<VersionSummary>),
         (status = 404, description = "No such wizard of yours", body = Problem, content_type = "application/problem+json"),
@@ -188,7 +188,7 @@ pub async fn publish(
 pub async fn list_versions(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<VersionSummary>>> {
     Ok(Json(wizards::versions(&state, &user, &id).await?))
 }
@@ -197,7 +197,7 @@ pub async fn list_versions(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{id}/versions/{number}", tag = "wizards",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id"), ("number" = i64, Path, description = "Version number")),
+    params(("id" = Uuid, Path, description = "Wizard id"), ("number" = i64, Path, description = "Version number")),
     responses(
         (status = 200, description = "The version", body = PublishedVersion),
         (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json"),
@@ -206,11 +206,18 @@ pub async fn list_versions(
 pub async fn get_version(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, number)): Path<(String, String)>,
+    ApiPath((id, number)): ApiPath<(PathId, String)>,
 ) -> AppResult<Json<PublishedVersion>> {
-    let number = number.parse::<i64>().map_err(|_| {
-        wizard_core::error::AppError::NotFound(format!("wizard {id} has no version {number}"))
-    })?;
+    let number = number
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| {
+            wizard_core::error::AppError::field(
+                "number",
+                format!("`{number}` is not a version number (1 or more)"),
+            )
+        })?;
     Ok(Json(wizards::version(&state, &user, &id, number).await?))
 }
 
@@ -218,7 +225,7 @@ pub async fn get_version(
 #[utoipa::path(
     get, path = "/api/v1/wizards/{id}/export", tag = "wizards",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Wizard id")),
+    params(("id" = Uuid, Path, description = "Wizard id")),
     responses(
         (status = 200, description = "Export document `{schema_version, wizard}`", body = Object),
         (status = 404, description = "No such wizard of yours", body = Problem, content_type = "application/problem+json"),
@@ -227,7 +234,7 @@ pub async fn get_version(
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Response> {
     let doc = wizards::export(&state, &user, &id).await?;
     let name = doc
@@ -292,7 +299,7 @@ pub async fn list_templates(
 #[utoipa::path(
     post, path = "/api/v1/templates/{id}/clone", tag = "templates",
     security(("bearer" = []), ("cookie" = [])),
-    params(("id" = String, Path, description = "Template (wizard) id")),
+    params(("id" = Uuid, Path, description = "Template (wizard) id")),
     responses(
         (status = 201, description = "The new draft", body = WizardDraft),
         (status = 403, description = "Not a builder", body = Problem, content_type = "application/problem+json"),
@@ -302,7 +309,7 @@ pub async fn list_templates(
 pub async fn clone_template(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<(StatusCode, Json<WizardDraft>)> {
     Ok((
         StatusCode::CREATED,

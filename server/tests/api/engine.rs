@@ -7,8 +7,7 @@
 //! Events are put into the published version document directly (the version is what the
 //! engine reads; the events API is tested with its own service).
 
-mod common;
-mod support;
+use crate::{common, support};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -376,6 +375,22 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
         .await,
         422,
         Some("answers.age"),
+    )
+    .await;
+    // An ill-typed trigger is a 422 naming it, not "not valid JSON".
+    for trigger in [json!(12345), Value::Null, json!("step.onNothing")] {
+        assert_problem(
+            execute(&app, &owner, run_id, json!({"trigger": trigger})).await,
+            422,
+            Some("trigger"),
+        )
+        .await;
+    }
+    // So is a run id that is not an id.
+    assert_problem(
+        execute(&app, &owner, "run-1", json!({"trigger": "wizard.onStart"})).await,
+        422,
+        Some("run_id"),
     )
     .await;
 }
@@ -951,12 +966,35 @@ async fn only_the_owner_executes_and_reads_logs(app: TestApp) {
     )
     .await;
     assert_problem(
-        execute(&app, &owner, &Uuid::new_v4().to_string(), body).await,
+        execute(&app, &owner, &Uuid::new_v4().to_string(), body.clone()).await,
         404,
         None,
     )
     .await;
-    assert_eq!(logs(&app, &owner, run_id).await.len(), 1);
+    let own = logs(&app, &owner, run_id).await;
+    assert_eq!(own.len(), 1);
+    assert_eq!(
+        own[0]["children"][0]["input"]["config"]["text"], "hi",
+        "{own:?}"
+    );
+
+    // Someone else running the wizard sees what ran and how it went, not its internals.
+    let theirs = support::start(&app, &other, &wizard).await;
+    let theirs = theirs["id"].as_str().unwrap();
+    let resp = execute_ok(&app, &other, theirs, body.clone()).await;
+    assert_eq!(resp["effects"]["messages"][0]["text"], "hi", "{resp}");
+    let seen = logs(&app, &other, theirs).await;
+    let action = &seen[0]["children"][0];
+    assert_eq!(
+        (&action["name"], &action["status"]),
+        (&json!("hi"), &json!("success"))
+    );
+    for node in [&seen[0], action] {
+        assert!(
+            node.get("input").is_none() && node.get("output").is_none(),
+            "{node}"
+        );
+    }
 
     // The three endpoints are documented.
     let doc = app.get_json("/api/v1/openapi.json", None).await;

@@ -7,8 +7,7 @@
 //! The streamable HTTP peer (server-everything) binds all interfaces; the test only ever
 //! talks to it on 127.0.0.1 and kills it when done.
 
-mod common;
-mod support;
+use crate::common;
 
 use std::time::Duration;
 
@@ -453,10 +452,25 @@ async fn wizard_configs_check_server_tools_bounds_and_names(app: TestApp) {
     )
     .await;
 
-    // Unknown keys are refused, not silently dropped.
-    let typo = json!({"version": 2, "name": "clock", "server": "time", "timeout": 5});
-    let resp = app.send(Method::PUT, &one_path, Some(&typo), b).await;
-    assert!(resp.status().is_client_error(), "{}", resp.status());
+    // Unknown keys are refused, not silently dropped; every error names its field.
+    for (body, field) in [
+        (
+            json!({"version": 2, "name": "clock", "server": "time", "timeout": 5}),
+            "timeout",
+        ),
+        (
+            json!({"version": 2, "name": "clock", "server": "time", "timeout_ms": "5"}),
+            "timeout_ms",
+        ),
+        (
+            json!({"version": -2, "name": "clock", "server": "time"}),
+            "version",
+        ),
+        (json!({"name": "clock", "server": "time"}), "version"),
+    ] {
+        app.expect_problem(Method::PUT, &one_path, Some(&body), b, 422, Some(field))
+            .await;
+    }
 
     // Another builder's wizard is invisible.
     let (_, other) = app.register("other@example.com").await;

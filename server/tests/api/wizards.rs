@@ -2,8 +2,7 @@
 //! optimistic concurrency, publishing and versions, import/export, the gallery and
 //! cloning, and who may do what. Each test runs on SQLite and on PostgreSQL.
 
-mod common;
-mod support;
+use crate::{common, support};
 
 use common::TestApp;
 use reqwest::Method;
@@ -127,14 +126,25 @@ async fn drafts_are_created_saved_and_validated_with_paths(app: TestApp) {
         Some("name"),
     )
     .await;
-    // Unknown and malformed ids are 404; a too-long name 422.
-    for path in [
-        "/api/v1/wizards/0190a0a0-0000-7000-8000-000000000000".to_owned(),
-        "/api/v1/wizards/not-a-uuid".to_owned(),
-    ] {
-        app.expect_problem(Method::GET, &path, None, t, 404, None)
-            .await;
-    }
+    // An unknown id is 404; a malformed one 422 naming the parameter; a too-long name 422.
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/wizards/0190a0a0-0000-7000-8000-000000000000",
+        None,
+        t,
+        404,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::GET,
+        "/api/v1/wizards/not-a-uuid",
+        None,
+        t,
+        422,
+        Some("id"),
+    )
+    .await;
     app.expect_problem(
         Method::POST,
         "/api/v1/wizards",
@@ -144,7 +154,16 @@ async fn drafts_are_created_saved_and_validated_with_paths(app: TestApp) {
         Some("name"),
     )
     .await;
-    // Delete needs the current version.
+    // Delete needs the current version; one below 1 is ill-formed, not stale.
+    app.expect_problem(
+        Method::DELETE,
+        &format!("/api/v1/wizards/{id}?version=-1"),
+        None,
+        t,
+        422,
+        Some("version"),
+    )
+    .await;
     app.expect_problem(
         Method::DELETE,
         &format!("/api/v1/wizards/{id}?version=1"),
@@ -389,8 +408,8 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
         &format!("{base}/options/nope?version=10"),
         None,
         t,
-        404,
-        None,
+        422,
+        Some("option_id"),
     )
     .await;
 }
@@ -533,8 +552,8 @@ async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
         &format!("{base}/versions/x"),
         None,
         t,
-        404,
-        None,
+        422,
+        Some("number"),
     )
     .await;
 
@@ -785,8 +804,8 @@ async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp)
         "/api/v1/templates/not-a-template/clone",
         None,
         t,
-        404,
-        None,
+        422,
+        Some("id"),
     )
     .await;
 }

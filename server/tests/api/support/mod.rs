@@ -1,6 +1,5 @@
 //! Wizards the platform tests build and play: small, but with every kind of rule a
 //! runner meets (required fields, a field shown by a condition, a skipped step).
-#![allow(dead_code)]
 
 use reqwest::Method;
 use serde_json::{Value, json};

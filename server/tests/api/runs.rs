@@ -2,8 +2,7 @@
 //! hidden fields and skipped steps, resuming after a restart, completion, My Runs, the
 //! Store, uploads — and who may see what. Each test runs on SQLite and on PostgreSQL.
 
-mod common;
-mod support;
+use crate::{common, support};
 
 use common::{TestApp, assert_problem};
 use reqwest::Method;
@@ -740,8 +739,8 @@ async fn uploads_are_limited_checked_and_served_safely(app: TestApp) {
         "/api/v1/files/nope",
         None,
         Some(&owner),
-        404,
-        None,
+        422,
+        Some("id"),
     )
     .await;
 }

@@ -5,8 +5,7 @@
 //! `mcp_call` actions are checked against the tool's schema at save time, so these tests
 //! start the real `mcp-server-time` (its path in `WP_PEER_MCP_TIME`).
 
-mod common;
-mod support;
+use crate::{common, support};
 
 use common::TestApp;
 use reqwest::Method;

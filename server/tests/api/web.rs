@@ -1,7 +1,7 @@
 //! The browser side without JavaScript: form posts, redirects, cookies and server-rendered
 //! pages; plus restarts on the same data.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, TestApp, spawn_app, spawn_with};
 use serde_json::Value;

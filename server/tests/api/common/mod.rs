@@ -1,7 +1,9 @@
 //! Test harness: `spawn_app` starts the real router on 127.0.0.1:0 against a fresh
 //! database — a new SQLite file, or a new database on the throwaway PostgreSQL server
 //! that `scripts/test` starts (its URL in `WP_TEST_POSTGRES_URL`).
-#![allow(dead_code)]
+
+pub mod contract;
+pub mod logs;
 
 use std::path::PathBuf;
 
@@ -25,7 +27,6 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub settings: Settings,
-    pub data_dir: PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _tmp: Option<tempfile::TempDir>,
@@ -86,7 +87,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Starts a server with exactly these settings (e.g. to restart on the same data).
 pub async fn spawn_with(settings: Settings) -> TestApp {
-    server::telemetry::init(&settings.log_level, "text");
+    logs::capture();
     let state = server::build_state(&settings).await.expect("build state");
     let router = server::router(state.clone(), leptos_options());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -109,7 +110,6 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
             .build()
             .expect("client"),
         state,
-        data_dir: settings.data_dir.clone(),
         settings,
         shutdown: Some(tx),
         server: Some(server),
@@ -142,14 +142,15 @@ impl TestApp {
         body: Option<&Value>,
         token: Option<&str>,
     ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
-        let mut req = self.client.request(method, self.url(path));
+        let (name, path) = (method.to_string(), path.to_owned());
+        let mut req = self.client.request(method, self.url(&path));
         if let Some(b) = body {
             req = req.json(b);
         }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        async move { req.send().await.expect("request") }
+        async move { contract::conform(&name, &path, req.send().await.expect("request")).await }
     }
 
     pub fn post_json(
@@ -190,14 +191,6 @@ impl TestApp {
         token: Option<&str>,
     ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
         self.send(reqwest::Method::PUT, path, Some(body), token)
-    }
-
-    pub fn delete(
-        &self,
-        path: &str,
-        token: Option<&str>,
-    ) -> impl std::future::Future<Output = reqwest::Response> + use<> {
-        self.send(reqwest::Method::DELETE, path, None, token)
     }
 
     /// Sends a request that must succeed with `status`, and returns its JSON body (or

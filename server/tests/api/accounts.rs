@@ -1,7 +1,7 @@
 //! Accounts over the REST API: registration, sign-in, sessions, roles, rate limiting,
 //! and every kind of bad input. Each test runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, SECRET, TestApp, assert_problem};
 use reqwest::Method;
@@ -17,6 +17,7 @@ on_both_backends!(
     sign_in_is_rate_limited_with_retry_after,
     health_and_unknown_endpoints,
     concurrent_first_sign_ups_make_exactly_one_admin,
+    the_contract_check_catches_a_drifting_response,
 );
 
 async fn first_account_is_admin_and_later_ones_are_builders(app: TestApp) {
@@ -431,8 +432,27 @@ async fn admin_lists_users_and_changes_roles(app: TestApp) {
         "/api/v1/users/nope/role",
         Some(&json!({"role": "admin", "version": 1})),
         Some(&admin),
+        422,
+        Some("id"),
+    )
+    .await;
+    // A well-formed id of nobody is not found; a version below 1 is malformed, not stale.
+    app.expect_problem(
+        Method::PATCH,
+        &format!("/api/v1/users/{}/role", uuid::Uuid::new_v4()),
+        Some(&json!({"role": "admin", "version": 1})),
+        Some(&admin),
         404,
         None,
+    )
+    .await;
+    app.expect_problem(
+        Method::PATCH,
+        &path,
+        Some(&json!({"role": "admin", "version": -1})),
+        Some(&admin),
+        422,
+        Some("version"),
     )
     .await;
 
@@ -613,4 +633,36 @@ async fn concurrent_first_sign_ups_make_exactly_one_admin(app: TestApp) {
         }
     }
     assert_eq!(admins, 1);
+}
+
+/// The harness checks every response against the served document (`common::contract`);
+/// this shows the check is not vacuous: a real body passes, and each kind of drift fails.
+async fn the_contract_check_catches_a_drifting_response(app: TestApp) {
+    use common::contract::check;
+    let (_, token) = app.register("drift@example.com").await;
+    let me: Value = app.get_json("/api/v1/auth/me", Some(&token)).await;
+    let as_sent = |v: &Value| serde_json::to_vec(v).expect("JSON");
+    let me_path = "/api/v1/auth/me";
+    assert_eq!(
+        check("GET", me_path, 200, "application/json", &as_sent(&me)),
+        Ok(())
+    );
+
+    // A Rust variant name where the wire has its own (issue 10 §3).
+    let mut renamed = me.clone();
+    renamed["role"] = json!("Admin");
+    let err = check("GET", me_path, 200, "application/json", &as_sent(&renamed)).unwrap_err();
+    assert!(err.contains("/role"), "{err}");
+    // A member the document requires, missing.
+    let mut missing = me.clone();
+    missing.as_object_mut().expect("object").remove("email");
+    let err = check("GET", me_path, 200, "application/json", &as_sent(&missing)).unwrap_err();
+    assert!(err.contains("email"), "{err}");
+    // A status the operation does not list, and a JSON body sent as text.
+    assert!(check("GET", me_path, 418, "application/json", b"{}").is_err());
+    assert!(check("GET", me_path, 200, "text/plain", &as_sent(&me)).is_err());
+    // Path parameters match any segment; the most literal template wins.
+    let templates = "/api/v1/templates";
+    assert!(check("GET", templates, 200, "application/json", b"[]").is_ok());
+    assert!(check("GET", templates, 200, "application/json", b"{}").is_err());
 }

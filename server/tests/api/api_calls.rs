@@ -5,13 +5,11 @@
 //! SSRF guard, OAuth2 token caching and refresh — and that no stored credential shows up
 //! in a response, a log line or a stored row. Each scenario runs on SQLite and PostgreSQL.
 
-mod common;
-mod support;
+use crate::{common, support};
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Form, State};
@@ -25,67 +23,7 @@ use wizard_core::engine::ActionError;
 use wizard_core::engine::actions::api_call::call_api;
 use wizard_core::engine::outbound::{Outbound, OutboundRequest, OutboundSettings};
 
-// ---------------------------------------------------------------------------------------
-// Captured logs: one subscriber for the whole test binary, installed before any server
-// starts (the server's own `try_init` then leaves it in place), at debug level.
-
-static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_logs() {
-    let buf = LOGS.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let writer = buf.clone();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
-            .with_ansi(false)
-            .with_writer(move || LogWriter(writer.clone()))
-            .try_init();
-        buf
-    });
-    let _ = buf;
-}
-
-fn logs() -> String {
-    let buf = LOGS.get().expect("capture_logs ran");
-    String::from_utf8_lossy(&buf.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-}
-
-/// Like `on_both_backends!`, but captures logs before the server starts.
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::capture_logs();
-                    super::$name(crate::common::spawn_app(crate::common::Backend::Sqlite).await).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::capture_logs();
-                    super::$name(crate::common::spawn_app(crate::common::Backend::Postgres).await).await
-                }
-            }
-        )*
-    };
-}
-
-both_backends!(
+on_both_backends!(
     api_configs_validate_keep_secrets_write_only_and_check_versions,
     every_auth_type_reaches_httpbin,
     failures_are_classified_timeouts_and_caps_hold_redirects_are_checked,
@@ -348,7 +286,7 @@ const T: Duration = Duration::from_secs(20);
 /// No secret appears in the captured logs, in any of `seen` (responses), or in the
 /// `api_configurations` and `action_execution_logs` rows (except sealed).
 async fn assert_no_leak(app: &TestApp, secrets: &[&str], seen: &[String]) {
-    let logs = logs();
+    let logs = common::logs::captured();
     assert!(
         logs.contains("outbound call"),
         "the server's debug logs are captured"
@@ -540,7 +478,8 @@ async fn api_configs_validate_keep_secrets_write_only_and_check_versions(app: Te
     )
     .await;
 
-    // Others: a builder who does not own the wizard sees nothing; the admin may read.
+    // Others: a builder who does not own the wizard sees nothing, nor does the admin (one
+    // rule for everything in a wizard: README "Who may do what").
     let o = Some(a.other.as_str());
     app.expect_problem(
         Method::GET,
@@ -562,9 +501,14 @@ async fn api_configs_validate_keep_secrets_write_only_and_check_versions(app: Te
         None,
     )
     .await;
-    let listed = app.get_json(&path, Some(&a.admin)).await;
-    seen.push(listed.to_string());
-    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    for (method, path) in [
+        (Method::GET, path.clone()),
+        (Method::GET, format!("/api/v1/wizards/api-configs/{id}")),
+        (Method::GET, format!("/api/v1/wizards/{wid}")),
+    ] {
+        app.expect_problem(method, &path, None, Some(&a.admin), 404, None)
+            .await;
+    }
     app.expect_problem(
         Method::DELETE,
         &format!("/api/v1/wizards/api-configs/{id}?version=2"),
@@ -1536,6 +1480,12 @@ async fn secrets_with_reserved_characters_never_surface_in_any_encoding(app: Tes
         .get_json(&format!("/api/v1/wizard-runs/{run_id}/action-logs"), runner)
         .await;
     seen.push(logs.to_string());
+    // The runner does not own the wizard: the logs show no request or response at all.
+    let text = logs.to_string();
+    assert!(
+        !text.contains("\"input\"") && !text.contains("\"output\""),
+        "{text}"
+    );
 
     // The configuration test and direct calls, including a timeout.
     for (_, id) in &configs {

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group};
 use serde_json::{Value, json};
 use uuid::Uuid;
-use wizard_core::condition::Answers;
 use wizard_core::domain::Wizard;
+use wizard_core::domain::condition::Answers;
 
 const STEPS: usize = 200;
 const FIELDS: usize = 20;

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use serde_json::{Value, json};
-use wizard_core::engine::jmes;
-use wizard_core::engine::sandbox::{self, Limits};
+use wizard_core::backend::engine::jmes;
+use wizard_core::backend::engine::sandbox::{self, Limits};
 
 const JMES: &str = "actions.lookup.body.items[?ok].{id: id, total: price}";
 const JS: &str = "return input.actions.lookup.body.items.filter(i => i.ok)\

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
-use wizard_core::condition::{Answers, Condition, FieldCatalog, FieldInfo, Leaf, Operator};
+use wizard_core::domain::condition::{Answers, Condition, FieldCatalog, FieldInfo, Leaf, Operator};
 use wizard_core::domain::*;
 
 // ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use wizard_core::engine::sandbox::{
+use wizard_core::backend::engine::sandbox::{
     HostFuture, Limits, SandboxError, ScriptHost, check_compiles, check_transform_compiles,
     run_script, run_transform,
 };

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use uuid::Uuid;
-use wizard_core::condition::{Answers, Condition};
 use wizard_core::domain::answer::REQUIRED_MESSAGE;
+use wizard_core::domain::condition::{Answers, Condition};
 use wizard_core::domain::transfer::{export, import};
 use wizard_core::domain::*;
 
@@ -72,7 +72,7 @@ fn step<'a>(w: &'a Wizard, title: &str) -> &'a Step {
         .unwrap_or_else(|| panic!("no step `{title}`"))
 }
 
-fn problems(errors: Vec<wizard_core::problem::FieldError>) -> Vec<(String, String)> {
+fn problems(errors: Vec<wizard_core::domain::problem::FieldError>) -> Vec<(String, String)> {
     errors.into_iter().map(|e| (e.field, e.message)).collect()
 }
 

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use wizard_core::user::{Role, UserView};
+use wizard_core::domain::user::{Role, UserView};
 
 /// The signed-in user of this page load, or `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,9 +44,10 @@ pub fn use_session() -> SessionUser {
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use leptos::prelude::*;
-    use wizard_core::auth::{self, CurrentUser};
-    use wizard_core::error::AppError;
-    use wizard_core::state::AppState;
+    use wizard_core::backend::auth::CurrentUser;
+    use wizard_core::backend::error::AppError;
+    use wizard_core::backend::session;
+    use wizard_core::backend::state::AppState;
 
     pub fn state() -> Result<AppState, ServerFnError> {
         use_context::<AppState>().ok_or_else(|| ServerFnError::new("application state is missing"))
@@ -68,7 +69,7 @@ pub(crate) mod server {
     pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
         let state = state()?;
         let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
-        auth::optional_user(&state, &headers)
+        session::optional_user(&state, &headers)
             .await
             .and_then(|u| u.ok_or_else(|| AppError::Unauthenticated("sign in to continue".into())))
             .map_err(ui_error)

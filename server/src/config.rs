@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
-use wizard_core::user::Role;
+use wizard_core::domain::user::Role;
 
 /// A secret string whose `Debug` never shows the value.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -169,7 +169,7 @@ impl Settings {
             &self.secret_key,
             "secret.key",
             "signing",
-            wizard_core::auth::TokenKeys::generate_secret,
+            wizard_core::backend::auth::TokenKeys::generate_secret,
         )
     }
 
@@ -180,7 +180,7 @@ impl Settings {
             &self.encryption_key,
             "encryption.key",
             "credential encryption",
-            wizard_core::secrets::SecretBox::generate_key,
+            wizard_core::backend::secrets::SecretBox::generate_key,
         )
     }
 

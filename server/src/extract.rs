@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_path_to_error::Segment;
 use uuid::Uuid;
-use wizard_core::error::AppError;
-use wizard_core::problem::FieldError;
+use wizard_core::backend::error::AppError;
+use wizard_core::domain::problem::FieldError;
 
 /// JSON body extractor. Syntax errors are 400 (with line and column); missing fields and
 /// wrong types are 422 with the JSON path of the offending field.

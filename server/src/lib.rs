@@ -19,14 +19,14 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-use wizard_core::auth::{LoginLimiter, RateLimit, TokenKeys};
-use wizard_core::db::Db;
-use wizard_core::engine::EngineSettings;
-use wizard_core::engine::outbound::{Outbound, OutboundSettings};
-use wizard_core::error::AppError;
-use wizard_core::mcp::McpPool;
-use wizard_core::secrets::SecretBox;
-use wizard_core::state::{App, AppState, AuthSettings};
+use wizard_core::backend::auth::{LoginLimiter, RateLimit, TokenKeys};
+use wizard_core::backend::db::Db;
+use wizard_core::backend::error::AppError;
+use wizard_core::backend::mcp::McpPool;
+use wizard_core::backend::outbound::{Outbound, OutboundSettings};
+use wizard_core::backend::secrets::SecretBox;
+use wizard_core::backend::state::EngineSettings;
+use wizard_core::backend::state::{App, AppState, AuthSettings};
 
 use crate::config::{ConfigError, Settings};
 
@@ -84,7 +84,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         engine,
     });
     if settings.seed_templates {
-        wizard_core::seed::apply(&state).await?;
+        wizard_core::backend::seed::apply(&state).await?;
     }
     Ok(state)
 }

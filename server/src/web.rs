@@ -11,11 +11,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
-use wizard_core::accounts::{self, Session};
-use wizard_core::auth::{self, clear_session_cookie, session_cookie};
-use wizard_core::error::AppError;
-use wizard_core::state::AppState;
-use wizard_core::user::{LoginRequest, RegisterRequest};
+use wizard_core::backend::accounts::{self, Session};
+use wizard_core::backend::auth::{clear_session_cookie, session_cookie};
+use wizard_core::backend::error::AppError;
+use wizard_core::backend::session;
+use wizard_core::backend::state::AppState;
+use wizard_core::domain::user::{LoginRequest, RegisterRequest};
 
 use crate::extract::ClientIp;
 
@@ -69,7 +70,7 @@ pub async fn resolve_session(
         .iter()
         .any(|p| path.starts_with(p));
     if is_page {
-        let user = match auth::optional_user(&state, req.headers()).await {
+        let user = match session::optional_user(&state, req.headers()).await {
             Ok(Some(current)) => current.user.view().ok(),
             // A stale or forged cookie reads as signed out.
             Ok(None) | Err(AppError::Unauthenticated(_)) => None,
@@ -177,7 +178,7 @@ async fn register(State(state): State<AppState>, Form(form): Form<AuthForm>) -> 
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     // Whatever the token's state, the browser ends up signed out.
-    if let Ok(Some(user)) = auth::optional_user(&state, &headers).await
+    if let Ok(Some(user)) = session::optional_user(&state, &headers).await
         && let Err(e) = accounts::logout(&state, &user).await
     {
         log_unexpected(&e);

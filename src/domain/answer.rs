@@ -14,13 +14,14 @@ use chrono::Timelike;
 use serde::Deserialize;
 use serde_json::{Number, Value};
 
-use crate::condition::{Answers, is_empty, regex_is_match};
+use crate::domain::condition::{Answers, is_empty};
+use crate::domain::pattern::regex_is_match;
+use crate::domain::problem::clip;
 use crate::domain::run::FileRef;
 use crate::domain::{
     FILE_SIZE_CAP, Field, FileSettings, MAX_FILES_CAP, OptionSet, RICH_TEXT_MAX_LENGTH_CAP,
-    SelectionType, Step, TEXT_MAX_LENGTH_CAP, Temporal, ValueKind, Wizard, WizardOption,
+    SelectionType, TEXT_MAX_LENGTH_CAP, Temporal, ValueKind, WizardOption,
 };
-use crate::problem::FieldError;
 
 /// Longest value a runner may type into a select's "other" box, in characters.
 pub const OTHER_VALUE_MAX_LENGTH: usize = 500;
@@ -326,67 +327,6 @@ impl OptionSet {
             return required.then(|| REQUIRED_MESSAGE.to_owned());
         }
         self.field.check_answer(value, &self.options).err()
-    }
-}
-
-impl Wizard {
-    /// Every problem with the answers of `step`'s visible fields, named `answers.<key>`:
-    /// blank required fields ("this field is required") and answers breaking their field's
-    /// rules. Empty means the runner may leave the step.
-    pub fn check_step_answers(&self, step: &Step, answers: &Answers) -> Vec<FieldError> {
-        step.option_sets
-            .iter()
-            .filter_map(|os| {
-                os.answer_error(answers)
-                    .map(|m| FieldError::new(format!("answers.{}", os.key), m))
-            })
-            .collect()
-    }
-
-    /// [`Wizard::check_step_answers`] for every visible step: what completing a run needs.
-    /// Hidden steps are skipped, so their fields never block completion.
-    pub fn check_all_answers(&self, answers: &Answers) -> Vec<FieldError> {
-        self.visible_steps(answers)
-            .into_iter()
-            .flat_map(|step| self.check_step_answers(step, answers))
-            .collect()
-    }
-
-    /// The draft check of a save request: every key must name a field of this wizard and
-    /// every value pass [`Field::check_draft_answer`]. Errors are named `answers.<key>`.
-    pub fn check_draft_answers(&self, answers: &Answers) -> Vec<FieldError> {
-        answers
-            .iter()
-            .filter_map(|(key, value)| {
-                let message = match self.option_set(key) {
-                    None => Err(format!("there is no field `{}` in this wizard", clip(key))),
-                    Some(os) => os.field.check_draft_answer(value),
-                };
-                message
-                    .err()
-                    .map(|m| FieldError::new(format!("answers.{}", clip(key)), m))
-            })
-            .collect()
-    }
-
-    /// The answers that are submitted when a run completes: only those of visible fields on
-    /// visible steps, without `null`s. Unknown keys and answers of hidden fields (typed
-    /// before a condition changed) are dropped.
-    pub fn visible_answers(&self, answers: &Answers) -> Answers {
-        let mut out = Answers::new();
-        for step in self.visible_steps(answers) {
-            for os in &step.option_sets {
-                if !os.is_visible(answers) {
-                    continue;
-                }
-                if let Some(v) = answers.get(os.key.as_str())
-                    && !v.is_null()
-                {
-                    out.insert(os.key.to_string(), v.clone());
-                }
-            }
-        }
-        out
     }
 }
 
@@ -750,14 +690,6 @@ fn plural(n: u64, noun: &str) -> String {
     }
 }
 
-/// At most 40 characters of `s`, for messages.
-fn clip(s: &str) -> String {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
-
 /// A runner's value quoted for a message: `"Paris"`.
 fn quote(s: &str) -> String {
     format!("\"{}\"", clip(s))
@@ -790,6 +722,7 @@ mod tests {
     }
 
     use super::*;
+    use crate::domain::problem::FieldError;
     use crate::domain::*;
     use serde_json::json;
     use uuid::Uuid;

@@ -1,5 +1,5 @@
 //! The optimistic-concurrency `version` a client sends back with an update or delete
-//! (DESIGN §3: every mutable row carries one and starts at 1).
+//! (every mutable row carries one and starts at 1).
 //!
 //! A version below 1 can never match a stored row; it is a malformed request, not a stale
 //! one, so it is refused while parsing, as a 422 naming `version`, instead of reaching the

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::condition::{Answers, Condition};
+use crate::domain::condition::{Answers, Condition};
 use crate::domain::{FieldKey, WizardOption};
 
 /// Longest event name, in characters.
@@ -26,50 +26,7 @@ pub const MAX_RETRY_COUNT: u32 = 5;
 /// Longest timeout an action may ask for, in milliseconds.
 pub const MAX_TIMEOUT_MS: u64 = 120_000;
 
-// `$text` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in
-// an invisible group, and utoipa then ignores the `rename`, documenting the Rust variant
-// names instead of the wire strings (issue 10 §3).
-macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-        pub enum $name {
-            $($(#[$vm])* #[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(format!(
-                        "unknown {} `{other}`; expected one of: {}",
-                        stringify!($name),
-                        [$($text),+].join(", ")
-                    )),
-                }
-            }
-        }
-    };
-}
-pub(crate) use text_enum;
+use crate::domain::text_enum::text_enum;
 
 /// `impl Default` naming the variant (generated, so the default sits next to the enum).
 macro_rules! default_variant {
@@ -131,7 +88,7 @@ text_enum!(
 );
 
 text_enum!(
-    /// The action types of DESIGN §4 (`library_action` arrives with the library).
+    /// The action types (`library_action` arrives with the library).
     ActionType {
         ApiCall = "api_call",
         McpCall = "mcp_call",

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::event::text_enum;
+use crate::domain::text_enum::text_enum;
 
 /// Default timeout of an outbound call, in milliseconds.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;

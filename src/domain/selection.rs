@@ -10,11 +10,12 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use uuid::Uuid;
 
-use crate::condition::compile_regex;
-use crate::problem::FieldError;
+use crate::domain::pattern::compile_regex;
+use crate::domain::problem::FieldError;
 
-/// The kind of input an option set renders, as named in DESIGN §3.
+/// The kind of input an option set renders, as the API names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -88,7 +89,7 @@ impl fmt::Display for ValueKind {
 }
 
 impl SelectionType {
-    /// Every selection type, in the order of DESIGN §3 (for pickers and exhaustive tests).
+    /// Every selection type, in their documented order (for pickers and exhaustive tests).
     pub const ALL: [SelectionType; 15] = [
         Self::SingleSelect,
         Self::MultipleSelect,
@@ -1175,4 +1176,17 @@ mod tests {
         });
         assert_eq!(paths(&f.check_settings("p")), ["p.settings.max_size_bytes"]);
     }
+}
+
+/// One choice of a select: `label` is shown, `value` is stored in the answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WizardOption {
+    #[serde(default)]
+    pub id: Uuid,
+    pub label: String,
+    pub value: String,
+    #[serde(default)]
+    pub description: String,
 }

@@ -13,16 +13,16 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::condition::{Condition, type_name};
+use crate::domain::condition::{Condition, type_name};
 use crate::domain::event::Event;
 use crate::domain::integration::{ApiConfig, McpConfig};
+use crate::domain::problem::FieldError;
 use crate::domain::{
     ApplyButtonSettings, ColorSettings, DateSettings, DateTimeSettings, DynamicTableSettings,
     Field, FieldKey, FileSettings, NumberSettings, OptionSet, OutputSettings, RatingSettings,
     RichTextSettings, SelectSettings, SelectionType, SingleSelectSettings, SliderSettings, Step,
     TextSettings, TimeSettings, Wizard, WizardOption,
 };
-use crate::problem::FieldError;
 
 /// The version of the export format this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -49,7 +49,7 @@ pub fn export(w: &Wizard) -> Value {
         map.insert(c.id, Uuid::from_u128(n));
         c.id = Uuid::from_u128(n);
     }
-    crate::domain::event_check::remap_config_refs(&mut w, &map);
+    crate::domain::wizard::event_check::remap_config_refs(&mut w, &map);
     // Serializing these types cannot fail (string keys, no custom errors); an empty object
     // would still be refused by `import`, never silently accepted.
     let mut wizard = serde_json::to_value(&w).unwrap_or_else(|_| Value::Object(Map::new()));

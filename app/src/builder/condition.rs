@@ -13,8 +13,8 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
-use wizard_core::condition::{Condition, Leaf, Operator};
 use wizard_core::domain::ValueKind;
+use wizard_core::domain::condition::{Condition, Leaf, Operator};
 
 use super::model::{self, FieldChoice, Shape};
 use super::state::Builder;

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Number, Value};
 use uuid::Uuid;
-use wizard_core::condition::{Condition, Leaf, Operator};
+use wizard_core::domain::condition::{Condition, Leaf, Operator};
 use wizard_core::domain::{
     Field, FieldKey, OptionSet, SelectionType, Step, ValueKind, Wizard, WizardOption,
 };

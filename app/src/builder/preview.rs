@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use wizard_core::condition::Answers;
+use wizard_core::domain::condition::Answers;
 
 use super::model;
 use super::state::Builder;

@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 use wizard_core::domain::Wizard;
 use wizard_core::domain::draft::{UpdateWizardRequest, VersionSummary, WizardDraft};
-use wizard_core::problem::FieldError;
+use wizard_core::domain::problem::FieldError;
 
 use crate::fns::Outcome;
 use crate::fns::wizards::{list_wizard_versions, publish_wizard, save_wizard_draft, update_wizard};

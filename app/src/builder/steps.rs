@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use uuid::Uuid;
-use wizard_core::condition::Condition;
+use wizard_core::domain::condition::Condition;
 use wizard_core::domain::{SelectionType, Step};
 
 use super::condition::ConditionEditor;

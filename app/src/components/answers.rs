@@ -5,8 +5,8 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
-use wizard_core::condition::Answers;
 use wizard_core::domain::answer::is_blank;
+use wizard_core::domain::condition::Answers;
 use wizard_core::domain::run::FileRef;
 use wizard_core::domain::{Field, OptionSet, Wizard};
 

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use wizard_core::domain::problem::Problem;
 use wizard_core::domain::run::FileRef;
-use wizard_core::problem::Problem;
 
 /// Uploads one file of a run's `field` with its raw bytes as the body; the session cookie
 /// goes along because the request is same-origin.

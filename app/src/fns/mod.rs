@@ -6,7 +6,7 @@ pub mod users;
 pub mod wizards;
 
 use serde::{Deserialize, Serialize};
-use wizard_core::problem::FieldError;
+use wizard_core::domain::problem::FieldError;
 
 /// A service result as the UI needs it: field-level problems and stale versions are kept
 /// apart from failures, so forms can show each message beside its input.
@@ -21,9 +21,9 @@ pub enum Outcome<T> {
 
 #[cfg(feature = "ssr")]
 pub(crate) fn outcome<T>(
-    r: wizard_core::error::AppResult<T>,
+    r: wizard_core::backend::error::AppResult<T>,
 ) -> Result<Outcome<T>, leptos::prelude::ServerFnError> {
-    use wizard_core::error::AppError;
+    use wizard_core::backend::error::AppError;
     match r {
         Ok(v) => Ok(Outcome::Done(v)),
         Err(AppError::Validation(errors)) => Ok(Outcome::Invalid(errors)),

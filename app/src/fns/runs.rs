@@ -1,6 +1,6 @@
 //! Server functions of the player, My Runs, the Store and the gallery.
 //!
-//! Each is a thin wrapper over `wizard_core::runs` / `wizard_core::wizards`, so the REST API
+//! Each is a thin wrapper over `wizard_core::backend::runs` / `wizard_core::backend::wizards`, so the REST API
 //! and the UI share every rule (ownership, visibility, validation). Calls whose failures a
 //! form shows beside its inputs return [`Outcome`]; the rest return the service's message.
 //! Inputs are JSON-encoded: answers are arbitrary JSON maps that a URL-encoded form cannot
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use wizard_core::condition::Answers;
+use wizard_core::domain::condition::Answers;
 use wizard_core::domain::draft::{TemplateSummary, WizardSummary};
 use wizard_core::domain::run::{RunState, RunStatus, RunSummary, RunView, Visibility};
 
@@ -33,7 +33,7 @@ pub async fn start_run(
         wizard_id,
         from_run_id,
     };
-    wizard_core::runs::start(&state, &actor, &req)
+    wizard_core::backend::runs::start(&state, &actor, &req)
         .await
         .map_err(ui_error)
 }
@@ -44,7 +44,7 @@ pub async fn list_runs(status: Option<RunStatus>) -> Result<Vec<RunSummary>, Ser
     let state = state()?;
     let actor = require_user().await?;
     let query = wizard_core::domain::run::RunQuery { status };
-    wizard_core::runs::list(&state, &actor, &query)
+    wizard_core::backend::runs::list(&state, &actor, &query)
         .await
         .map_err(ui_error)
 }
@@ -54,7 +54,7 @@ pub async fn list_runs(status: Option<RunStatus>) -> Result<Vec<RunSummary>, Ser
 pub async fn get_run(id: Uuid) -> Result<RunView, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::runs::get(&state, &actor, &id.to_string())
+    wizard_core::backend::runs::get(&state, &actor, &id.to_string())
         .await
         .map_err(ui_error)
 }
@@ -69,7 +69,7 @@ pub async fn save_run_answers(
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::run::SaveAnswersRequest { answers };
-    outcome(wizard_core::runs::save_answers(&state, &actor, &id.to_string(), &req).await)
+    outcome(wizard_core::backend::runs::save_answers(&state, &actor, &id.to_string(), &req).await)
 }
 
 /// Validates the current step on the server and moves to the next visible one.
@@ -77,7 +77,7 @@ pub async fn save_run_answers(
 pub async fn next_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::runs::next(&state, &actor, &id.to_string()).await)
+    outcome(wizard_core::backend::runs::next(&state, &actor, &id.to_string()).await)
 }
 
 /// Moves to the previous visible step (no validation: going back never loses anything).
@@ -85,7 +85,7 @@ pub async fn next_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
 pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::runs::back(&state, &actor, &id.to_string()).await)
+    outcome(wizard_core::backend::runs::back(&state, &actor, &id.to_string()).await)
 }
 
 /// Validates every visible step and makes the run read-only.
@@ -93,14 +93,14 @@ pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError>
 pub async fn complete_run(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::runs::complete(&state, &actor, &id.to_string()).await)
+    outcome(wizard_core::backend::runs::complete(&state, &actor, &id.to_string()).await)
 }
 
 #[server(input = Json)]
 pub async fn delete_run(id: Uuid) -> Result<(), ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::runs::delete(&state, &actor, &id.to_string())
+    wizard_core::backend::runs::delete(&state, &actor, &id.to_string())
         .await
         .map_err(ui_error)
 }
@@ -115,7 +115,7 @@ pub async fn store_run(
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::run::StoreRunRequest { name, visibility };
-    outcome(wizard_core::runs::store(&state, &actor, &id.to_string(), &req).await)
+    outcome(wizard_core::backend::runs::store(&state, &actor, &id.to_string(), &req).await)
 }
 
 /// Takes the run out of the Store; the run itself stays in My Runs.
@@ -123,7 +123,7 @@ pub async fn store_run(
 pub async fn unstore_run(id: Uuid) -> Result<RunSummary, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::runs::unstore(&state, &actor, &id.to_string())
+    wizard_core::backend::runs::unstore(&state, &actor, &id.to_string())
         .await
         .map_err(ui_error)
 }
@@ -133,7 +133,7 @@ pub async fn unstore_run(id: Uuid) -> Result<RunSummary, ServerFnError> {
 pub async fn list_store() -> Result<Vec<RunSummary>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::runs::store_list(&state, &actor)
+    wizard_core::backend::runs::store_list(&state, &actor)
         .await
         .map_err(ui_error)
 }
@@ -143,7 +143,7 @@ pub async fn list_store() -> Result<Vec<RunSummary>, ServerFnError> {
 pub async fn list_runnable() -> Result<Vec<WizardSummary>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::wizards::list_published(&state, &actor)
+    wizard_core::backend::wizards::list_published(&state, &actor)
         .await
         .map_err(ui_error)
 }
@@ -169,7 +169,7 @@ pub async fn gallery(
         q: clean(q),
         category: clean(category),
     };
-    let all = wizard_core::wizards::templates(&state, &TemplateQuery::default())
+    let all = wizard_core::backend::wizards::templates(&state, &TemplateQuery::default())
         .await
         .map_err(ui_error)?;
     let mut categories: Vec<String> = all.iter().filter_map(|t| t.category.clone()).collect();
@@ -178,7 +178,7 @@ pub async fn gallery(
     let templates = if query == TemplateQuery::default() {
         all
     } else {
-        wizard_core::wizards::templates(&state, &query)
+        wizard_core::backend::wizards::templates(&state, &query)
             .await
             .map_err(ui_error)?
     };
@@ -194,7 +194,7 @@ pub async fn gallery(
 pub async fn clone_template(wizard_id: Uuid) -> Result<Uuid, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::wizards::clone_template(&state, &actor, &wizard_id.to_string())
+    wizard_core::backend::wizards::clone_template(&state, &actor, &wizard_id.to_string())
         .await
         .map(|draft| draft.id)
         .map_err(ui_error)

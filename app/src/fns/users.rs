@@ -1,8 +1,8 @@
 //! Server functions of user administration (admins): the list of accounts and role
-//! changes, over `wizard_core::accounts`, which checks the caller is an admin.
+//! changes, over `wizard_core::backend::accounts`, which checks the caller is an admin.
 
 use leptos::prelude::*;
-use wizard_core::user::UserView;
+use wizard_core::domain::user::UserView;
 
 #[cfg(feature = "ssr")]
 use crate::session::server::{require_user, state, ui_error};
@@ -12,7 +12,7 @@ use crate::session::server::{require_user, state, ui_error};
 pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::accounts::list_users(&state, &actor)
+    wizard_core::backend::accounts::list_users(&state, &actor)
         .await
         .map_err(ui_error)
 }
@@ -26,8 +26,8 @@ pub async fn change_role(
 ) -> Result<UserView, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    let req = wizard_core::user::ChangeRoleRequest { role, version };
-    wizard_core::accounts::change_role(&state, &actor, &user_id, &req)
+    let req = wizard_core::domain::user::ChangeRoleRequest { role, version };
+    wizard_core::backend::accounts::change_role(&state, &actor, &user_id, &req)
         .await
         .map_err(ui_error)
 }

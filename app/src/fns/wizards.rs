@@ -1,6 +1,6 @@
 //! Server functions of the builder: drafts, publishing, versions, import/export.
 //!
-//! Each is a thin wrapper over `wizard_core::wizards`, so the REST API and the UI share
+//! Each is a thin wrapper over `wizard_core::backend::wizards`, so the REST API and the UI share
 //! every rule (ownership, roles, validation, optimistic concurrency). Calls that a form
 //! makes return [`Outcome`] so field errors and 409s reach the form instead of a banner.
 
@@ -20,7 +20,7 @@ use crate::session::server::{require_user, state, ui_error};
 pub async fn list_my_wizards() -> Result<Vec<WizardSummary>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::wizards::list_mine(&state, &actor)
+    wizard_core::backend::wizards::list_mine(&state, &actor)
         .await
         .map_err(ui_error)
 }
@@ -40,14 +40,14 @@ pub async fn create_wizard(
         description,
         category: (!category.is_empty()).then(|| category.to_owned()),
     };
-    outcome(wizard_core::wizards::create(&state, &actor, &req).await)
+    outcome(wizard_core::backend::wizards::create(&state, &actor, &req).await)
 }
 
 #[server]
 pub async fn get_wizard_draft(id: String) -> Result<WizardDraft, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::wizards::get_draft(&state, &actor, &id)
+    wizard_core::backend::wizards::get_draft(&state, &actor, &id)
         .await
         .map_err(ui_error)
 }
@@ -66,7 +66,7 @@ pub async fn save_wizard_draft(
         version,
         definition,
     };
-    outcome(wizard_core::wizards::save_draft(&state, &actor, &id, &req).await)
+    outcome(wizard_core::backend::wizards::save_draft(&state, &actor, &id, &req).await)
 }
 
 /// Changes the wizard's own properties (here: the gallery flag).
@@ -77,14 +77,14 @@ pub async fn update_wizard(
 ) -> Result<Outcome<WizardDraft>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::wizards::update(&state, &actor, &id, &req).await)
+    outcome(wizard_core::backend::wizards::update(&state, &actor, &id, &req).await)
 }
 
 #[server]
 pub async fn delete_wizard(id: String, version: i64) -> Result<Outcome<()>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::wizards::delete(&state, &actor, &id, version).await)
+    outcome(wizard_core::backend::wizards::delete(&state, &actor, &id, version).await)
 }
 
 /// Freezes the draft at `version` into a new immutable version that runs start on.
@@ -95,14 +95,14 @@ pub async fn publish_wizard(
 ) -> Result<Outcome<VersionSummary>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::wizards::publish(&state, &actor, &id, version).await)
+    outcome(wizard_core::backend::wizards::publish(&state, &actor, &id, version).await)
 }
 
 #[server]
 pub async fn list_wizard_versions(id: String) -> Result<Vec<VersionSummary>, ServerFnError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::wizards::versions(&state, &actor, &id)
+    wizard_core::backend::wizards::versions(&state, &actor, &id)
         .await
         .map_err(ui_error)
 }
@@ -117,9 +117,12 @@ pub async fn import_wizard(document: String) -> Result<Outcome<WizardDraft>, Ser
         Ok(doc) => doc,
         Err(e) => {
             return Ok(Outcome::Invalid(vec![
-                wizard_core::problem::FieldError::new("$", format!("this is not JSON: {e}")),
+                wizard_core::domain::problem::FieldError::new(
+                    "$",
+                    format!("this is not JSON: {e}"),
+                ),
             ]));
         }
     };
-    outcome(wizard_core::wizards::import(&state, &actor, &doc).await)
+    outcome(wizard_core::backend::wizards::import(&state, &actor, &doc).await)
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use wizard_core::user::Role;
+use wizard_core::domain::user::Role;
 
 use super::RequireUser;
 use crate::fns::users::{ChangeRole, list_users};

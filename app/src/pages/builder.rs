@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use wizard_core::domain::draft::{WizardDraft, WizardSummary};
-use wizard_core::problem::FieldError;
-use wizard_core::user::{Role, UserView};
+use wizard_core::domain::problem::FieldError;
+use wizard_core::domain::user::{Role, UserView};
 
 use super::RequireUser;
 use crate::builder::model;

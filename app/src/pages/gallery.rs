@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 use wizard_core::domain::draft::TemplateSummary;
-use wizard_core::user::Role;
+use wizard_core::domain::user::Role;
 
 use super::runs::StartButton;
 use crate::fns::runs::{clone_template, gallery};

@@ -38,7 +38,7 @@ pub mod store;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
-use wizard_core::user::UserView;
+use wizard_core::domain::user::UserView;
 
 use crate::session::use_session;
 

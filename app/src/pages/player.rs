@@ -16,10 +16,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::Value;
 use uuid::Uuid;
-use wizard_core::condition::Answers;
+use wizard_core::domain::condition::Answers;
+use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::run::{RunStatus, RunView, Visibility};
 use wizard_core::domain::{SelectionType, Wizard};
-use wizard_core::problem::FieldError;
 
 use super::RequireUser;
 use crate::components::answers::{AnswerSummary, short_time};

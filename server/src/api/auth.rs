@@ -7,12 +7,12 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
-use wizard_core::accounts::{self, Session};
-use wizard_core::auth::{CurrentUser, clear_session_cookie, session_cookie};
-use wizard_core::error::{AppError, AppResult};
-use wizard_core::problem::Problem;
-use wizard_core::state::AppState;
-use wizard_core::user::{LoginRequest, RegisterRequest, UserView};
+use wizard_core::backend::accounts::{self, Session};
+use wizard_core::backend::auth::{CurrentUser, clear_session_cookie, session_cookie};
+use wizard_core::backend::error::{AppError, AppResult};
+use wizard_core::backend::state::AppState;
+use wizard_core::domain::problem::Problem;
+use wizard_core::domain::user::{LoginRequest, RegisterRequest, UserView};
 
 use crate::extract::{ApiJson, ClientIp};
 

@@ -1,6 +1,6 @@
 //! `/api/v1/wizards/.../events` and `/actions`: a draft's events and their actions, and
 //! the builder's action test. Ownership, validation and versions are the service's
-//! (`wizard_core::events`); handlers only parse and answer.
+//! (`wizard_core::backend::events`); handlers only parse and answer.
 
 use axum::Json;
 use axum::extract::{FromRequest, Request, State};
@@ -8,16 +8,16 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use wizard_core::auth::CurrentUser;
-use wizard_core::domain::draft::VersionOnly;
-use wizard_core::domain::event::{Action, Event, ExecuteEventResponse, action_member_error};
-use wizard_core::error::{AppError, AppResult};
-use wizard_core::events::{
+use wizard_core::backend::auth::CurrentUser;
+use wizard_core::backend::error::{AppError, AppResult};
+use wizard_core::backend::events::{
     self, ActionView, EventView, PutActionRequest, PutEventRequest, ReorderActionsRequest,
     TestActionRequest, TestSavedActionRequest,
 };
-use wizard_core::problem::{FieldError, Problem};
-use wizard_core::state::AppState;
+use wizard_core::backend::state::AppState;
+use wizard_core::domain::draft::VersionOnly;
+use wizard_core::domain::event::{Action, Event, ExecuteEventResponse, action_member_error};
+use wizard_core::domain::problem::{FieldError, Problem};
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
 

@@ -5,12 +5,12 @@ use axum::Json;
 use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use wizard_core::auth::CurrentUser;
+use wizard_core::backend::auth::CurrentUser;
+use wizard_core::backend::engine;
+use wizard_core::backend::error::AppResult;
+use wizard_core::backend::state::AppState;
 use wizard_core::domain::event::{ActionLog, ExecuteEventRequest, ExecuteEventResponse};
-use wizard_core::engine;
-use wizard_core::error::AppResult;
-use wizard_core::problem::Problem;
-use wizard_core::state::AppState;
+use wizard_core::domain::problem::Problem;
 
 use crate::extract::ApiJson;
 use crate::extract::{ApiPath, PathId};

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
-use wizard_core::error::{AppError, AppResult};
-use wizard_core::problem::Problem;
-use wizard_core::state::AppState;
+use wizard_core::backend::error::{AppError, AppResult};
+use wizard_core::backend::state::AppState;
+use wizard_core::domain::problem::Problem;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {

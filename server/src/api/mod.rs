@@ -21,8 +21,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use wizard_core::error::AppError;
-use wizard_core::state::AppState;
+use wizard_core::backend::error::AppError;
+use wizard_core::backend::state::AppState;
 
 /// Largest JSON body accepted (a wizard of a few thousand fields fits comfortably).
 pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
@@ -35,7 +35,7 @@ pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
         description = "Build multi-step wizards, run them, and wire events to actions. Errors are RFC 9457 problem documents (`application/problem+json`) with field-level `errors`."
     ),
     modifiers(&SecuritySchemes),
-    components(schemas(wizard_core::problem::Problem, wizard_core::problem::FieldError)),
+    components(schemas(wizard_core::domain::problem::Problem, wizard_core::domain::problem::FieldError)),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "users", description = "User administration (admin)"),
@@ -74,7 +74,7 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                wizard_core::auth::SESSION_COOKIE,
+                wizard_core::backend::auth::SESSION_COOKIE,
             ))),
         );
     }

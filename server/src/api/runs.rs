@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use wizard_core::auth::CurrentUser;
+use wizard_core::backend::auth::CurrentUser;
+use wizard_core::backend::error::{AppError, AppResult};
+use wizard_core::backend::files::{self, Upload};
+use wizard_core::backend::runs;
+use wizard_core::backend::state::AppState;
+use wizard_core::domain::problem::Problem;
 use wizard_core::domain::run::*;
-use wizard_core::error::{AppError, AppResult};
-use wizard_core::files::{self, Upload};
-use wizard_core::problem::Problem;
-use wizard_core::runs;
-use wizard_core::state::AppState;
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
 

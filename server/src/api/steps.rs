@@ -5,13 +5,13 @@
 use axum::Json;
 use axum::extract::State;
 use uuid::Uuid;
-use wizard_core::auth::CurrentUser;
+use wizard_core::backend::auth::CurrentUser;
+use wizard_core::backend::error::{AppError, AppResult};
+use wizard_core::backend::state::AppState;
+use wizard_core::backend::wizards;
 use wizard_core::domain::draft::*;
+use wizard_core::domain::problem::Problem;
 use wizard_core::domain::{OptionSet, Step};
-use wizard_core::error::{AppError, AppResult};
-use wizard_core::problem::Problem;
-use wizard_core::state::AppState;
-use wizard_core::wizards;
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
 

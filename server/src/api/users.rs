@@ -2,12 +2,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use wizard_core::accounts;
-use wizard_core::auth::CurrentUser;
-use wizard_core::error::AppResult;
-use wizard_core::problem::Problem;
-use wizard_core::state::AppState;
-use wizard_core::user::{ChangeRoleRequest, UserView};
+use wizard_core::backend::accounts;
+use wizard_core::backend::auth::CurrentUser;
+use wizard_core::backend::error::AppResult;
+use wizard_core::backend::state::AppState;
+use wizard_core::domain::problem::Problem;
+use wizard_core::domain::user::{ChangeRoleRequest, UserView};
 
 use crate::extract::ApiJson;
 use crate::extract::{ApiPath, PathId};

@@ -6,12 +6,12 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
-use wizard_core::auth::CurrentUser;
+use wizard_core::backend::auth::CurrentUser;
+use wizard_core::backend::error::AppResult;
+use wizard_core::backend::state::AppState;
+use wizard_core::backend::wizards;
 use wizard_core::domain::draft::*;
-use wizard_core::error::AppResult;
-use wizard_core::problem::Problem;
-use wizard_core::state::AppState;
-use wizard_core::wizards;
+use wizard_core::domain::problem::Problem;
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
 
@@ -213,7 +213,7 @@ pub async fn get_version(
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| {
-            wizard_core::error::AppError::field(
+            wizard_core::backend::error::AppError::field(
                 "number",
                 format!("`{number}` is not a version number (1 or more)"),
             )

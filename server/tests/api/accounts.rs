@@ -56,7 +56,7 @@ async fn first_account_is_admin_and_later_ones_are_builders(app: TestApp) {
     assert_eq!(me["email"], "grace@example.com");
 
     // The password is stored as an argon2id hash, never in clear.
-    let row = wizard_core::db::users::by_email(&app.state.db, "grace@example.com")
+    let row = wizard_core::backend::db::users::by_email(&app.state.db, "grace@example.com")
         .await
         .unwrap()
         .unwrap();

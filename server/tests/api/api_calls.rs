@@ -18,10 +18,10 @@ use axum::response::IntoResponse;
 use common::TestApp;
 use reqwest::Method;
 use serde_json::{Value, json};
+use wizard_core::backend::engine::actions::api_call::call_api;
+use wizard_core::backend::error::ActionError;
+use wizard_core::backend::outbound::{Outbound, OutboundRequest, OutboundSettings};
 use wizard_core::domain::event::ApiCallConfig;
-use wizard_core::engine::ActionError;
-use wizard_core::engine::actions::api_call::call_api;
-use wizard_core::engine::outbound::{Outbound, OutboundRequest, OutboundSettings};
 
 on_both_backends!(
     api_configs_validate_keep_secrets_write_only_and_check_versions,

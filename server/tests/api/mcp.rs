@@ -15,9 +15,10 @@ use common::TestApp;
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
+use wizard_core::backend::engine::{ActionCtx, CheckCtx, RunInfo, actions};
+use wizard_core::backend::error::ActionError;
 use wizard_core::domain::Wizard;
 use wizard_core::domain::event::{ActionConfig, Effects, McpCallConfig};
-use wizard_core::engine::{ActionCtx, ActionError, CheckCtx, RunInfo, actions};
 
 on_both_backends!(
     admin_registers_servers_and_builders_list_tools,
@@ -104,7 +105,7 @@ async fn call(
     tool: &str,
     arguments: Value,
 ) -> Result<Value, ActionError> {
-    wizard_core::mcp::call(
+    wizard_core::backend::mcp_servers::call(
         &app.state,
         server,
         tool,
@@ -584,7 +585,7 @@ async fn calls_return_results_and_refuse_what_the_schema_refuses(app: TestApp) {
         other => panic!("expected Failed, got {other:?}"),
     }
     // A call that outlasts its timeout ends as a timeout, and the session stays usable.
-    let slow = wizard_core::mcp::call(
+    let slow = wizard_core::backend::mcp_servers::call(
         &app.state,
         "everything",
         "trigger-long-running-operation",
@@ -618,7 +619,7 @@ async fn wizard_with_configs(app: &TestApp, builder: &str, wid: &str) -> Wizard 
         .get_json(&format!("/api/v1/wizards/{wid}"), Some(builder))
         .await;
     let mut w: Wizard = serde_json::from_value(draft["definition"].clone()).expect("wizard");
-    w.mcp_configs = wizard_core::mcp_configs::for_wizard(&app.state, wid)
+    w.mcp_configs = wizard_core::backend::mcp_configs::for_wizard(&app.state, wid)
         .await
         .expect("configs");
     w
@@ -654,7 +655,7 @@ async fn mcp_call_actions_are_checked_at_save_time_and_executed(app: TestApp) {
             arguments: args(arguments),
         })
     };
-    let fields = |errs: Vec<wizard_core::problem::FieldError>| -> Vec<String> {
+    let fields = |errs: Vec<wizard_core::domain::problem::FieldError>| -> Vec<String> {
         errs.into_iter().map(|e| e.field).collect()
     };
 
@@ -775,7 +776,7 @@ async fn a_killed_stdio_server_is_restarted_on_the_next_call(app: TestApp) {
         .expect("a new child");
     assert_ne!(new_pid, pid, "the server was restarted");
     // The tools are listed again for the new session.
-    let tools = wizard_core::mcp::tools(&app.state, "everything")
+    let tools = wizard_core::backend::mcp_servers::tools_of(&app.state, "everything")
         .await
         .expect("tools");
     assert!(tools.iter().any(|t| t.name == "echo"));

@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::config::{Secret, Settings};
 use sqlx::Connection;
-use wizard_core::state::AppState;
+use wizard_core::backend::state::AppState;
 
 pub const SECRET: &str = "test-secret-key-that-is-long-enough-0123456789";
 pub const PASSWORD: &str = "correct horse battery";

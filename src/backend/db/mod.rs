@@ -1,0 +1,133 @@
+//! Storage: one `sqlx::AnyPool` serving SQLite (embedded default) or PostgreSQL, and one
+//! portable migration set. Repositories live in submodules, one per table family.
+
+pub mod allowlist;
+pub mod api_configs;
+pub mod dynamic_options;
+pub mod events;
+pub mod files;
+pub mod logs;
+pub mod mcp;
+pub mod runs;
+pub mod users;
+pub mod wizards;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+use crate::backend::error::{AppError, AppResult};
+
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// Which server is behind the pool, for the few statements that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Self, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err("DATABASE_URL must start with sqlite: or postgres://".into())
+        }
+    }
+}
+
+/// The database handle every service receives.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects, creating the SQLite file if needed, and applies pending migrations.
+    pub async fn connect(url: &str, max_connections: u32) -> AppResult<Db> {
+        install_default_drivers();
+        let backend = Backend::of_url(url).map_err(AppError::Internal)?;
+        let url = match backend {
+            // `mode=rwc` creates the file on first start: no set-up step for newcomers.
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Readers never block the writer; writers wait instead of failing.
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| AppError::Internal(format!("migrations failed: {e}")))?;
+        Ok(Db { pool, backend })
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes fails
+    /// with "database is locked" when another writer got in between, instead of waiting.
+    pub async fn begin_write(&self) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => Ok(self.pool.begin().await?),
+        }
+    }
+
+    /// Cheap round trip used by the health endpoint.
+    pub async fn ping(&self) -> AppResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// Timestamps are stored as RFC 3339 UTC text so both backends sort and compare them alike.
+pub fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Ids are UUIDv7 text: unique across instances and roughly time-ordered.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// True when the error is a UNIQUE violation (SQLite 2067/1555, PostgreSQL 23505).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            matches!(
+                db.code().as_deref(),
+                Some("23505") | Some("2067") | Some("1555")
+            ) || db.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}
+
+/// Parses a stored enum-like text column, turning corruption into an internal error
+/// instead of a panic.
+pub fn parse_column<T: FromStr>(value: &str, column: &str) -> AppResult<T> {
+    value
+        .parse()
+        .map_err(|_| AppError::Internal(format!("unexpected value in column {column}: {value:?}")))
+}

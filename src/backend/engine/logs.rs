@@ -1,0 +1,316 @@
+//! Execution logs: one row per event run, action attempt and call, linked by
+//! `parent_log_id` into a trace tree; inputs redacted, outputs truncated.
+//!
+//! Writing a log row never fails an event: a database hiccup while logging is reported
+//! through `tracing` and execution goes on, because the runner's answers matter more than
+//! the trace.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::backend::auth::CurrentUser;
+use crate::backend::db::logs::{self as repo, LogEnd, LogRow, NewLog};
+use crate::backend::db::{self, now_text};
+use crate::backend::error::{AppError, AppResult};
+use crate::backend::state::AppState;
+use crate::domain::event::{ActionLog, LogKind, LogStatus};
+
+/// Key fragments that mark a secret (case-insensitive, anywhere in an object key).
+const SECRET_KEYS: &[&str] = &[
+    "authorization",
+    "password",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "cookie",
+];
+
+fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    SECRET_KEYS.iter().any(|s| k.contains(s))
+}
+
+/// A copy of `value` with the value of every secret-looking object key replaced by `"***"`
+/// (at any depth), so a resolved configuration can be logged.
+pub fn redact(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if is_secret_key(k) {
+                        Value::String("***".into())
+                    } else {
+                        redact(v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(redact).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `value` if its JSON fits in `max_bytes`, else `{"truncated": true, "preview": "<the
+/// first max_bytes of its JSON>"}` — still valid JSON, so readers never choke on a cut.
+pub fn truncate(value: &Value, max_bytes: usize) -> Value {
+    let text = value.to_string();
+    if text.len() <= max_bytes {
+        return value.clone();
+    }
+    let mut end = max_bytes;
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    json!({"truncated": true, "preview": &text[..end]})
+}
+
+/// Writes the log rows of one run (or nothing, for a test run of an action).
+#[derive(Clone)]
+pub struct Logger {
+    app: AppState,
+    run_id: Uuid,
+    enabled: bool,
+}
+
+/// A row that has started: finish it with [`Logger::finish`].
+#[derive(Debug, Clone, Copy)]
+pub struct LogHandle {
+    pub id: Uuid,
+    started: Instant,
+}
+
+/// What a row records when it starts.
+pub struct LogStart<'a> {
+    pub parent: Option<Uuid>,
+    pub kind: LogKind,
+    pub event_id: Option<Uuid>,
+    pub action_id: Option<Uuid>,
+    pub name: &'a str,
+    pub attempt: u32,
+    /// Redacted here; truncated like outputs.
+    pub input: Option<&'a Value>,
+}
+
+impl Logger {
+    pub fn new(app: AppState, run_id: Uuid, enabled: bool) -> Self {
+        Self {
+            app,
+            run_id,
+            enabled,
+        }
+    }
+
+    /// Whether rows are written (not for a test run of an action).
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Inserts a `running` row (or a `skipped` one with `status`).
+    pub async fn start(&self, start: &LogStart<'_>) -> LogHandle {
+        self.start_with(start, LogStatus::Running).await
+    }
+
+    pub async fn start_with(&self, start: &LogStart<'_>, status: LogStatus) -> LogHandle {
+        let handle = LogHandle {
+            id: Uuid::now_v7(),
+            started: Instant::now(),
+        };
+        if !self.enabled {
+            return handle;
+        }
+        let input = start
+            .input
+            .map(|v| truncate(&redact(v), self.app.engine.log_truncate_bytes).to_string());
+        let (id, run_id) = (handle.id.to_string(), self.run_id.to_string());
+        let parent = start.parent.map(|p| p.to_string());
+        let event_id = start.event_id.map(|p| p.to_string());
+        let action_id = start.action_id.map(|p| p.to_string());
+        let row = NewLog {
+            id: &id,
+            run_id: &run_id,
+            parent_log_id: parent.as_deref(),
+            kind: start.kind.as_str(),
+            event_id: event_id.as_deref(),
+            action_id: action_id.as_deref(),
+            name: start.name,
+            status: status.as_str(),
+            retry_attempt: i64::from(start.attempt),
+            started_at: &now_text(),
+            input_data: input.as_deref(),
+        };
+        if let Err(e) = repo::insert(&self.app.db, &row).await {
+            tracing::warn!(error = %e, run_id = %self.run_id, "writing an execution log row");
+        }
+        handle
+    }
+
+    /// Ends a row: status, duration, output (redacted, truncated) and error.
+    pub async fn finish(
+        &self,
+        handle: LogHandle,
+        status: LogStatus,
+        output: Option<&Value>,
+        error: Option<&str>,
+    ) {
+        if !self.enabled {
+            return;
+        }
+        // Outputs are redacted too: an upstream may echo a credential back (`{"token": …}`).
+        let output =
+            output.map(|v| truncate(&redact(v), self.app.engine.log_truncate_bytes).to_string());
+        let end = LogEnd {
+            status: status.as_str(),
+            completed_at: &now_text(),
+            duration_ms: i64::try_from(handle.started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            output_data: output.as_deref(),
+            error_message: error,
+        };
+        if let Err(e) = repo::finish(&self.app.db, &handle.id.to_string(), &end).await {
+            tracing::warn!(error = %e, run_id = %self.run_id, "finishing an execution log row");
+        }
+    }
+}
+
+// ---- reading ---------------------------------------------------------------------------
+
+fn parse_json(text: Option<&str>) -> Value {
+    text.and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(Value::Null)
+}
+
+fn opt_uuid(v: Option<&str>, column: &str) -> AppResult<Option<Uuid>> {
+    v.map(|s| db::parse_column(s, column)).transpose()
+}
+
+fn to_log(row: &LogRow) -> AppResult<ActionLog> {
+    Ok(ActionLog {
+        id: db::parse_column(&row.id, "action_execution_logs.id")?,
+        run_id: db::parse_column(&row.run_id, "action_execution_logs.run_id")?,
+        parent_log_id: opt_uuid(row.parent_log_id.as_deref(), "parent_log_id")?,
+        kind: db::parse_column(&row.kind, "action_execution_logs.kind")?,
+        event_id: opt_uuid(row.event_id.as_deref(), "event_id")?,
+        action_id: opt_uuid(row.action_id.as_deref(), "action_id")?,
+        name: row.name.clone(),
+        status: db::parse_column(&row.status, "action_execution_logs.status")?,
+        attempt: u32::try_from(row.retry_attempt).unwrap_or_default(),
+        started_at: row.started_at.clone(),
+        completed_at: row.completed_at.clone(),
+        duration_ms: row.duration_ms,
+        input: parse_json(row.input_data.as_deref()),
+        output: parse_json(row.output_data.as_deref()),
+        error: row.error_message.clone(),
+        children: Vec::new(),
+    })
+}
+
+/// Builds the trees: rows in start order, children nested under their parent. A row whose
+/// parent is missing (should not happen) becomes a root rather than vanishing.
+fn build_trees(rows: &[LogRow]) -> AppResult<Vec<ActionLog>> {
+    let logs = rows.iter().map(to_log).collect::<AppResult<Vec<_>>>()?;
+    let ids: std::collections::HashSet<Uuid> = logs.iter().map(|l| l.id).collect();
+    let mut children: HashMap<Uuid, Vec<ActionLog>> = HashMap::new();
+    let mut roots = Vec::new();
+    for log in logs {
+        match log.parent_log_id.filter(|p| ids.contains(p)) {
+            Some(p) => children.entry(p).or_default().push(log),
+            None => roots.push(log),
+        }
+    }
+    fn attach(mut node: ActionLog, children: &mut HashMap<Uuid, Vec<ActionLog>>) -> ActionLog {
+        let kids = children.remove(&node.id).unwrap_or_default();
+        node.children = kids.into_iter().map(|k| attach(k, children)).collect();
+        node
+    }
+    Ok(roots
+        .into_iter()
+        .map(|r| attach(r, &mut children))
+        .collect())
+}
+
+/// `GET /wizard-runs/{run_id}/action-logs`: the trace trees of a run (roots are events).
+///
+/// What a runner sees of the actions (issue 10 §1): names, statuses, attempts, timings and
+/// error messages. Inputs and raw outputs (a request's URL and headers, a response's body,
+/// a script's arguments) are the wizard's internals and go only to its owner, who testing
+/// their own wizard is also its runner; what a wizard shows its runners is what its
+/// effects and rendered results show.
+pub async fn run_logs(
+    app: &AppState,
+    actor: &CurrentUser,
+    run_id: &str,
+) -> AppResult<Vec<ActionLog>> {
+    let run = crate::backend::run_store::own(app, actor, run_id).await?;
+    let rows = repo::list_by_run(&app.db, &run.id).await?;
+    let mut trees = build_trees(&rows)?;
+    let owns_wizard = db::wizards::get(&app.db, &run.wizard_id)
+        .await?
+        .is_some_and(|w| w.owner_id.as_deref() == Some(actor.user.id.as_str()));
+    if !owns_wizard {
+        trees.iter_mut().for_each(without_internals);
+    }
+    Ok(trees)
+}
+
+/// A log tree as a runner who does not own the wizard sees it.
+fn without_internals(log: &mut ActionLog) {
+    log.input = Value::Null;
+    log.output = Value::Null;
+    log.children.iter_mut().for_each(without_internals);
+}
+
+/// `GET /wizard-runs/{run_id}/action-logs/{log_id}`: one row with its subtree.
+pub async fn run_log(
+    app: &AppState,
+    actor: &CurrentUser,
+    run_id: &str,
+    log_id: &str,
+) -> AppResult<ActionLog> {
+    let not_found = || AppError::NotFound(format!("no execution log with id {log_id}"));
+    let wanted = Uuid::parse_str(log_id).map_err(|_| not_found())?;
+    fn find(nodes: Vec<ActionLog>, id: Uuid) -> Option<ActionLog> {
+        for n in nodes {
+            if n.id == id {
+                return Some(n);
+            }
+            if let Some(found) = find(n.children, id) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    find(run_logs(app, actor, run_id).await?, wanted).ok_or_else(not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_at_any_depth() {
+        let v = json!({"headers": {"Authorization": "Bearer x", "X-Api-Key": "k", "Accept": "a"},
+                       "query": {"access_token": "t"}, "list": [{"password": "p"}], "url": "u"});
+        let r = redact(&v);
+        assert_eq!(r["headers"]["Authorization"], "***");
+        assert_eq!(r["headers"]["X-Api-Key"], "***");
+        assert_eq!(r["headers"]["Accept"], "a");
+        assert_eq!(r["query"]["access_token"], "***");
+        assert_eq!(r["list"][0]["password"], "***");
+        assert_eq!(r["url"], "u");
+    }
+
+    #[test]
+    fn truncation_keeps_valid_json() {
+        let small = json!({"a": 1});
+        assert_eq!(truncate(&small, 100), small);
+        let big = json!({"text": "é".repeat(100)});
+        let t = truncate(&big, 21);
+        assert_eq!(t["truncated"], true);
+        assert!(t["preview"].as_str().is_some_and(|p| p.len() <= 21));
+    }
+}

@@ -1,0 +1,28 @@
+//! Server-only code (feature `ssr`): application state, authentication, storage (`db`), the
+//! action engine (`engine`, `mcp`), secrets, and the use-case services that the REST API and
+//! the Leptos server functions both call (`accounts`, `wizards`, `runs`, `events`,
+//! `api_configs`, `mcp_configs`, `files`). ARCHITECTURE.md shows how a request flows through
+//! them.
+
+pub mod accounts;
+pub mod allowlist;
+pub mod api_configs;
+pub mod auth;
+pub mod db;
+pub mod engine;
+pub mod error;
+pub mod events;
+pub mod files;
+pub mod gates;
+pub mod mcp;
+pub mod mcp_configs;
+pub mod mcp_servers;
+pub mod outbound;
+pub mod run_store;
+pub mod runs;
+pub mod secrets;
+pub mod seed;
+pub mod session;
+pub mod state;
+pub mod version_cache;
+pub mod wizards;

@@ -1,0 +1,58 @@
+//! The gallery's starter templates, applied once per database on start-up: imported,
+//! published and offered in the gallery. They have no owner, so nobody edits them; users
+//! clone them instead. A seed an admin deletes stays deleted (see `applied_seeds`).
+
+use uuid::Uuid;
+
+use crate::backend::db::wizards as repo;
+use crate::backend::error::{AppError, AppResult};
+use crate::backend::state::AppState;
+use crate::domain::transfer;
+
+/// `(slug, export document)` of every seeded template, compiled into the binary.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "bug-report",
+        include_str!("../../seed/templates/bug-report.json"),
+    ),
+    (
+        "event-registration",
+        include_str!("../../seed/templates/event-registration.json"),
+    ),
+    (
+        "laptop-configurator",
+        include_str!("../../seed/templates/laptop-configurator.json"),
+    ),
+    (
+        "onboarding-checklist",
+        include_str!("../../seed/templates/onboarding-checklist.json"),
+    ),
+    (
+        "satisfaction-survey",
+        include_str!("../../seed/templates/satisfaction-survey.json"),
+    ),
+];
+
+/// Imports and publishes every template not applied before; returns how many were added.
+pub async fn apply(app: &AppState) -> AppResult<usize> {
+    let mut added = 0;
+    for (slug, doc) in TEMPLATES {
+        let value: serde_json::Value = serde_json::from_str(doc)
+            .map_err(|e| AppError::Internal(format!("seed {slug} is not JSON: {e}")))?;
+        let mut w = transfer::import(&value)
+            .map_err(|errors| AppError::Internal(format!("seed {slug} is invalid: {errors:?}")))?;
+        if !repo::mark_seed_applied(&app.db, &format!("template:{slug}")).await? {
+            continue;
+        }
+        w.id = Uuid::now_v7();
+        w.assign_missing_ids();
+        let row = repo::insert(&app.db, None, &w).await?;
+        repo::publish(&app.db, &row, row.version, "seed").await?;
+        repo::set_template(&app.db, &row.id).await?;
+        added += 1;
+    }
+    if added > 0 {
+        tracing::info!(added, "seeded gallery templates");
+    }
+    Ok(added)
+}

@@ -49,24 +49,21 @@ pub(crate) mod server {
     use wizard_core::backend::session;
     use wizard_core::backend::state::AppState;
 
-    pub fn state() -> Result<AppState, ServerFnError> {
-        use_context::<AppState>().ok_or_else(|| ServerFnError::new("application state is missing"))
+    use crate::fns::UiError;
+
+    pub fn state() -> Result<AppState, UiError> {
+        use_context::<AppState>()
+            .ok_or_else(|| ui_error(AppError::Internal("application state is missing".into())))
     }
 
-    /// Maps a service error to what the UI shows: the problem's detail, never internals.
-    pub fn ui_error(e: AppError) -> ServerFnError {
-        let problem = e.to_problem();
-        let mut text = problem.detail.unwrap_or(problem.title);
-        for fe in problem.errors {
-            if !text.contains(&fe.message) {
-                text.push_str(&format!(" ({}: {})", fe.field, fe.message));
-            }
-        }
-        ServerFnError::new(text)
+    /// Maps a service error to what the UI receives: its problem document (field errors
+    /// included), which never carries internals.
+    pub fn ui_error(e: AppError) -> UiError {
+        UiError(e.to_problem())
     }
 
     /// The user behind this server-function call; anonymous is an error.
-    pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
+    pub async fn require_user() -> Result<CurrentUser, UiError> {
         let state = state()?;
         let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
         session::optional_user(&state, &headers)

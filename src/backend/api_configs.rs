@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use reqwest::Url;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::backend::auth::CurrentUser;
@@ -21,7 +21,10 @@ use crate::backend::error::{AppError, AppResult};
 use crate::backend::outbound::{ApiTarget, OutboundRequest, excerpt};
 use crate::backend::state::AppState;
 use crate::domain::event::HttpMethod;
-use crate::domain::integration::{ApiAuth, ApiConfig, DEFAULT_TIMEOUT_MS, KeyPlacement};
+use crate::domain::integration::{
+    ApiAuth, ApiConfig, ApiConfigView, DEFAULT_TIMEOUT_MS, KeyPlacement, NewApiConfig,
+    TestApiConfigRequest, TestApiConfigResponse, UpdateApiConfig,
+};
 use crate::domain::problem::FieldError;
 use crate::domain::user::Role;
 
@@ -29,81 +32,6 @@ use crate::domain::user::Role;
 pub const MAX_NAME_LEN: usize = 100;
 /// Largest timeout a configuration may set, in milliseconds.
 pub const MAX_TIMEOUT_MS: u64 = 120_000;
-
-fn default_timeout() -> u64 {
-    DEFAULT_TIMEOUT_MS
-}
-
-/// Body of `POST /wizards/{wizard_id}/api-configs`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewApiConfig {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    pub base_url: String,
-    #[serde(default)]
-    pub auth: ApiAuth,
-    #[serde(default)]
-    pub default_headers: BTreeMap<String, String>,
-    #[serde(default = "default_timeout")]
-    pub timeout_ms: u64,
-}
-
-/// Body of `PUT /wizards/api-configs/{id}`: the whole configuration and the `version`
-/// it was read at. A secret left out keeps the stored one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateApiConfig {
-    #[serde(deserialize_with = "crate::domain::concurrency::version")]
-    #[schema(minimum = 1)]
-    pub version: i64,
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    pub base_url: String,
-    #[serde(default)]
-    pub auth: ApiAuth,
-    #[serde(default)]
-    pub default_headers: BTreeMap<String, String>,
-    #[serde(default = "default_timeout")]
-    pub timeout_ms: u64,
-}
-
-/// A stored configuration as the API shows it (never with a credential).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ApiConfigView {
-    #[serde(flatten)]
-    pub config: ApiConfig,
-    pub wizard_id: Uuid,
-    /// Send it back on update and delete (optimistic concurrency).
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// Body of `POST /wizards/api-configs/{id}/test` (optional).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TestApiConfigRequest {
-    /// A path joined to the base URL (default: the base URL itself).
-    #[serde(default)]
-    pub path: Option<String>,
-}
-
-/// What a test call got: the status and a short excerpt, or why it failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TestApiConfigResponse {
-    /// True for a 2xx answer.
-    pub ok: bool,
-    pub status: Option<u16>,
-    pub duration_ms: u64,
-    /// The start of the body (credentials scrubbed).
-    pub body_excerpt: String,
-    /// Why no answer was had (refused address, timeout, connection error).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
 
 /// The configuration of a row, without secrets.
 pub fn config_of(row: &ApiConfigRow) -> AppResult<ApiConfig> {

@@ -8,8 +8,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::backend::auth::CurrentUser;
@@ -21,111 +19,15 @@ use crate::backend::error::{AppError, AppResult};
 use crate::backend::state::AppState;
 use crate::backend::wizards;
 use crate::domain::Wizard;
-use crate::domain::condition::{Answers, Condition};
-use crate::domain::event::{
-    Action, Event, ExecuteEventRequest, ExecuteEventResponse, TargetType, Trigger,
+use crate::domain::event::{Action, Event, ExecuteEventRequest, ExecuteEventResponse, Trigger};
+use crate::domain::event_view::{
+    ActionView, EventView, PutActionRequest, PutEventRequest, ReorderActionsRequest,
+    TestActionRequest, TestSavedActionRequest,
 };
 use crate::domain::problem::FieldError;
 use crate::domain::template::Scope;
 use crate::domain::user::Role;
 use crate::domain::wizard::event_check::join;
-
-/// An event as stored: its definition, its actions (each with their own version) and its
-/// optimistic-locking `version`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct EventView {
-    pub id: Uuid,
-    pub wizard_id: Uuid,
-    pub name: String,
-    pub description: String,
-    pub trigger: Trigger,
-    pub target_type: TargetType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_id: Option<Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<Condition>,
-    pub enabled: bool,
-    pub actions: Vec<ActionView>,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// An action as stored: the wire form of [`Action`] plus its event, version and times.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ActionView {
-    #[serde(flatten)]
-    pub action: Action,
-    pub event_id: Uuid,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// `PUT /wizards/events/{event_id}`: the whole event (actions included) replaces the stored
-/// one if it is still at `version`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct PutEventRequest {
-    #[serde(deserialize_with = "crate::domain::concurrency::version")]
-    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
-    pub version: i64,
-    pub event: Event,
-}
-
-/// `PUT /wizards/events/{event_id}/actions/{action_id}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct PutActionRequest {
-    #[serde(deserialize_with = "crate::domain::concurrency::version")]
-    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
-    pub version: i64,
-    pub action: Action,
-}
-
-/// `POST /wizards/events/{event_id}/actions/reorder`: every action id of the event, once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ReorderActionsRequest {
-    pub action_ids: Vec<Uuid>,
-}
-
-/// `POST /wizards/actions/test`: runs an unsaved action of `wizard_id`'s draft against
-/// sample answers (nothing is stored). `trigger`/`target_id` say where it pretends to
-/// fire (default: `wizard.onStart`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct TestActionRequest {
-    pub wizard_id: Uuid,
-    pub action: Action,
-    #[serde(default)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
-    pub answers: Answers,
-    #[serde(default)]
-    pub value: Option<Value>,
-    #[serde(default)]
-    pub trigger: Option<Trigger>,
-    #[serde(default)]
-    pub target_id: Option<Uuid>,
-}
-
-/// `POST /wizards/actions/{action_id}/test`: runs a saved action as its event would.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct TestSavedActionRequest {
-    #[serde(default)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
-    pub answers: Answers,
-    #[serde(default)]
-    pub value: Option<Value>,
-}
 
 // ---- reads ------------------------------------------------------------------------------
 

@@ -1,41 +1,19 @@
 //! A wizard's MCP configurations: which registered server its `mcp_call` actions reach, which
 //! of its tools they may call, with what timeout and retries. Owned by the wizard's builder.
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::backend::auth::CurrentUser;
 use crate::backend::db::mcp::{self as repo, ConfigFields, ConfigRow};
 use crate::backend::error::{AppError, AppResult};
 use crate::backend::state::AppState;
-use crate::domain::integration::McpConfig;
+use crate::domain::integration::{McpConfig, McpConfigView, UpdateMcpConfig};
 use crate::domain::problem::FieldError;
 use crate::domain::user::Role;
 
 /// Bounds of a configuration's timeout (ms) and retries.
 pub const MAX_TIMEOUT_MS: u64 = 300_000;
 pub const MAX_RETRIES: u32 = 10;
-
-/// A stored configuration with what a client needs to edit it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct McpConfigView {
-    #[serde(flatten)]
-    pub config: McpConfig,
-    pub wizard_id: Uuid,
-    /// Send it back on PUT/DELETE (409 when someone changed it since).
-    pub version: i64,
-}
-
-/// PUT body: the whole configuration and the version you read. Parsed by the API's
-/// `Versioned` extractor, not by serde's `flatten`, which would let unknown keys (a typo
-/// like `timeout`) pass silently and report errors without their field.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct UpdateMcpConfig {
-    #[schema(minimum = 1)]
-    pub version: i64,
-    #[serde(flatten)]
-    pub config: McpConfig,
-}
 
 fn parse_uuid(s: &str, what: &str) -> AppResult<Uuid> {
     Uuid::parse_str(s).map_err(|_| AppError::Internal(format!("bad {what} id in storage: {s}")))

@@ -151,3 +151,104 @@ pub struct McpConfig {
     #[serde(default = "default_retries")]
     pub max_retries: u32,
 }
+
+// ---- wire types of the configuration endpoints ------------------------------------------
+
+/// Body of `POST /wizards/{wizard_id}/api-configs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewApiConfig {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub auth: ApiAuth,
+    #[serde(default)]
+    pub default_headers: BTreeMap<String, String>,
+    #[serde(default = "default_timeout")]
+    pub timeout_ms: u64,
+}
+
+/// Body of `PUT /wizards/api-configs/{id}`: the whole configuration and the `version`
+/// it was read at. A secret left out keeps the stored one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateApiConfig {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
+    pub version: i64,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub auth: ApiAuth,
+    #[serde(default)]
+    pub default_headers: BTreeMap<String, String>,
+    #[serde(default = "default_timeout")]
+    pub timeout_ms: u64,
+}
+
+/// A stored configuration as the API shows it (never with a credential).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiConfigView {
+    #[serde(flatten)]
+    pub config: ApiConfig,
+    pub wizard_id: Uuid,
+    /// Send it back on update and delete (optimistic concurrency).
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Body of `POST /wizards/api-configs/{id}/test` (optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TestApiConfigRequest {
+    /// A path joined to the base URL (default: the base URL itself).
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// What a test call got: the status and a short excerpt, or why it failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TestApiConfigResponse {
+    /// True for a 2xx answer.
+    pub ok: bool,
+    pub status: Option<u16>,
+    pub duration_ms: u64,
+    /// The start of the body (credentials scrubbed).
+    pub body_excerpt: String,
+    /// Why no answer was had (refused address, timeout, connection error).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A stored configuration with what a client needs to edit it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct McpConfigView {
+    #[serde(flatten)]
+    pub config: McpConfig,
+    pub wizard_id: Uuid,
+    /// Send it back on PUT/DELETE (409 when someone changed it since).
+    pub version: i64,
+}
+
+/// PUT body: the whole configuration and the version you read. Parsed by the API's
+/// `Versioned` extractor, not by serde's `flatten`, which would let unknown keys (a typo
+/// like `timeout`) pass silently and report errors without their field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UpdateMcpConfig {
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
+    pub version: i64,
+    #[serde(flatten)]
+    pub config: McpConfig,
+}

@@ -8,6 +8,7 @@ pub mod concurrency;
 pub mod condition;
 pub mod draft;
 pub mod event;
+pub mod event_view;
 pub mod integration;
 pub mod key;
 pub mod pattern;

@@ -3,6 +3,7 @@
 pub mod answers;
 #[cfg(feature = "hydrate")]
 pub mod browser;
+pub mod data_table;
 pub mod deferred;
 pub mod fields;
 pub mod loading;

@@ -14,19 +14,16 @@ use wizard_core::domain::condition::Answers;
 use wizard_core::domain::draft::{TemplateSummary, WizardSummary};
 use wizard_core::domain::run::{RunState, RunStatus, RunSummary, RunView, Visibility};
 
-use super::Outcome;
 #[cfg(feature = "ssr")]
 use super::outcome;
+use super::{Outcome, UiError};
 #[cfg(feature = "ssr")]
 use crate::session::server::{require_user, state, ui_error};
 
 /// Starts a run on the wizard's live version, pre-filled from `from_run_id` when given
 /// (the caller's own run or a shared Store entry).
 #[server(input = Json)]
-pub async fn start_run(
-    wizard_id: Uuid,
-    from_run_id: Option<Uuid>,
-) -> Result<RunView, ServerFnError> {
+pub async fn start_run(wizard_id: Uuid, from_run_id: Option<Uuid>) -> Result<RunView, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::run::StartRunRequest {
@@ -40,7 +37,7 @@ pub async fn start_run(
 
 /// The caller's runs, optionally only those with `status`.
 #[server(input = Json)]
-pub async fn list_runs(status: Option<RunStatus>) -> Result<Vec<RunSummary>, ServerFnError> {
+pub async fn list_runs(status: Option<RunStatus>) -> Result<Vec<RunSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let query = wizard_core::domain::run::RunQuery { status };
@@ -51,7 +48,7 @@ pub async fn list_runs(status: Option<RunStatus>) -> Result<Vec<RunSummary>, Ser
 
 /// One run with its answers and pinned definition (own runs, or shared Store entries).
 #[server(input = Json)]
-pub async fn get_run(id: Uuid) -> Result<RunView, ServerFnError> {
+pub async fn get_run(id: Uuid) -> Result<RunView, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::runs::get(&state, &actor, &id.to_string())
@@ -62,10 +59,7 @@ pub async fn get_run(id: Uuid) -> Result<RunView, ServerFnError> {
 /// Merges `answers` into the run (`null` removes one). Refused answers come back as
 /// `answers.<key>` field errors.
 #[server(input = Json)]
-pub async fn save_run_answers(
-    id: Uuid,
-    answers: Answers,
-) -> Result<Outcome<RunState>, ServerFnError> {
+pub async fn save_run_answers(id: Uuid, answers: Answers) -> Result<Outcome<RunState>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::run::SaveAnswersRequest { answers };
@@ -74,7 +68,7 @@ pub async fn save_run_answers(
 
 /// Validates the current step on the server and moves to the next visible one.
 #[server(input = Json)]
-pub async fn next_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
+pub async fn next_step(id: Uuid) -> Result<Outcome<RunState>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     outcome(wizard_core::backend::runs::next(&state, &actor, &id.to_string()).await)
@@ -82,7 +76,7 @@ pub async fn next_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
 
 /// Moves to the previous visible step (no validation: going back never loses anything).
 #[server(input = Json)]
-pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
+pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     outcome(wizard_core::backend::runs::back(&state, &actor, &id.to_string()).await)
@@ -90,14 +84,14 @@ pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, ServerFnError>
 
 /// Validates every visible step and makes the run read-only.
 #[server(input = Json)]
-pub async fn complete_run(id: Uuid) -> Result<Outcome<RunState>, ServerFnError> {
+pub async fn complete_run(id: Uuid) -> Result<Outcome<RunState>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     outcome(wizard_core::backend::runs::complete(&state, &actor, &id.to_string()).await)
 }
 
 #[server(input = Json)]
-pub async fn delete_run(id: Uuid) -> Result<(), ServerFnError> {
+pub async fn delete_run(id: Uuid) -> Result<(), UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::runs::delete(&state, &actor, &id.to_string())
@@ -111,7 +105,7 @@ pub async fn store_run(
     id: Uuid,
     name: String,
     visibility: Visibility,
-) -> Result<Outcome<RunSummary>, ServerFnError> {
+) -> Result<Outcome<RunSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::run::StoreRunRequest { name, visibility };
@@ -120,7 +114,7 @@ pub async fn store_run(
 
 /// Takes the run out of the Store; the run itself stays in My Runs.
 #[server(input = Json)]
-pub async fn unstore_run(id: Uuid) -> Result<RunSummary, ServerFnError> {
+pub async fn unstore_run(id: Uuid) -> Result<RunSummary, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::runs::unstore(&state, &actor, &id.to_string())
@@ -130,7 +124,7 @@ pub async fn unstore_run(id: Uuid) -> Result<RunSummary, ServerFnError> {
 
 /// The caller's stored runs and everyone's shared ones.
 #[server]
-pub async fn list_store() -> Result<Vec<RunSummary>, ServerFnError> {
+pub async fn list_store() -> Result<Vec<RunSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::runs::store_list(&state, &actor)
@@ -140,7 +134,7 @@ pub async fn list_store() -> Result<Vec<RunSummary>, ServerFnError> {
 
 /// Every wizard with a live version: what the caller may start.
 #[server]
-pub async fn list_runnable() -> Result<Vec<WizardSummary>, ServerFnError> {
+pub async fn list_runnable() -> Result<Vec<WizardSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::wizards::list_published(&state, &actor)
@@ -158,10 +152,7 @@ pub struct GalleryData {
 
 /// The gallery is public: anyone may browse it, signed in or not.
 #[server(input = Json)]
-pub async fn gallery(
-    q: Option<String>,
-    category: Option<String>,
-) -> Result<GalleryData, ServerFnError> {
+pub async fn gallery(q: Option<String>, category: Option<String>) -> Result<GalleryData, UiError> {
     use wizard_core::domain::draft::TemplateQuery;
     let state = state()?;
     let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -191,7 +182,7 @@ pub async fn gallery(
 /// Copies a template into a new draft owned by the caller (builders and admins); returns
 /// the new wizard's id.
 #[server(input = Json)]
-pub async fn clone_template(wizard_id: Uuid) -> Result<Uuid, ServerFnError> {
+pub async fn clone_template(wizard_id: Uuid) -> Result<Uuid, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::wizards::clone_template(&state, &actor, &wizard_id.to_string())

@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 use wizard_core::domain::user::UserView;
 
+use super::UiError;
 #[cfg(feature = "ssr")]
 use crate::session::server::{require_user, state, ui_error};
 
 /// Every account (admins only).
 #[server]
-pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
+pub async fn list_users() -> Result<Vec<UserView>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::accounts::list_users(&state, &actor)
@@ -19,11 +20,7 @@ pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
 
 /// Changes a user's role, at the `version` the admin saw (409 when it changed since).
 #[server]
-pub async fn change_role(
-    user_id: String,
-    role: String,
-    version: i64,
-) -> Result<UserView, ServerFnError> {
+pub async fn change_role(user_id: String, role: String, version: i64) -> Result<UserView, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::user::ChangeRoleRequest { role, version };

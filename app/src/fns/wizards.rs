@@ -9,15 +9,15 @@ use leptos::server_fn::codec::Json;
 use wizard_core::domain::Wizard;
 use wizard_core::domain::draft::{UpdateWizardRequest, VersionSummary, WizardDraft, WizardSummary};
 
-use super::Outcome;
 #[cfg(feature = "ssr")]
 use super::outcome;
+use super::{Outcome, UiError};
 #[cfg(feature = "ssr")]
 use crate::session::server::{require_user, state, ui_error};
 
 /// The caller's own wizards, newest change first.
 #[server]
-pub async fn list_my_wizards() -> Result<Vec<WizardSummary>, ServerFnError> {
+pub async fn list_my_wizards() -> Result<Vec<WizardSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::wizards::list_mine(&state, &actor)
@@ -31,7 +31,7 @@ pub async fn create_wizard(
     name: String,
     description: String,
     category: String,
-) -> Result<Outcome<WizardDraft>, ServerFnError> {
+) -> Result<Outcome<WizardDraft>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let category = category.trim();
@@ -44,7 +44,7 @@ pub async fn create_wizard(
 }
 
 #[server]
-pub async fn get_wizard_draft(id: String) -> Result<WizardDraft, ServerFnError> {
+pub async fn get_wizard_draft(id: String) -> Result<WizardDraft, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::wizards::get_draft(&state, &actor, &id)
@@ -59,7 +59,7 @@ pub async fn save_wizard_draft(
     id: String,
     version: i64,
     definition: Wizard,
-) -> Result<Outcome<WizardDraft>, ServerFnError> {
+) -> Result<Outcome<WizardDraft>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::draft::SaveDraftRequest {
@@ -74,14 +74,14 @@ pub async fn save_wizard_draft(
 pub async fn update_wizard(
     id: String,
     req: UpdateWizardRequest,
-) -> Result<Outcome<WizardDraft>, ServerFnError> {
+) -> Result<Outcome<WizardDraft>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     outcome(wizard_core::backend::wizards::update(&state, &actor, &id, &req).await)
 }
 
 #[server]
-pub async fn delete_wizard(id: String, version: i64) -> Result<Outcome<()>, ServerFnError> {
+pub async fn delete_wizard(id: String, version: i64) -> Result<Outcome<()>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     outcome(wizard_core::backend::wizards::delete(&state, &actor, &id, version).await)
@@ -89,17 +89,14 @@ pub async fn delete_wizard(id: String, version: i64) -> Result<Outcome<()>, Serv
 
 /// Freezes the draft at `version` into a new immutable version that runs start on.
 #[server]
-pub async fn publish_wizard(
-    id: String,
-    version: i64,
-) -> Result<Outcome<VersionSummary>, ServerFnError> {
+pub async fn publish_wizard(id: String, version: i64) -> Result<Outcome<VersionSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     outcome(wizard_core::backend::wizards::publish(&state, &actor, &id, version).await)
 }
 
 #[server]
-pub async fn list_wizard_versions(id: String) -> Result<Vec<VersionSummary>, ServerFnError> {
+pub async fn list_wizard_versions(id: String) -> Result<Vec<VersionSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     wizard_core::backend::wizards::versions(&state, &actor, &id)
@@ -110,7 +107,7 @@ pub async fn list_wizard_versions(id: String) -> Result<Vec<VersionSummary>, Ser
 /// Imports a wizard document pasted or chosen by the user. Takes the raw text so a
 /// document that is not even JSON is reported like any other problem, with a position.
 #[server]
-pub async fn import_wizard(document: String) -> Result<Outcome<WizardDraft>, ServerFnError> {
+pub async fn import_wizard(document: String) -> Result<Outcome<WizardDraft>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let doc: serde_json::Value = match serde_json::from_str(&document) {

@@ -12,6 +12,7 @@ use wizard_core::domain::run::{RunStatus, RunSummary};
 
 use super::RequireUser;
 use crate::components::answers::short_time;
+use crate::components::data_table::DataTable;
 use crate::fns::runs::{delete_run, list_runnable, list_runs, start_run};
 
 lazy_page!(
@@ -197,19 +198,7 @@ fn RunsTable() -> impl IntoView {
                             </div>
                         }.into_any(),
                         Ok(list) => view! {
-                            <div class="table-wrap">
-                                <table class="data" data-testid="runs-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Wizard"</th>
-                                            <th scope="col">"Version"</th>
-                                            <th scope="col">"Status"</th>
-                                            <th scope="col">"Started"</th>
-                                            <th scope="col">"Updated"</th>
-                                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
+                            <DataTable testid="runs-table" columns=&["Wizard", "Version", "Status", "Started", "Updated"]>
                                         {list.into_iter().map(|r| {
                                             let href = format!("/runs/{}", r.id);
                                             let (open, status_text) = match r.status {
@@ -245,9 +234,7 @@ fn RunsTable() -> impl IntoView {
                                                 </tr>
                                             }
                                         }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            </DataTable>
                         }.into_any(),
                     }
                 })}

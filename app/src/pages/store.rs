@@ -9,6 +9,7 @@ use wizard_core::domain::run::Visibility;
 use super::RequireUser;
 use super::player::StartFromButton;
 use crate::components::answers::short_time;
+use crate::components::data_table::DataTable;
 use crate::fns::runs::{list_store, unstore_run};
 
 lazy_page!(
@@ -68,19 +69,7 @@ fn StoreTable(user_id: String) -> impl IntoView {
                             </div>
                         }.into_any(),
                         Ok(list) => view! {
-                            <div class="table-wrap">
-                                <table class="data" data-testid="store-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Wizard"</th>
-                                            <th scope="col">"Owner"</th>
-                                            <th scope="col">"Visibility"</th>
-                                            <th scope="col">"Stored"</th>
-                                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
+                            <DataTable testid="store-table" columns=&["Name", "Wizard", "Owner", "Visibility", "Stored"]>
                                         {list.into_iter().map(|r| {
                                             let name = r.stored_name.clone().unwrap_or_else(|| r.wizard_name.clone());
                                             let mine = r.owner_id == user_id;
@@ -116,9 +105,7 @@ fn StoreTable(user_id: String) -> impl IntoView {
                                                 </tr>
                                             }
                                         }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            </DataTable>
                         }.into_any(),
                     }
                 })

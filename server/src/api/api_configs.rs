@@ -9,13 +9,14 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wizard_core::backend::allowlist::{self, AllowEntry, NewAllowEntry};
-use wizard_core::backend::api_configs::{
-    self, ApiConfigView, NewApiConfig, TestApiConfigRequest, TestApiConfigResponse, UpdateApiConfig,
-};
+use wizard_core::backend::api_configs;
 use wizard_core::backend::auth::CurrentUser;
 use wizard_core::backend::error::AppResult;
 use wizard_core::backend::state::AppState;
 use wizard_core::domain::draft::VersionOnly;
+use wizard_core::domain::integration::{
+    ApiConfigView, NewApiConfig, TestApiConfigRequest, TestApiConfigResponse, UpdateApiConfig,
+};
 use wizard_core::domain::problem::Problem;
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId, parse_json};

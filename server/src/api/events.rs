@@ -10,13 +10,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wizard_core::backend::auth::CurrentUser;
 use wizard_core::backend::error::{AppError, AppResult};
-use wizard_core::backend::events::{
-    self, ActionView, EventView, PutActionRequest, PutEventRequest, ReorderActionsRequest,
-    TestActionRequest, TestSavedActionRequest,
-};
+use wizard_core::backend::events;
 use wizard_core::backend::state::AppState;
 use wizard_core::domain::draft::VersionOnly;
 use wizard_core::domain::event::{Action, Event, ExecuteEventResponse, action_member_error};
+use wizard_core::domain::event_view::{
+    ActionView, EventView, PutActionRequest, PutEventRequest, ReorderActionsRequest,
+    TestActionRequest, TestSavedActionRequest,
+};
 use wizard_core::domain::problem::{FieldError, Problem};
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};

@@ -9,11 +9,12 @@ use utoipa_axum::routes;
 use wizard_core::backend::auth::CurrentUser;
 use wizard_core::backend::error::AppResult;
 use wizard_core::backend::mcp::ToolInfo;
-use wizard_core::backend::mcp_configs::{self, McpConfigView, UpdateMcpConfig};
+use wizard_core::backend::mcp_configs;
 use wizard_core::backend::mcp_servers::{self as registry, McpServerRequest, McpServerView};
 use wizard_core::backend::state::AppState;
 use wizard_core::domain::draft::VersionOnly;
 use wizard_core::domain::integration::McpConfig;
+use wizard_core::domain::integration::{McpConfigView, UpdateMcpConfig};
 use wizard_core::domain::problem::Problem;
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId, Versioned};

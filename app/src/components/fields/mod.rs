@@ -11,6 +11,7 @@
 //! afterwards, so a half-typed number or a caret position is never overwritten.
 
 mod checkboxes;
+mod choice;
 mod color_picker;
 mod dropdown;
 mod file_upload;
@@ -34,10 +35,12 @@ use wizard_core::domain::condition::Answers;
 use wizard_core::domain::run::FileRef;
 use wizard_core::domain::{
     FILE_SIZE_CAP, Field, FileSettings, OptionSet, SelectDisplay, SelectionType, Wizard,
+    WizardOption,
 };
 
 use super::deferred::deferred;
 use checkboxes::checkboxes;
+use choice::choice;
 use color_picker::color_picker;
 use dropdown::dropdown;
 use file_upload::FileUpload;

@@ -110,21 +110,30 @@ where
     }
 }
 
-/// A path id: only a UUID parses, kept as its canonical text because the services take
-/// ids as `&str` (the pages' server functions call them too). Derefs to `&str`.
+/// A path id: only a UUID parses. Services that take a `Uuid` get [`PathId::uuid`]; those
+/// not yet converted take its canonical text (it derefs to `&str`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathId(String);
+pub struct PathId {
+    id: Uuid,
+    text: String,
+}
+
+impl PathId {
+    pub fn uuid(&self) -> Uuid {
+        self.id
+    }
+}
 
 impl std::ops::Deref for PathId {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
 impl std::fmt::Display for PathId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
@@ -132,7 +141,10 @@ impl<'de> serde::Deserialize<'de> for PathId {
     fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
         let text = String::deserialize(de)?;
         Uuid::parse_str(&text)
-            .map(|id| PathId(id.to_string()))
+            .map(|id| PathId {
+                id,
+                text: id.to_string(),
+            })
             .map_err(|_| serde::de::Error::custom(format!("`{text}` is not an id (a UUID)")))
     }
 }

@@ -15,7 +15,7 @@ pub const MAX_FILE_NAME_LEN: usize = 255;
 
 /// What the client says about an upload; checked before anything is stored.
 pub struct Upload<'a> {
-    pub run_id: &'a str,
+    pub run_id: Uuid,
     pub field: &'a str,
     pub filename: &'a str,
     pub content_type: &'a str,
@@ -27,13 +27,13 @@ pub async fn upload(app: &AppState, actor: &CurrentUser, up: &Upload<'_>) -> App
         .await?
         .filter(|r| r.user_id == actor.user.id)
         .ok_or_else(|| AppError::NotFound(format!("no run with id {}", up.run_id)))?;
-    if run.status == RunStatus::Completed.as_str() {
+    if run.status == RunStatus::Completed {
         return Err(AppError::conflict_on(
             "status",
             "this run is completed and read-only",
         ));
     }
-    let definition = app.versions.get(&app.db, &run.version_id).await?;
+    let definition = app.versions.get(&app.db, run.version_id).await?;
     let os = definition
         .option_set(up.field)
         .ok_or_else(|| AppError::field("field", "this wizard has no such field"))?;
@@ -72,7 +72,7 @@ pub async fn upload(app: &AppState, actor: &CurrentUser, up: &Upload<'_>) -> App
         &NewFile {
             id: &candidate.id.to_string(),
             owner_id: &actor.user.id,
-            run_id: &run.id,
+            run_id: &run.id.to_string(),
             field_key: up.field,
             name: &name,
             content_type: &content_type,
@@ -94,10 +94,11 @@ pub async fn download(
     let not_found = || AppError::NotFound(format!("no file with id {id}"));
     let uuid = Uuid::parse_str(id).map_err(|_| not_found())?;
     let file = db::files::get(&app.db, id).await?.ok_or_else(not_found)?;
-    let run = db::runs::get(&app.db, &file.run_id)
+    let run_id = db::parse_column(&file.run_id, "uploaded_files.run_id")?;
+    let run = db::runs::get(&app.db, run_id)
         .await?
         .ok_or_else(not_found)?;
-    let shared = run.stored_at.is_some() && run.visibility == Visibility::Shared.as_str();
+    let shared = run.stored_at.is_some() && run.visibility == Visibility::Shared;
     if run.user_id != actor.user.id && !shared {
         return Err(not_found());
     }

@@ -35,7 +35,7 @@ pub(crate) async fn merge_backoff(attempt: u32) {
 pub(crate) async fn save_incoming(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     incoming: &Answers,
 ) -> AppResult<RunState> {
     if incoming.len() > MAX_ANSWERS_PER_SAVE {
@@ -44,10 +44,10 @@ pub(crate) async fn save_incoming(
             format!("at most {MAX_ANSWERS_PER_SAVE} answers per save"),
         ));
     }
-    let _turn = app.run_gates.turn(id.to_ascii_lowercase()).await;
+    let _turn = app.run_gates.turn(id).await;
     for attempt in 0..MERGE_ATTEMPTS {
         let run = editable(app, actor, id).await?;
-        let definition = app.versions.get(&app.db, &run.version_id).await?;
+        let definition = app.versions.get(&app.db, run.version_id).await?;
         let mut answers = run.answers()?;
         let mut errors = Vec::new();
         for (key, value) in incoming {
@@ -67,21 +67,21 @@ pub(crate) async fn save_incoming(
         }
         let change = RunUpdate {
             answers: &answers,
-            current_step_id: &run.current_step_id,
+            current_step_id: run.current_step_id,
             current_step_title: &run.current_step_title,
             completed: false,
         };
         if let Some((version, updated_at)) =
-            repo::update(&app.db, &run.id, run.version, &change).await?
+            repo::update(&app.db, run.id, run.version, &change).await?
         {
-            return state(
+            return Ok(state(
                 &run,
                 answers,
-                &run.current_step_id,
+                run.current_step_id,
                 RunStatus::InProgress,
                 version,
                 updated_at,
-            );
+            ));
         }
         tracing::debug!(run_id = %run.id, attempt, "answer save raced another; merging again");
         merge_backoff(attempt).await;
@@ -94,13 +94,13 @@ pub(crate) async fn save_incoming(
 /// answers are final) and `None` comes back.
 pub(crate) async fn apply_action_answers(
     app: &AppState,
-    id: &str,
+    id: Uuid,
     changes: &serde_json::Map<String, serde_json::Value>,
 ) -> AppResult<Option<Answers>> {
-    let _turn = app.run_gates.turn(id.to_ascii_lowercase()).await;
+    let _turn = app.run_gates.turn(id).await;
     for attempt in 0..MERGE_ATTEMPTS {
         let run = load(app, id).await?;
-        if run.status == RunStatus::Completed.as_str() {
+        if run.status == RunStatus::Completed {
             return Ok(None);
         }
         let mut answers = run.answers()?;
@@ -113,11 +113,11 @@ pub(crate) async fn apply_action_answers(
         }
         let change = RunUpdate {
             answers: &answers,
-            current_step_id: &run.current_step_id,
+            current_step_id: run.current_step_id,
             current_step_title: &run.current_step_title,
             completed: false,
         };
-        if repo::update(&app.db, &run.id, run.version, &change)
+        if repo::update(&app.db, run.id, run.version, &change)
             .await?
             .is_some()
         {
@@ -180,7 +180,7 @@ pub(crate) async fn accept_answer(
                         tracing::error!(error = %e, "reading file metadata");
                         "the file could not be checked; try again".to_owned()
                     })?
-                    .filter(|f| f.run_id == run.id && f.field_key == key)
+                    .filter(|f| f.run_id == run.id.to_string() && f.field_key == key)
                     .ok_or_else(|| format!("file {} was not uploaded to this field", r.id))?;
                 stored.push(FileRef {
                     id: r.id,
@@ -213,7 +213,7 @@ pub(crate) async fn check_dynamic_choice(
     if allow_other {
         return Ok(());
     }
-    let stored = db::dynamic_options::get(&app.db, &run.id, os.key.as_str())
+    let stored = db::dynamic_options::get(&app.db, &run.id.to_string(), os.key.as_str())
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "reading a run's dynamic options");
@@ -239,19 +239,16 @@ pub(crate) async fn check_dynamic_choice(
     }
 }
 
-pub(crate) fn not_found(id: &str) -> AppError {
+pub(crate) fn not_found(id: Uuid) -> AppError {
     AppError::NotFound(format!("no run with id {id}"))
 }
 
-pub(crate) async fn load(app: &AppState, id: &str) -> AppResult<RunRow> {
-    if Uuid::parse_str(id).is_err() {
-        return Err(not_found(id));
-    }
+pub(crate) async fn load(app: &AppState, id: Uuid) -> AppResult<RunRow> {
     repo::get(&app.db, id).await?.ok_or_else(|| not_found(id))
 }
 
 /// The caller's own run; anyone else's is "not found".
-pub(crate) async fn own(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunRow> {
+pub(crate) async fn own(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunRow> {
     let run = load(app, id).await?;
     if run.user_id == actor.user.id {
         Ok(run)
@@ -261,7 +258,7 @@ pub(crate) async fn own(app: &AppState, actor: &CurrentUser, id: &str) -> AppRes
 }
 
 /// Own runs, and runs shared in the Store.
-pub(crate) async fn readable(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunRow> {
+pub(crate) async fn readable(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunRow> {
     let run = load(app, id).await?;
     if run.user_id == actor.user.id || is_shared(&run) {
         Ok(run)
@@ -271,9 +268,9 @@ pub(crate) async fn readable(app: &AppState, actor: &CurrentUser, id: &str) -> A
 }
 
 /// Own runs still in progress: a completed run is read-only.
-pub(crate) async fn editable(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunRow> {
+pub(crate) async fn editable(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunRow> {
     let run = own(app, actor, id).await?;
-    if run.status == RunStatus::Completed.as_str() {
+    if run.status == RunStatus::Completed {
         return Err(AppError::conflict_on(
             "status",
             "this run is completed and read-only",
@@ -283,27 +280,23 @@ pub(crate) async fn editable(app: &AppState, actor: &CurrentUser, id: &str) -> A
 }
 
 pub(crate) fn is_shared(run: &RunRow) -> bool {
-    run.stored_at.is_some() && run.visibility == Visibility::Shared.as_str()
-}
-
-pub(crate) fn uuid_of(s: &str, column: &str) -> AppResult<Uuid> {
-    db::parse_column(s, column)
+    run.stored_at.is_some() && run.visibility == Visibility::Shared
 }
 
 pub(crate) fn state(
     run: &RunRow,
     answers: Answers,
-    step: &str,
+    step: Uuid,
     status: RunStatus,
     version: i64,
     updated_at: String,
-) -> AppResult<RunState> {
-    Ok(RunState {
-        id: uuid_of(&run.id, "wizard_runs.id")?,
+) -> RunState {
+    RunState {
+        id: run.id,
         status,
-        current_step_id: uuid_of(step, "wizard_runs.current_step_id")?,
+        current_step_id: step,
         answers,
         updated_at,
         version,
-    })
+    }
 }

@@ -10,7 +10,7 @@ use crate::backend::auth::CurrentUser;
 use crate::backend::db::runs::{self as repo, NewRun, RunRow, RunUpdate};
 use crate::backend::db::{self, wizards as wizard_repo};
 use crate::backend::error::{AppError, AppResult};
-use crate::backend::run_store::{editable, load, own, readable, save_incoming, state, uuid_of};
+use crate::backend::run_store::{editable, load, own, readable, save_incoming, state};
 use crate::backend::state::AppState;
 use crate::domain::condition::Answers;
 use crate::domain::run::*;
@@ -37,21 +37,21 @@ pub async fn start(
 
     let mut answers = Answers::new();
     if let Some(from) = req.from_run_id {
-        let source = readable(app, actor, &from.to_string()).await?;
+        let source = readable(app, actor, from).await?;
         answers = prefill(&definition, source.answers()?);
     }
     let first = definition
         .first_step(&answers)
         .ok_or_else(|| AppError::conflict_on("wizard_id", "this wizard has no step to show"))?;
-    let id = Uuid::now_v7().to_string();
+    let id = Uuid::now_v7();
     let run = repo::insert(
         &app.db,
         &NewRun {
-            id: &id,
+            id,
             user_id: &actor.user.id,
-            wizard_id: &row.id,
-            version_id: &version.id,
-            current_step_id: &first.id.to_string(),
+            wizard_id: req.wizard_id,
+            version_id: db::parse_column(&version.id, "wizard_versions.id")?,
+            current_step_id: first.id,
             current_step_title: &first.title,
             answers: &answers,
         },
@@ -66,20 +66,16 @@ pub async fn list(
     actor: &CurrentUser,
     query: &RunQuery,
 ) -> AppResult<Vec<RunSummary>> {
-    let status = query.status.map(RunStatus::as_str);
-    repo::list_by_user(&app.db, &actor.user.id, status)
-        .await?
-        .iter()
-        .map(summary)
-        .collect()
+    let runs = repo::list_by_user(&app.db, &actor.user.id, query.status).await?;
+    Ok(runs.iter().map(summary).collect())
 }
 
 /// Own runs, and shared Store entries of others (read-only).
-pub async fn get(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunView> {
+pub async fn get(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunView> {
     let run = readable(app, actor, id).await?;
-    let definition = app.versions.get(&app.db, &run.version_id).await?;
+    let definition = app.versions.get(&app.db, run.version_id).await?;
     let mut v = view(&run, definition, actor)?;
-    for (key, options) in db::dynamic_options::list_by_run(&app.db, &run.id).await? {
+    for (key, options) in db::dynamic_options::list_by_run(&app.db, &run.id.to_string()).await? {
         let options = serde_json::from_str(&options).map_err(|e| {
             AppError::Internal(format!(
                 "stored options of run {} are unreadable: {e}",
@@ -97,7 +93,7 @@ pub async fn get(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<Run
 pub async fn save_answers(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &SaveAnswersRequest,
 ) -> AppResult<RunState> {
     save_incoming(app, actor, id, &req.answers).await
@@ -109,9 +105,9 @@ pub async fn save_answers(
 /// The step's `step.onValidate` and then `step.onExit` events run first (on the server,
 /// with the same engine as `execute-event`); a failing one refuses the move with 422
 /// `step` and its message, and whatever answers the events set are kept.
-pub async fn next(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunState> {
+pub async fn next(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunState> {
     let mut run = editable(app, actor, id).await?;
-    let definition = app.versions.get(&app.db, &run.version_id).await?;
+    let definition = app.versions.get(&app.db, run.version_id).await?;
     let current = current_step(&run, &definition)?;
     check_next(&run, &definition, current)?;
     if crate::backend::engine::execute::leave_step(app, actor, &run, &definition, current).await? {
@@ -143,9 +139,9 @@ fn check_next(
     Ok(((to.id, to.title.clone()), answers))
 }
 
-pub async fn back(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunState> {
+pub async fn back(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunState> {
     let run = editable(app, actor, id).await?;
-    let definition = app.versions.get(&app.db, &run.version_id).await?;
+    let definition = app.versions.get(&app.db, run.version_id).await?;
     let answers = run.answers()?;
     let current = current_step(&run, &definition)?;
     let to = definition
@@ -159,9 +155,9 @@ pub async fn back(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<Ru
 ///
 /// Like [`next`], the last step's `step.onValidate`/`step.onExit` events run first and
 /// may refuse (422 `step`).
-pub async fn complete(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunState> {
+pub async fn complete(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunState> {
     let mut run = editable(app, actor, id).await?;
-    let definition = app.versions.get(&app.db, &run.version_id).await?;
+    let definition = app.versions.get(&app.db, run.version_id).await?;
     let current = current_step(&run, &definition)?;
     check_complete(&run, &definition, current)?;
     if crate::backend::engine::execute::leave_step(app, actor, &run, &definition, current).await? {
@@ -190,9 +186,9 @@ fn check_complete(run: &RunRow, definition: &Wizard, current: Uuid) -> AppResult
     Ok(answers)
 }
 
-pub async fn delete(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<()> {
+pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<()> {
     let run = own(app, actor, id).await?;
-    repo::delete(&app.db, &run.id).await?;
+    repo::delete(&app.db, run.id).await?;
     tracing::info!(run_id = %run.id, "run deleted");
     Ok(())
 }
@@ -200,7 +196,7 @@ pub async fn delete(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<
 pub async fn store(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &StoreRunRequest,
 ) -> AppResult<RunSummary> {
     let name = req.name.trim();
@@ -214,23 +210,20 @@ pub async fn store(
         ));
     }
     let run = own(app, actor, id).await?;
-    repo::set_stored(&app.db, &run.id, Some(name), req.visibility.as_str()).await?;
-    reload_summary(app, &run.id).await
+    repo::set_stored(&app.db, run.id, Some(name), req.visibility).await?;
+    reload_summary(app, run.id).await
 }
 
-pub async fn unstore(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<RunSummary> {
+pub async fn unstore(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunSummary> {
     let run = own(app, actor, id).await?;
-    repo::set_stored(&app.db, &run.id, None, Visibility::Private.as_str()).await?;
-    reload_summary(app, &run.id).await
+    repo::set_stored(&app.db, run.id, None, Visibility::Private).await?;
+    reload_summary(app, run.id).await
 }
 
 /// The caller's stored runs and everyone's shared ones.
 pub async fn store_list(app: &AppState, actor: &CurrentUser) -> AppResult<Vec<RunSummary>> {
-    repo::list_stored(&app.db, &actor.user.id)
-        .await?
-        .iter()
-        .map(summary)
-        .collect()
+    let runs = repo::list_stored(&app.db, &actor.user.id).await?;
+    Ok(runs.iter().map(summary).collect())
 }
 
 // ---- rules ----------------------------------------------------------------------------
@@ -253,8 +246,10 @@ fn missing_step() -> AppError {
 }
 
 fn current_step(run: &RunRow, definition: &Wizard) -> AppResult<Uuid> {
-    let id = Uuid::parse_str(&run.current_step_id).map_err(|_| missing_step())?;
-    definition.step(id).map(|s| s.id).ok_or_else(missing_step)
+    definition
+        .step(run.current_step_id)
+        .map(|s| s.id)
+        .ok_or_else(missing_step)
 }
 
 async fn move_to(
@@ -265,14 +260,13 @@ async fn move_to(
     title: &str,
     completed: bool,
 ) -> AppResult<RunState> {
-    let to_text = to.to_string();
     let change = RunUpdate {
         answers: &answers,
-        current_step_id: &to_text,
+        current_step_id: to,
         current_step_title: title,
         completed,
     };
-    let (version, updated_at) = repo::update(&app.db, &run.id, run.version, &change)
+    let (version, updated_at) = repo::update(&app.db, run.id, run.version, &change)
         .await?
         .ok_or_else(|| AppError::stale_version("run"))?;
     let status = if completed {
@@ -280,39 +274,37 @@ async fn move_to(
     } else {
         RunStatus::InProgress
     };
-    state(run, answers, &to_text, status, version, updated_at)
+    Ok(state(run, answers, to, status, version, updated_at))
 }
-
-// ---- access ---------------------------------------------------------------------------
 
 // ---- views ----------------------------------------------------------------------------
 
-fn summary(run: &RunRow) -> AppResult<RunSummary> {
-    Ok(RunSummary {
-        id: uuid_of(&run.id, "wizard_runs.id")?,
-        wizard_id: uuid_of(&run.wizard_id, "wizard_runs.wizard_id")?,
+fn summary(run: &RunRow) -> RunSummary {
+    RunSummary {
+        id: run.id,
+        wizard_id: run.wizard_id,
         wizard_name: run.wizard_name.clone(),
         version_number: run.version_number,
-        status: db::parse_column(&run.status, "wizard_runs.status")?,
+        status: run.status,
         owner_id: run.user_id.clone(),
         owner_name: run.owner_name.clone(),
-        current_step_id: uuid_of(&run.current_step_id, "wizard_runs.current_step_id")?,
+        current_step_id: run.current_step_id,
         current_step_title: run.current_step_title.clone(),
         started_at: run.started_at.clone(),
         updated_at: run.updated_at.clone(),
         completed_at: run.completed_at.clone(),
         stored_name: run.stored_name.clone(),
-        visibility: db::parse_column(&run.visibility, "wizard_runs.visibility")?,
+        visibility: run.visibility,
         version: run.version,
-    })
+    }
 }
 
-async fn reload_summary(app: &AppState, id: &str) -> AppResult<RunSummary> {
-    summary(&load(app, id).await?)
+async fn reload_summary(app: &AppState, id: Uuid) -> AppResult<RunSummary> {
+    Ok(summary(&load(app, id).await?))
 }
 
 fn view(run: &RunRow, definition: Arc<Wizard>, actor: &CurrentUser) -> AppResult<RunView> {
-    let summary = summary(run)?;
+    let summary = summary(run);
     Ok(RunView {
         editable: run.user_id == actor.user.id && summary.status == RunStatus::InProgress,
         summary,

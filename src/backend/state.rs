@@ -74,7 +74,7 @@ pub struct App {
     pub event_limiter: RateLimit<String>,
     /// Answer writes to one run take turns on this instance, so concurrent savers of
     /// different keys merge instead of colliding (runs.rs, issue 10).
-    pub run_gates: crate::backend::gates::Gates<String>,
+    pub run_gates: crate::backend::gates::Gates<uuid::Uuid>,
 }
 
 #[derive(Clone)]

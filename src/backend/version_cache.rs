@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use uuid::Uuid;
+
 use crate::backend::db::Db;
 use crate::backend::db::wizards::{self, VersionRow};
 use crate::backend::error::{AppError, AppResult};
@@ -20,11 +22,12 @@ pub struct VersionCache {
 
 impl VersionCache {
     /// The definition of version `id`, parsed once.
-    pub async fn get(&self, db: &Db, id: &str) -> AppResult<Arc<Wizard>> {
-        if let Some(w) = self.lookup(id) {
+    pub async fn get(&self, db: &Db, id: Uuid) -> AppResult<Arc<Wizard>> {
+        let id = id.to_string();
+        if let Some(w) = self.lookup(&id) {
             return Ok(w);
         }
-        let row = wizards::version_by_id(db, id)
+        let row = wizards::version_by_id(db, &id)
             .await?
             .ok_or_else(|| AppError::Internal(format!("version {id} is missing")))?;
         self.insert(&row)

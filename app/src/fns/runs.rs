@@ -51,7 +51,7 @@ pub async fn list_runs(status: Option<RunStatus>) -> Result<Vec<RunSummary>, UiE
 pub async fn get_run(id: Uuid) -> Result<RunView, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::backend::runs::get(&state, &actor, &id.to_string())
+    wizard_core::backend::runs::get(&state, &actor, id)
         .await
         .map_err(ui_error)
 }
@@ -63,7 +63,7 @@ pub async fn save_run_answers(id: Uuid, answers: Answers) -> Result<Outcome<RunS
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::run::SaveAnswersRequest { answers };
-    outcome(wizard_core::backend::runs::save_answers(&state, &actor, &id.to_string(), &req).await)
+    outcome(wizard_core::backend::runs::save_answers(&state, &actor, id, &req).await)
 }
 
 /// Validates the current step on the server and moves to the next visible one.
@@ -71,7 +71,7 @@ pub async fn save_run_answers(id: Uuid, answers: Answers) -> Result<Outcome<RunS
 pub async fn next_step(id: Uuid) -> Result<Outcome<RunState>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::backend::runs::next(&state, &actor, &id.to_string()).await)
+    outcome(wizard_core::backend::runs::next(&state, &actor, id).await)
 }
 
 /// Moves to the previous visible step (no validation: going back never loses anything).
@@ -79,7 +79,7 @@ pub async fn next_step(id: Uuid) -> Result<Outcome<RunState>, UiError> {
 pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::backend::runs::back(&state, &actor, &id.to_string()).await)
+    outcome(wizard_core::backend::runs::back(&state, &actor, id).await)
 }
 
 /// Validates every visible step and makes the run read-only.
@@ -87,14 +87,14 @@ pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, UiError> {
 pub async fn complete_run(id: Uuid) -> Result<Outcome<RunState>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::backend::runs::complete(&state, &actor, &id.to_string()).await)
+    outcome(wizard_core::backend::runs::complete(&state, &actor, id).await)
 }
 
 #[server(input = Json)]
 pub async fn delete_run(id: Uuid) -> Result<(), UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::backend::runs::delete(&state, &actor, &id.to_string())
+    wizard_core::backend::runs::delete(&state, &actor, id)
         .await
         .map_err(ui_error)
 }
@@ -109,7 +109,7 @@ pub async fn store_run(
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::run::StoreRunRequest { name, visibility };
-    outcome(wizard_core::backend::runs::store(&state, &actor, &id.to_string(), &req).await)
+    outcome(wizard_core::backend::runs::store(&state, &actor, id, &req).await)
 }
 
 /// Takes the run out of the Store; the run itself stays in My Runs.
@@ -117,7 +117,7 @@ pub async fn store_run(
 pub async fn unstore_run(id: Uuid) -> Result<RunSummary, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::backend::runs::unstore(&state, &actor, &id.to_string())
+    wizard_core::backend::runs::unstore(&state, &actor, id)
         .await
         .map_err(ui_error)
 }

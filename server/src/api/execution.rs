@@ -48,7 +48,7 @@ pub async fn execute_event(
     ApiJson(req): ApiJson<ExecuteEventRequest>,
 ) -> AppResult<Json<ExecuteEventResponse>> {
     Ok(Json(
-        engine::execute_event(&state, &user, &run_id, req).await?,
+        engine::execute_event(&state, &user, run_id.uuid(), req).await?,
     ))
 }
 
@@ -69,7 +69,9 @@ pub async fn action_logs(
     user: CurrentUser,
     ApiPath(run_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<ActionLog>>> {
-    Ok(Json(engine::logs::run_logs(&state, &user, &run_id).await?))
+    Ok(Json(
+        engine::logs::run_logs(&state, &user, run_id.uuid()).await?,
+    ))
 }
 
 /// One execution log row with its subtree.
@@ -91,6 +93,6 @@ pub async fn action_log(
     ApiPath((run_id, log_id)): ApiPath<(PathId, PathId)>,
 ) -> AppResult<Json<ActionLog>> {
     Ok(Json(
-        engine::logs::run_log(&state, &user, &run_id, &log_id).await?,
+        engine::logs::run_log(&state, &user, run_id.uuid(), log_id.uuid()).await?,
     ))
 }

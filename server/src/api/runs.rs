@@ -71,7 +71,7 @@ pub async fn get_run(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunView>> {
-    Ok(Json(runs::get(&state, &user, &id).await?))
+    Ok(Json(runs::get(&state, &user, id.uuid()).await?))
 }
 
 /// Delete one of your runs (and its files).
@@ -89,7 +89,7 @@ pub async fn delete_run(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<StatusCode> {
-    runs::delete(&state, &user, &id).await?;
+    runs::delete(&state, &user, id.uuid()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -112,7 +112,9 @@ pub async fn save_answers(
     ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<SaveAnswersRequest>,
 ) -> AppResult<Json<RunState>> {
-    Ok(Json(runs::save_answers(&state, &user, &id, &req).await?))
+    Ok(Json(
+        runs::save_answers(&state, &user, id.uuid(), &req).await?,
+    ))
 }
 
 /// Check the current step and move to the next visible one.
@@ -131,7 +133,7 @@ pub async fn next_step(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunState>> {
-    Ok(Json(runs::next(&state, &user, &id).await?))
+    Ok(Json(runs::next(&state, &user, id.uuid()).await?))
 }
 
 /// Move back to the previous visible step.
@@ -149,7 +151,7 @@ pub async fn previous_step(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunState>> {
-    Ok(Json(runs::back(&state, &user, &id).await?))
+    Ok(Json(runs::back(&state, &user, id.uuid()).await?))
 }
 
 /// Check every visible step and complete the run (read-only from then on).
@@ -168,7 +170,7 @@ pub async fn complete_run(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunState>> {
-    Ok(Json(runs::complete(&state, &user, &id).await?))
+    Ok(Json(runs::complete(&state, &user, id.uuid()).await?))
 }
 
 /// Save the run to the Store under a name, private or shared.
@@ -189,7 +191,7 @@ pub async fn store_run(
     ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<StoreRunRequest>,
 ) -> AppResult<Json<RunSummary>> {
-    Ok(Json(runs::store(&state, &user, &id, &req).await?))
+    Ok(Json(runs::store(&state, &user, id.uuid(), &req).await?))
 }
 
 /// Take the run out of the Store (the run itself stays).
@@ -207,7 +209,7 @@ pub async fn unstore_run(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<RunSummary>> {
-    Ok(Json(runs::unstore(&state, &user, &id).await?))
+    Ok(Json(runs::unstore(&state, &user, id.uuid()).await?))
 }
 
 /// The Store: your stored runs and everyone's shared ones.
@@ -267,7 +269,7 @@ pub async fn upload_file(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let up = Upload {
-        run_id: &id,
+        run_id: id.uuid(),
         field: &params.field,
         filename: &params.filename,
         content_type,

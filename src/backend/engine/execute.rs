@@ -40,12 +40,12 @@ const BACKOFF_CAP: Duration = Duration::from_secs(3);
 pub async fn execute_event(
     app: &AppState,
     actor: &CurrentUser,
-    run_id: &str,
+    run_id: Uuid,
     req: ExecuteEventRequest,
 ) -> AppResult<ExecuteEventResponse> {
     app.event_limiter.check(&actor.user.id)?;
     let mut run = run_store::own(app, actor, run_id).await?;
-    let completed = run.status == crate::domain::run::RunStatus::Completed.as_str();
+    let completed = run.status == crate::domain::run::RunStatus::Completed;
     if completed && req.trigger != Trigger::WizardOnComplete {
         return Err(AppError::conflict_on(
             "status",
@@ -53,7 +53,7 @@ pub async fn execute_event(
         ));
     }
     // Events come only from the pinned version (never from the request).
-    let wizard = app.versions.get(&app.db, &run.version_id).await?;
+    let wizard = app.versions.get(&app.db, run.version_id).await?;
     check_target(&wizard, req.trigger, req.target_id)?;
     if !completed && !req.answers.is_empty() {
         run_store::save_incoming(app, actor, run_id, &req.answers).await?;
@@ -61,8 +61,7 @@ pub async fn execute_event(
     }
 
     let mut runner = Runner::for_run(app, actor, &run, &wizard, !completed)?;
-    runner.step_id = target_step(&wizard, req.trigger, req.target_id)
-        .or_else(|| Uuid::parse_str(&run.current_step_id).ok());
+    runner.step_id = target_step(&wizard, req.trigger, req.target_id).or(Some(run.current_step_id));
     runner
         .run_trigger(req.trigger, req.target_id, req.value.as_ref())
         .await;
@@ -346,16 +345,12 @@ impl<'a> Runner<'a> {
         wizard: &'a Wizard,
         persist: bool,
     ) -> AppResult<Self> {
-        let run_id = crate::backend::db::parse_column(&run.id, "wizard_runs.id")?;
         Ok(Runner {
             app,
-            logger: Logger::new(app.clone(), run_id, true),
+            logger: Logger::new(app.clone(), run.id, true),
             info: RunInfo {
-                run_id,
-                wizard_id: crate::backend::db::parse_column(
-                    &run.wizard_id,
-                    "wizard_runs.wizard_id",
-                )?,
+                run_id: run.id,
+                wizard_id: run.wizard_id,
                 user_id: actor.user.id.clone(),
                 user_email: actor.user.email.clone(),
             },
@@ -377,8 +372,7 @@ impl<'a> Runner<'a> {
             return Ok(self.answers.clone());
         }
         let stored =
-            run_store::apply_action_answers(self.app, &self.info.run_id.to_string(), &self.changed)
-                .await?;
+            run_store::apply_action_answers(self.app, self.info.run_id, &self.changed).await?;
         Ok(stored.unwrap_or_else(|| self.answers.clone()))
     }
 

@@ -243,12 +243,12 @@ fn build_trees(rows: &[LogRow]) -> AppResult<Vec<ActionLog>> {
 pub async fn run_logs(
     app: &AppState,
     actor: &CurrentUser,
-    run_id: &str,
+    run_id: Uuid,
 ) -> AppResult<Vec<ActionLog>> {
     let run = crate::backend::run_store::own(app, actor, run_id).await?;
-    let rows = repo::list_by_run(&app.db, &run.id).await?;
+    let rows = repo::list_by_run(&app.db, &run.id.to_string()).await?;
     let mut trees = build_trees(&rows)?;
-    let owns_wizard = db::wizards::get(&app.db, &run.wizard_id)
+    let owns_wizard = db::wizards::get(&app.db, &run.wizard_id.to_string())
         .await?
         .is_some_and(|w| w.owner_id.as_deref() == Some(actor.user.id.as_str()));
     if !owns_wizard {
@@ -268,11 +268,10 @@ fn without_internals(log: &mut ActionLog) {
 pub async fn run_log(
     app: &AppState,
     actor: &CurrentUser,
-    run_id: &str,
-    log_id: &str,
+    run_id: Uuid,
+    log_id: Uuid,
 ) -> AppResult<ActionLog> {
     let not_found = || AppError::NotFound(format!("no execution log with id {log_id}"));
-    let wanted = Uuid::parse_str(log_id).map_err(|_| not_found())?;
     fn find(nodes: Vec<ActionLog>, id: Uuid) -> Option<ActionLog> {
         for n in nodes {
             if n.id == id {
@@ -284,7 +283,7 @@ pub async fn run_log(
         }
         None
     }
-    find(run_logs(app, actor, run_id).await?, wanted).ok_or_else(not_found)
+    find(run_logs(app, actor, run_id).await?, log_id).ok_or_else(not_found)
 }
 
 #[cfg(test)]

@@ -13,21 +13,10 @@ use wizard_core::domain::Wizard;
 use wizard_core::domain::draft::{UpdateWizardRequest, VersionSummary, WizardDraft};
 use wizard_core::domain::problem::FieldError;
 
+pub use crate::components::save_queue::SaveStatus;
+use crate::components::save_queue::{SaveQueue, Sent};
 use crate::fns::Outcome;
 use crate::fns::wizards::{list_wizard_versions, publish_wizard, save_wizard_draft, update_wizard};
-
-/// What the save indicator says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveStatus {
-    Saved,
-    Saving,
-    /// The server refused the draft; the errors say why and the edit is kept locally.
-    Invalid,
-    /// Someone else changed the wizard; saving is stopped until a reload.
-    Conflict,
-    /// The call failed (network, server); the edit is kept and can be retried.
-    Failed(String),
-}
 
 /// Which list a drag started in, and what is being dragged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +35,9 @@ pub struct Builder {
     pub live_version: RwSignal<Option<i64>>,
     pub unpublished: RwSignal<bool>,
     pub is_template: RwSignal<bool>,
+    /// The save queue's status (the same signal), for the indicator.
     pub status: RwSignal<SaveStatus>,
+    queue: SaveQueue,
     /// The server's problems with the last draft sent, by JSON path.
     pub errors: RwSignal<Vec<FieldError>>,
     pub conflict: RwSignal<Option<String>>,
@@ -56,13 +47,14 @@ pub struct Builder {
     pub publishing: RwSignal<bool>,
     /// A message about publishing or the gallery flag (success or failure).
     pub notice: RwSignal<Option<(bool, String)>>,
-    saving: RwSignal<bool>,
+    /// The draft changed since it was last sent.
     pending: RwSignal<bool>,
 }
 
 impl Builder {
     pub fn new(draft: WizardDraft) -> Self {
         let first_step = draft.definition.steps.first().map(|s| s.id);
+        let queue = SaveQueue::new();
         Builder {
             id: draft.id,
             wizard: RwSignal::new(draft.definition),
@@ -70,7 +62,8 @@ impl Builder {
             live_version: RwSignal::new(draft.live_version),
             unpublished: RwSignal::new(draft.has_unpublished_changes),
             is_template: RwSignal::new(draft.is_template),
-            status: RwSignal::new(SaveStatus::Saved),
+            status: queue.status,
+            queue,
             errors: RwSignal::new(Vec::new()),
             conflict: RwSignal::new(None),
             selected_step: RwSignal::new(first_step),
@@ -78,7 +71,6 @@ impl Builder {
             versions: RwSignal::new(None),
             publishing: RwSignal::new(false),
             notice: RwSignal::new(None),
-            saving: RwSignal::new(false),
             pending: RwSignal::new(false),
         }
     }
@@ -97,54 +89,47 @@ impl Builder {
         }
     }
 
-    /// Starts a save, or marks one as due after the save in flight.
+    /// Marks the draft as due and starts a save; a save in flight sends it right after.
     pub fn request_save(self) {
         if self.conflict.get_untracked().is_some() {
             return;
         }
-        if self.saving.get_untracked() {
-            self.pending.set(true);
-            return;
-        }
-        self.saving.set(true);
+        self.pending.set(true);
         self.status.set(SaveStatus::Saving);
-        spawn_local(async move { self.save_loop().await });
-    }
-
-    /// Whether local edits are waiting or being sent.
-    pub fn busy(self) -> bool {
-        self.saving.get() || self.pending.get()
-    }
-
-    async fn save_loop(self) {
-        loop {
-            self.pending.set(false);
-            let sent = self.wizard.get_untracked();
-            let version = self.version.get_untracked();
-            let result = save_wizard_draft(self.id.to_string(), version, sent.clone()).await;
-            match result {
-                Ok(Outcome::Done(draft)) => {
-                    self.errors.set(Vec::new());
-                    self.apply(draft, &sent);
-                    self.status.set(SaveStatus::Saved);
-                }
-                Ok(Outcome::Invalid(errors)) => {
-                    self.errors.set(errors);
-                    self.status.set(SaveStatus::Invalid);
-                }
-                Ok(Outcome::Conflict(message)) => {
-                    self.conflict.set(Some(message));
-                    self.status.set(SaveStatus::Conflict);
+        spawn_local(async move {
+            self.queue
+                .drain(move || {
+                    if !self.pending.get_untracked() || self.conflict.get_untracked().is_some() {
+                        return None;
+                    }
                     self.pending.set(false);
-                    break;
-                }
-                Err(e) => self.status.set(SaveStatus::Failed(e.to_string())),
+                    Some(self.send_draft())
+                })
+                .await;
+        });
+    }
+
+    /// Sends the whole draft once, with the version the last save returned.
+    async fn send_draft(self) -> Sent {
+        let sent = self.wizard.get_untracked();
+        let version = self.version.get_untracked();
+        match save_wizard_draft(self.id.to_string(), version, sent.clone()).await {
+            Ok(Outcome::Done(draft)) => {
+                self.errors.set(Vec::new());
+                self.apply(draft, &sent);
+                Sent::Next(SaveStatus::Saved)
             }
-            if !self.pending.get_untracked() {
-                break;
+            Ok(Outcome::Invalid(errors)) => {
+                self.errors.set(errors);
+                Sent::Next(SaveStatus::Invalid)
             }
+            Ok(Outcome::Conflict(message)) => {
+                self.conflict.set(Some(message));
+                self.pending.set(false);
+                Sent::Stop(SaveStatus::Conflict)
+            }
+            Err(e) => Sent::Next(SaveStatus::Failed(e.to_string())),
         }
-        self.saving.set(false);
     }
 
     /// Takes the server's view of the draft: its version always, its definition only when
@@ -172,7 +157,7 @@ impl Builder {
     /// Publishes the saved draft. Refused locally while edits are unsaved, because the
     /// server would publish the last saved draft rather than what is on screen.
     pub fn publish(self) {
-        if self.saving.get_untracked() || self.pending.get_untracked() {
+        if self.queue.is_sending() || self.pending.get_untracked() {
             self.notice.set(Some((
                 false,
                 "Wait for the draft to save, then publish.".into(),
@@ -285,23 +270,25 @@ impl Builder {
         done: &'static str,
         revert: impl FnOnce(Builder) + Send + 'static,
     ) {
-        if self.saving.get_untracked() || self.pending.get_untracked() {
-            self.notice.set(Some((
-                false,
-                "Wait for the draft to save, then try again.".into(),
-            )));
-            revert(self);
-            return;
-        }
         if self.conflict.get_untracked().is_some() {
             revert(self);
             return;
         }
-        self.saving.set(true);
+        let flight = match self.queue.begin() {
+            Some(flight) if !self.pending.get_untracked() => flight,
+            _ => {
+                self.notice.set(Some((
+                    false,
+                    "Wait for the draft to save, then try again.".into(),
+                )));
+                revert(self);
+                return;
+            }
+        };
         spawn_local(async move {
             req.version = self.version.get_untracked();
             let result = update_wizard(self.id.to_string(), req).await;
-            self.saving.set(false);
+            drop(flight);
             match result {
                 Ok(Outcome::Done(draft)) => {
                     self.apply_meta(draft);

@@ -7,3 +7,4 @@ pub mod data_table;
 pub mod deferred;
 pub mod fields;
 pub mod loading;
+pub mod save_queue;

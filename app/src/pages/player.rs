@@ -6,8 +6,7 @@
 //! user may only read) shows a read-only summary instead.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -25,6 +24,7 @@ use super::RequireUser;
 use crate::components::answers::{AnswerSummary, short_time};
 use crate::components::deferred::deferred;
 use crate::components::fields::StepForm;
+use crate::components::save_queue::{SaveQueue, SaveStatus, Sent};
 use crate::fns::Outcome;
 use crate::fns::runs::{
     complete_run, get_run, next_step, previous_step, save_run_answers, start_run, store_run,
@@ -77,28 +77,20 @@ pub fn RunPage() -> impl IntoView {
     }.into_any()
 }
 
-/// What the save indicator says.
-#[derive(Debug, Clone, PartialEq)]
-enum SaveStatus {
-    Saved,
-    Saving,
-    Failed(String),
-}
+/// What the indicator's tooltip and the Next button say when the server refused answers.
+const REFUSED: &str = "some answers were refused: see the marked fields";
 
-/// The queue that saves answers in the order they were given.
+/// The answers waiting to be saved, in front of the shared save queue.
 ///
-/// Changes collect in `pending` (a later value for a key replaces an earlier one); one
-/// drain at a time sends them, and keeps sending until nothing is pending, so a change made
-/// while a save is in flight goes out right after it, never before it.
+/// Changes collect in `pending` (a later value for a key replaces an earlier one); the
+/// queue sends them batch after batch, one at a time, so a change made while a save is in
+/// flight goes out right after it, never before it.
 #[derive(Clone, Copy)]
 struct Saver {
     run_id: Uuid,
     pending: StoredValue<Answers>,
-    /// Whether a drain is in flight. Shared out of the arena so a save still running when
-    /// the player is left can be waited for by the final save (see `on_cleanup`).
-    sending: StoredValue<Arc<AtomicBool>>,
+    queue: SaveQueue,
     timer: StoredValue<Option<TimeoutHandle>>,
-    status: RwSignal<SaveStatus>,
     answers: RwSignal<Answers>,
     errors: RwSignal<HashMap<String, String>>,
 }
@@ -108,7 +100,7 @@ impl Saver {
         self.pending.try_update_value(|p| {
             p.insert(key, value);
         });
-        self.status.set(SaveStatus::Saving);
+        self.queue.status.set(SaveStatus::Saving);
         self.cancel_timer();
         if debounce {
             let handle = set_timeout_with_handle(
@@ -129,9 +121,7 @@ impl Saver {
     }
 
     fn is_sending(self) -> bool {
-        self.sending
-            .try_with_value(|f| f.load(Ordering::SeqCst))
-            .unwrap_or(false)
+        self.queue.is_sending()
     }
 
     fn cancel_timer(self) {
@@ -153,57 +143,59 @@ impl Saver {
     /// Sends everything pending, batch after batch. Returns at once if another drain is
     /// running (it will pick the new changes up).
     async fn drain(self) -> Result<(), String> {
-        // `try_`: a save may finish after the player was left; then there is nothing to do.
-        let Some(flag) = self.sending.try_get_value() else {
-            return Ok(());
-        };
-        if flag.swap(true, Ordering::SeqCst) {
-            return Ok(());
+        let refused = std::cell::Cell::new(false);
+        let refused = &refused;
+        let status = self
+            .queue
+            .drain(move || {
+                // `try_`: a save may finish after the player was left; then nothing is due.
+                let batch = self
+                    .pending
+                    .try_update_value(std::mem::take)
+                    .unwrap_or_default();
+                (!batch.is_empty()).then(|| self.send(batch, refused))
+            })
+            .await;
+        match status {
+            None | Some(SaveStatus::Saved) if !refused.get() => Ok(()),
+            None | Some(SaveStatus::Saved) => {
+                self.queue.status.try_set(SaveStatus::Invalid);
+                Err(REFUSED.into())
+            }
+            Some(SaveStatus::Failed(m)) => Err(m),
+            Some(_) => Err(REFUSED.into()),
         }
-        let mut refused = false;
-        let result = loop {
-            let batch = self
-                .pending
-                .try_update_value(std::mem::take)
-                .unwrap_or_default();
-            if batch.is_empty() {
-                break Ok(());
+    }
+
+    /// Saves one batch. Refused answers stay on screen with their message and the others
+    /// are sent again (the server refuses a request as a whole).
+    async fn send(self, batch: Answers, refused: &std::cell::Cell<bool>) -> Sent {
+        match save_run_answers(self.run_id, batch.clone()).await {
+            Ok(Outcome::Done(state)) => {
+                self.adopt(&batch, state.answers);
+                Sent::Next(SaveStatus::Saved)
             }
-            match save_run_answers(self.run_id, batch.clone()).await {
-                Ok(Outcome::Done(state)) => self.adopt(&batch, state.answers),
-                Ok(Outcome::Invalid(errors)) => {
-                    // Refused answers stay on screen with their message; the others are
-                    // sent again (the server refuses a request as a whole).
-                    let refused_keys: Vec<String> =
-                        errors.iter().map(|e| answer_key(&e.field)).collect();
-                    self.errors.update(|m| m.extend(error_map(errors)));
-                    let rest: Answers = batch
-                        .into_iter()
-                        .filter(|(k, _)| !refused_keys.contains(k))
-                        .collect();
-                    self.requeue(rest);
-                    refused = true;
-                }
-                Ok(Outcome::Conflict(message)) => {
-                    self.requeue(batch);
-                    break Err(message);
-                }
-                Err(e) => {
-                    self.requeue(batch);
-                    break Err(e.to_string());
-                }
+            Ok(Outcome::Invalid(errors)) => {
+                let refused_keys: Vec<String> =
+                    errors.iter().map(|e| answer_key(&e.field)).collect();
+                self.errors.update(|m| m.extend(error_map(errors)));
+                let rest: Answers = batch
+                    .into_iter()
+                    .filter(|(k, _)| !refused_keys.contains(k))
+                    .collect();
+                self.requeue(rest);
+                refused.set(true);
+                Sent::Next(SaveStatus::Saved)
             }
-        };
-        flag.store(false, Ordering::SeqCst);
-        let result = match result {
-            Ok(()) if refused => Err("some answers were refused: see the marked fields".into()),
-            other => other,
-        };
-        self.status.set(match &result {
-            Ok(()) => SaveStatus::Saved,
-            Err(m) => SaveStatus::Failed(m.clone()),
-        });
-        result
+            Ok(Outcome::Conflict(message)) => {
+                self.requeue(batch);
+                Sent::Stop(SaveStatus::Failed(message))
+            }
+            Err(e) => {
+                self.requeue(batch);
+                Sent::Stop(SaveStatus::Failed(e.to_string()))
+            }
+        }
     }
 
     /// Puts a failed batch back without overwriting anything typed since.
@@ -325,9 +317,8 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
     let saver = Saver {
         run_id,
         pending: StoredValue::new(Answers::new()),
-        sending: StoredValue::new(Arc::new(AtomicBool::new(false))),
+        queue: SaveQueue::new(),
         timer: StoredValue::new(None),
-        status: RwSignal::new(SaveStatus::Saved),
         answers,
         errors,
     };
@@ -351,7 +342,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
             .pending
             .try_update_value(std::mem::take)
             .unwrap_or_default();
-        let in_flight = saver.sending.try_get_value();
+        let in_flight = saver.queue.flag();
         if !batch.is_empty() {
             spawn_local(async move {
                 // After any save still in flight, so the last value given wins.
@@ -470,7 +461,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         });
     };
 
-    let status = saver.status;
+    let status = saver.queue.status;
     let retry = move |_| {
         spawn_local(async move {
             saver.flush().await.ok();
@@ -486,14 +477,20 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
                     <h1>{title}</h1>
                 </div>
                 <p class="run-save-status" data-testid="save-status" role="status" aria-live="polite"
-                    class:is-error=move || matches!(status.get(), SaveStatus::Failed(_))>
+                    class:is-error=move || !matches!(status.get(), SaveStatus::Saved | SaveStatus::Saving)>
                     {move || match status.get() {
                         SaveStatus::Saved => view! { <span>"✓ All changes saved"</span> }.into_any(),
                         SaveStatus::Saving => view! { <span>"Saving…"</span> }.into_any(),
-                        SaveStatus::Failed(m) => view! {
-                            <span title=m>"Not saved — "</span>
-                            <button type="button" class="btn btn-quiet btn-small" on:click=retry>"Retry"</button>
-                        }.into_any(),
+                        failed => {
+                            let why = match failed {
+                                SaveStatus::Failed(m) => m,
+                                _ => REFUSED.to_owned(),
+                            };
+                            view! {
+                                <span title=why>"Not saved — "</span>
+                                <button type="button" class="btn btn-quiet btn-small" on:click=retry>"Retry"</button>
+                            }.into_any()
+                        }
                     }}
                 </p>
             </div>

@@ -16,21 +16,21 @@ use crate::domain::run::*;
 use crate::domain::{Field, Wizard};
 
 /// Most answers one save may carry.
-pub(crate) const MAX_ANSWERS_PER_SAVE: usize = 500;
+const MAX_ANSWERS_PER_SAVE: usize = 500;
 
 /// Attempts to merge answers when another save of the same run lands in between. Saves
 /// on one instance take turns (`App::run_gates`), so only writers on other instances
 /// sharing the database race; each retry waits a little longer, with jitter.
-pub(crate) const MERGE_ATTEMPTS: u32 = 12;
+const MERGE_ATTEMPTS: u32 = 12;
 
 /// Waits before merge attempt `attempt` + 1: a few milliseconds, growing, jittered so
 /// racing instances do not retry in lockstep.
-pub(crate) async fn merge_backoff(attempt: u32) {
+async fn merge_backoff(attempt: u32) {
     let ms = rand::random_range(1..=5) * u64::from(attempt + 1);
     tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
 
-/// The one implementation of an answer save, shared by [`save_answers`] and the engine
+/// The one implementation of an answer save, shared by `runs::save_answers` and the engine
 /// (`execute-event` saves the runner's answers first with exactly these rules).
 pub(crate) async fn save_incoming(
     app: &AppState,
@@ -132,7 +132,7 @@ pub(crate) async fn apply_action_answers(
 /// Checks one incoming answer; `Ok(None)` clears it. Rich text is sanitised and file
 /// references are replaced by what the server stored, so nothing the client claims about
 /// a file (name, size, type) is trusted.
-pub(crate) async fn accept_answer(
+async fn accept_answer(
     app: &AppState,
     run: &RunRow,
     definition: &Wizard,
@@ -199,7 +199,7 @@ pub(crate) async fn accept_answer(
 
 /// A select whose options an action replaced in this run takes only those options (unless
 /// it allows other values); before any action filled it, any value of the right kind.
-pub(crate) async fn check_dynamic_choice(
+async fn check_dynamic_choice(
     app: &AppState,
     run: &RunRow,
     os: &crate::domain::OptionSet,
@@ -239,7 +239,7 @@ pub(crate) async fn check_dynamic_choice(
     }
 }
 
-pub(crate) fn not_found(id: Uuid) -> AppError {
+fn not_found(id: Uuid) -> AppError {
     AppError::NotFound(format!("no run with id {id}"))
 }
 
@@ -279,7 +279,7 @@ pub(crate) async fn editable(app: &AppState, actor: &CurrentUser, id: Uuid) -> A
     Ok(run)
 }
 
-pub(crate) fn is_shared(run: &RunRow) -> bool {
+fn is_shared(run: &RunRow) -> bool {
     run.stored_at.is_some() && run.visibility == Visibility::Shared
 }
 

@@ -110,30 +110,20 @@ where
     }
 }
 
-/// A path id: only a UUID parses. Services that take a `Uuid` get [`PathId::uuid`]; those
-/// not yet converted take its canonical text (it derefs to `&str`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathId {
-    id: Uuid,
-    text: String,
-}
+/// A path id: only a UUID parses, and a malformed one is a 422 naming the parameter (every
+/// service takes the [`Uuid`] itself: [`PathId::uuid`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathId(Uuid);
 
 impl PathId {
     pub fn uuid(&self) -> Uuid {
-        self.id
-    }
-}
-
-impl std::ops::Deref for PathId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.text
+        self.0
     }
 }
 
 impl std::fmt::Display for PathId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
+        self.0.fmt(f)
     }
 }
 
@@ -141,10 +131,7 @@ impl<'de> serde::Deserialize<'de> for PathId {
     fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
         let text = String::deserialize(de)?;
         Uuid::parse_str(&text)
-            .map(|id| PathId {
-                id,
-                text: id.to_string(),
-            })
+            .map(PathId)
             .map_err(|_| serde::de::Error::custom(format!("`{text}` is not an id (a UUID)")))
     }
 }

@@ -3,6 +3,8 @@
 
 use std::net::IpAddr;
 
+use uuid::Uuid;
+
 use crate::backend::auth::{self, CurrentUser, IssuedToken};
 use crate::backend::db;
 use crate::backend::error::{AppError, AppResult};
@@ -97,7 +99,7 @@ pub async fn list_users(app: &AppState, actor: &CurrentUser) -> AppResult<Vec<Us
 pub async fn change_role(
     app: &AppState,
     actor: &CurrentUser,
-    user_id: &str,
+    user_id: Uuid,
     req: &ChangeRoleRequest,
 ) -> AppResult<UserView> {
     actor.require(Role::Admin)?;
@@ -105,7 +107,7 @@ pub async fn change_role(
         .role
         .parse()
         .map_err(|m: String| AppError::field("role", m))?;
-    let row = db::users::change_role(&app.db, user_id, role, req.version).await?;
-    tracing::info!(actor = %actor.user.id, user_id, %role, "role changed");
+    let row = db::users::change_role(&app.db, &user_id.to_string(), role, req.version).await?;
+    tracing::info!(actor = %actor.user.id, %user_id, %role, "role changed");
     row.view()
 }

@@ -6,6 +6,7 @@
 //! share the database) pick them up within the guard's short cache lifetime.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::backend::auth::CurrentUser;
 use crate::backend::db::allowlist::{self as repo, AllowRow};
@@ -64,7 +65,7 @@ pub async fn add(
     Ok(view(&row))
 }
 
-pub async fn remove(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<()> {
+pub async fn remove(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<()> {
     actor.require(Role::Admin)?;
     if !repo::delete(&app.db, id).await? {
         return Err(AppError::NotFound(format!(

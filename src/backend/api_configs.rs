@@ -45,7 +45,7 @@ pub fn config_of(row: &ApiConfigRow) -> AppResult<ApiConfig> {
     let default_headers: BTreeMap<String, String> =
         serde_json::from_str(&row.default_headers).map_err(|_| bad("default_headers"))?;
     Ok(ApiConfig {
-        id: Uuid::parse_str(&row.id).map_err(|_| bad("id"))?,
+        id: row.id,
         name: row.config_name.clone(),
         description: row.description.clone(),
         base_url: row.base_url.clone(),
@@ -59,8 +59,7 @@ pub fn config_of(row: &ApiConfigRow) -> AppResult<ApiConfig> {
 fn view_of(row: &ApiConfigRow) -> AppResult<ApiConfigView> {
     Ok(ApiConfigView {
         config: config_of(row)?,
-        wizard_id: Uuid::parse_str(&row.wizard_id)
-            .map_err(|_| AppError::Internal("stored wizard id is not a UUID".into()))?,
+        wizard_id: row.wizard_id,
         version: row.version,
         created_at: row.created_at.clone(),
         updated_at: row.updated_at.clone(),
@@ -69,7 +68,7 @@ fn view_of(row: &ApiConfigRow) -> AppResult<ApiConfigView> {
 
 /// A wizard's configurations without secrets (what a draft, a published version and an
 /// export carry).
-pub async fn configs_of_wizard(db: &Db, wizard_id: &str) -> AppResult<Vec<ApiConfig>> {
+pub async fn configs_of_wizard(db: &Db, wizard_id: Uuid) -> AppResult<Vec<ApiConfig>> {
     repo::list_by_wizard(db, wizard_id)
         .await?
         .iter()
@@ -81,7 +80,7 @@ pub async fn configs_of_wizard(db: &Db, wizard_id: &str) -> AppResult<Vec<ApiCon
 /// auth type and non-secret members, and needs its secret set again before it works.
 pub async fn insert_without_secrets(
     db: &Db,
-    wizard_id: &str,
+    wizard_id: Uuid,
     created_by: Option<&str>,
     configs: &[ApiConfig],
 ) -> AppResult<()> {
@@ -91,7 +90,7 @@ pub async fn insert_without_secrets(
         let headers_json = to_json(&c.default_headers)?;
         repo::insert(
             db,
-            &Uuid::now_v7().to_string(),
+            Uuid::now_v7(),
             wizard_id,
             created_by,
             &ApiConfigWrite {
@@ -121,7 +120,7 @@ pub async fn target_for_call(
     wizard_id: Uuid,
     id_or_name: &str,
 ) -> Result<(ApiTarget, Duration), ActionError> {
-    let row = repo::find(&app.db, &wizard_id.to_string(), id_or_name)
+    let row = repo::find(&app.db, wizard_id, id_or_name)
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "cannot read an API configuration");
@@ -172,27 +171,24 @@ fn stored_auth(app: &AppState, sealed: &str) -> AppResult<ApiAuth> {
 
 /// Checks the caller owns the wizard: its configurations are its owner's alone, as the
 /// wizard is (admins included: README "Who may do what"); anything else is "not found".
-async fn check_wizard(app: &AppState, actor: &CurrentUser, wizard_id: &str) -> AppResult<()> {
+async fn check_wizard(app: &AppState, actor: &CurrentUser, wizard_id: Uuid) -> AppResult<()> {
     crate::backend::wizards::owned(app, actor, wizard_id)
         .await
         .map(|_| ())
 }
 
-async fn load(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<ApiConfigRow> {
+async fn load(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<ApiConfigRow> {
     actor.require(Role::Builder)?;
     let not_found = || AppError::NotFound(format!("no API configuration with id {id}"));
-    if Uuid::parse_str(id).is_err() {
-        return Err(not_found());
-    }
     let row = repo::get(&app.db, id).await?.ok_or_else(not_found)?;
-    crate::backend::wizards::check_part_owner(app, actor, &row.wizard_id, not_found).await?;
+    crate::backend::wizards::check_part_owner(app, actor, row.wizard_id, not_found).await?;
     Ok(row)
 }
 
 pub async fn list(
     app: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
 ) -> AppResult<Vec<ApiConfigView>> {
     check_wizard(app, actor, wizard_id).await?;
     repo::list_by_wizard(&app.db, wizard_id)
@@ -202,14 +198,14 @@ pub async fn list(
         .collect()
 }
 
-pub async fn get(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<ApiConfigView> {
+pub async fn get(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<ApiConfigView> {
     view_of(&load(app, actor, id).await?)
 }
 
 pub async fn create(
     app: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
     req: &NewApiConfig,
 ) -> AppResult<ApiConfigView> {
     check_wizard(app, actor, wizard_id).await?;
@@ -224,10 +220,10 @@ pub async fn create(
     let auth = input.validate(None)?;
     let (auth_json, secret) = seal(app, &auth)?;
     let headers_json = to_json(&input.default_headers)?;
-    let id = Uuid::now_v7().to_string();
+    let id = Uuid::now_v7();
     let row = repo::insert(
         &app.db,
-        &id,
+        id,
         wizard_id,
         Some(&actor.user.id),
         &input.write(&auth, &auth_json, secret.as_deref(), &headers_json),
@@ -240,7 +236,7 @@ pub async fn create(
 pub async fn update(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &UpdateApiConfig,
 ) -> AppResult<ApiConfigView> {
     let row = load(app, actor, id).await?;
@@ -271,7 +267,7 @@ pub async fn update(
     let headers_json = to_json(&input.default_headers)?;
     if !repo::update(
         &app.db,
-        &row.id,
+        row.id,
         req.version,
         &input.write(&auth, &auth_json, secret.as_deref(), &headers_json),
     )
@@ -280,15 +276,15 @@ pub async fn update(
         return Err(AppError::stale_version("API configuration"));
     }
     tracing::info!(api_config_id = %row.id, auth_type = %auth.type_name(), "API configuration updated");
-    let row = repo::get(&app.db, &row.id)
+    let row = repo::get(&app.db, row.id)
         .await?
         .ok_or_else(|| AppError::stale_version("API configuration"))?;
     view_of(&row)
 }
 
-pub async fn delete(app: &AppState, actor: &CurrentUser, id: &str, version: i64) -> AppResult<()> {
+pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid, version: i64) -> AppResult<()> {
     let row = load(app, actor, id).await?;
-    if row.version != version || !repo::delete(&app.db, &row.id, version).await? {
+    if row.version != version || !repo::delete(&app.db, row.id, version).await? {
         return Err(AppError::stale_version("API configuration"));
     }
     tracing::info!(api_config_id = %row.id, "API configuration deleted");
@@ -299,12 +295,11 @@ pub async fn delete(app: &AppState, actor: &CurrentUser, id: &str, version: i64)
 pub async fn test(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &TestApiConfigRequest,
 ) -> AppResult<TestApiConfigResponse> {
     let row = load(app, actor, id).await?;
-    let wizard_id = Uuid::parse_str(&row.wizard_id)
-        .map_err(|_| AppError::Internal("stored wizard id is not a UUID".into()))?;
+    let wizard_id = row.wizard_id;
     let path = req.path.clone().unwrap_or_default();
     if path.contains("://") {
         return Err(AppError::field(
@@ -314,7 +309,7 @@ pub async fn test(
     }
     let started = Instant::now();
     let result = async {
-        let (target, timeout) = target_for_call(app, wizard_id, &row.id).await?;
+        let (target, timeout) = target_for_call(app, wizard_id, &row.id.to_string()).await?;
         let req = OutboundRequest {
             method: HttpMethod::Get,
             url: path,

@@ -31,14 +31,10 @@ use crate::domain::wizard::event_check::join;
 
 // ---- reads ------------------------------------------------------------------------------
 
-fn parse_id(id: &str, what: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(id).map_err(|e| AppError::Internal(format!("stored {what} id {id:?}: {e}")))
-}
-
 fn action_view(row: &ActionRow) -> AppResult<ActionView> {
     Ok(ActionView {
         action: row.to_action()?,
-        event_id: parse_id(&row.event_id, "event")?,
+        event_id: row.event_id,
         version: row.version,
         created_at: row.created_at.clone(),
         updated_at: row.updated_at.clone(),
@@ -49,7 +45,7 @@ fn event_view(row: &EventRow, actions: &[ActionRow]) -> AppResult<EventView> {
     let e = row.to_event()?;
     Ok(EventView {
         id: e.id,
-        wizard_id: parse_id(&row.wizard_id, "wizard")?,
+        wizard_id: row.wizard_id,
         name: e.name,
         description: e.description,
         trigger: e.trigger,
@@ -64,7 +60,7 @@ fn event_view(row: &EventRow, actions: &[ActionRow]) -> AppResult<EventView> {
     })
 }
 
-async fn view_of(app: &AppState, event_id: &str) -> AppResult<EventView> {
+async fn view_of(app: &AppState, event_id: Uuid) -> AppResult<EventView> {
     let row = repo::get_event(&app.db, event_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no event with id {event_id}")))?;
@@ -75,29 +71,29 @@ async fn view_of(app: &AppState, event_id: &str) -> AppResult<EventView> {
 pub async fn list(
     app: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
 ) -> AppResult<Vec<EventView>> {
     let wizard = wizards::owned(app, actor, wizard_id).await?;
-    repo::load_events(&app.db, &wizard.id)
+    repo::load_events(&app.db, wizard.id)
         .await?
         .iter()
         .map(|(e, a)| event_view(e, a))
         .collect()
 }
 
-pub async fn get(app: &AppState, actor: &CurrentUser, event_id: &str) -> AppResult<EventView> {
+pub async fn get(app: &AppState, actor: &CurrentUser, event_id: Uuid) -> AppResult<EventView> {
     let (row, _) = owned_event(app, actor, event_id).await?;
-    let actions = repo::list_actions(&app.db, &row.id).await?;
+    let actions = repo::list_actions(&app.db, row.id).await?;
     event_view(&row, &actions)
 }
 
 pub async fn list_actions(
     app: &AppState,
     actor: &CurrentUser,
-    event_id: &str,
+    event_id: Uuid,
 ) -> AppResult<Vec<ActionView>> {
     let (row, _) = owned_event(app, actor, event_id).await?;
-    repo::list_actions(&app.db, &row.id)
+    repo::list_actions(&app.db, row.id)
         .await?
         .iter()
         .map(action_view)
@@ -109,17 +105,14 @@ pub async fn list_actions(
 async fn owned_event(
     app: &AppState,
     actor: &CurrentUser,
-    event_id: &str,
+    event_id: Uuid,
 ) -> AppResult<(EventRow, WizardRow)> {
     actor.require(Role::Builder)?;
     let not_found = || AppError::NotFound(format!("no event with id {event_id}"));
-    if Uuid::parse_str(event_id).is_err() {
-        return Err(not_found());
-    }
     let row = repo::get_event(&app.db, event_id)
         .await?
         .ok_or_else(not_found)?;
-    let wizard = wizards::owned(app, actor, &row.wizard_id)
+    let wizard = wizards::owned(app, actor, row.wizard_id)
         .await
         .map_err(|e| match e {
             AppError::NotFound(_) => not_found(),
@@ -222,7 +215,7 @@ fn i64_of(n: usize) -> i64 {
 pub async fn create(
     state: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
     mut event: Event,
 ) -> AppResult<EventView> {
     let wizard = wizards::owned(state, actor, wizard_id).await?;
@@ -231,28 +224,27 @@ pub async fn create(
     refuse(problems(state, &draft, &event, "").await)?;
     let now = now_text();
     let mut tx = state.db.begin_write().await?;
-    let position = repo::next_position(&mut tx, &wizard.id).await?;
-    repo::insert_event(&mut tx, &wizard.id, &event, position, &now).await?;
-    let event_id = event.id.to_string();
+    let position = repo::next_position(&mut tx, wizard.id).await?;
+    repo::insert_event(&mut tx, wizard.id, &event, position, &now).await?;
     for (i, a) in event.actions.iter().enumerate() {
         let path = format!("actions[{i}].name");
-        repo::insert_action(&mut tx, &event_id, a, i64_of(i), 1, &now, &now, &path).await?;
+        repo::insert_action(&mut tx, event.id, a, i64_of(i), 1, &now, &now, &path).await?;
     }
-    repo::touch_wizard(&mut tx, &wizard.id, &now).await?;
+    repo::touch_wizard(&mut tx, wizard.id, &now).await?;
     tx.commit().await?;
     tracing::info!(wizard_id = %wizard.id, event_id = %event.id, user_id = %actor.user.id, "event created");
-    view_of(state, &event_id).await
+    view_of(state, event.id).await
 }
 
 pub async fn put(
     state: &AppState,
     actor: &CurrentUser,
-    event_id: &str,
+    event_id: Uuid,
     req: PutEventRequest,
 ) -> AppResult<EventView> {
     let (row, wizard) = owned_event(state, actor, event_id).await?;
     let mut event = req.event;
-    let id = parse_id(&row.id, "event")?;
+    let id = row.id;
     if !event.id.is_nil() && event.id != id {
         return Err(AppError::field(
             "event.id",
@@ -267,10 +259,10 @@ pub async fn put(
     let draft = draft_without(state, &wizard, Some(id)).await?;
     refuse(problems(state, &draft, &event, "event").await)?;
 
-    let existing: HashMap<String, ActionRow> = repo::list_actions(&state.db, &row.id)
+    let existing: HashMap<Uuid, ActionRow> = repo::list_actions(&state.db, row.id)
         .await?
         .into_iter()
-        .map(|a| (a.id.clone(), a))
+        .map(|a| (a.id, a))
         .collect();
     let now = now_text();
     let mut tx = state.db.begin_write().await?;
@@ -279,16 +271,16 @@ pub async fn put(
     }
     // Replaced wholesale (names are unique per event, so old rows go first); an action
     // that keeps its id keeps its history.
-    repo::delete_actions_of(&mut tx, &row.id).await?;
+    repo::delete_actions_of(&mut tx, row.id).await?;
     for (i, a) in event.actions.iter().enumerate() {
-        let (version, created) = match existing.get(&a.id.to_string()) {
+        let (version, created) = match existing.get(&a.id) {
             Some(old) => (old.version + 1, old.created_at.clone()),
             None => (1, now.clone()),
         };
         let path = format!("event.actions[{i}].name");
         repo::insert_action(
             &mut tx,
-            &row.id,
+            row.id,
             a,
             i64_of(i),
             version,
@@ -298,15 +290,15 @@ pub async fn put(
         )
         .await?;
     }
-    repo::touch_wizard(&mut tx, &wizard.id, &now).await?;
+    repo::touch_wizard(&mut tx, wizard.id, &now).await?;
     tx.commit().await?;
-    view_of(state, &row.id).await
+    view_of(state, row.id).await
 }
 
 pub async fn delete(
     state: &AppState,
     actor: &CurrentUser,
-    event_id: &str,
+    event_id: Uuid,
     version: i64,
 ) -> AppResult<()> {
     let (row, wizard) = owned_event(state, actor, event_id).await?;
@@ -315,10 +307,10 @@ pub async fn delete(
     }
     let now = now_text();
     let mut tx = state.db.begin_write().await?;
-    if !repo::delete_event(&mut tx, &row.id, version).await? {
+    if !repo::delete_event(&mut tx, row.id, version).await? {
         return Err(AppError::stale_version("event"));
     }
-    repo::touch_wizard(&mut tx, &wizard.id, &now).await?;
+    repo::touch_wizard(&mut tx, wizard.id, &now).await?;
     tx.commit().await?;
     tracing::info!(wizard_id = %wizard.id, event_id = %row.id, user_id = %actor.user.id, "event deleted");
     Ok(())
@@ -332,7 +324,7 @@ async fn event_and_draft(
     row: &EventRow,
     wizard: &WizardRow,
 ) -> AppResult<(Event, Vec<ActionRow>, Wizard)> {
-    let actions = repo::list_actions(&state.db, &row.id).await?;
+    let actions = repo::list_actions(&state.db, row.id).await?;
     let event = row.with_actions(&actions)?;
     let draft = draft_without(state, wizard, Some(event.id)).await?;
     Ok((event, actions, draft))
@@ -341,7 +333,7 @@ async fn event_and_draft(
 pub async fn add_action(
     state: &AppState,
     actor: &CurrentUser,
-    event_id: &str,
+    event_id: Uuid,
     mut action: Action,
 ) -> AppResult<ActionView> {
     let (row, wizard) = owned_event(state, actor, event_id).await?;
@@ -360,33 +352,33 @@ pub async fn add_action(
         .unwrap_or(0);
     let now = now_text();
     let mut tx = state.db.begin_write().await?;
-    repo::insert_action(&mut tx, &row.id, &action, order, 1, &now, &now, "name").await?;
-    repo::touch_event(&mut tx, &row.id, &now).await?;
-    repo::touch_wizard(&mut tx, &wizard.id, &now).await?;
+    repo::insert_action(&mut tx, row.id, &action, order, 1, &now, &now, "name").await?;
+    repo::touch_event(&mut tx, row.id, &now).await?;
+    repo::touch_wizard(&mut tx, wizard.id, &now).await?;
     tx.commit().await?;
-    saved_action(state, &action.id.to_string()).await
+    saved_action(state, action.id).await
 }
 
-async fn saved_action(app: &AppState, action_id: &str) -> AppResult<ActionView> {
+async fn saved_action(app: &AppState, action_id: Uuid) -> AppResult<ActionView> {
     let row = repo::get_action(&app.db, action_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no action with id {action_id}")))?;
     action_view(&row)
 }
 
-fn action_index(event: &Event, action_id: &str) -> AppResult<usize> {
+fn action_index(event: &Event, action_id: Uuid) -> AppResult<usize> {
     event
         .actions
         .iter()
-        .position(|a| a.id.to_string() == action_id)
+        .position(|a| a.id == action_id)
         .ok_or_else(|| AppError::NotFound(format!("no action with id {action_id} in this event")))
 }
 
 pub async fn put_action(
     state: &AppState,
     actor: &CurrentUser,
-    event_id: &str,
-    action_id: &str,
+    event_id: Uuid,
+    action_id: Uuid,
     req: PutActionRequest,
 ) -> AppResult<ActionView> {
     let (row, wizard) = owned_event(state, actor, event_id).await?;
@@ -415,8 +407,8 @@ pub async fn put_action(
     if !repo::update_action(&mut tx, &action, req.version, &now).await? {
         return Err(AppError::stale_version("action"));
     }
-    repo::touch_event(&mut tx, &row.id, &now).await?;
-    repo::touch_wizard(&mut tx, &wizard.id, &now).await?;
+    repo::touch_event(&mut tx, row.id, &now).await?;
+    repo::touch_wizard(&mut tx, wizard.id, &now).await?;
     tx.commit().await?;
     saved_action(state, action_id).await
 }
@@ -424,8 +416,8 @@ pub async fn put_action(
 pub async fn delete_action(
     state: &AppState,
     actor: &CurrentUser,
-    event_id: &str,
-    action_id: &str,
+    event_id: Uuid,
+    action_id: Uuid,
     version: i64,
 ) -> AppResult<()> {
     let (row, wizard) = owned_event(state, actor, event_id).await?;
@@ -446,8 +438,8 @@ pub async fn delete_action(
     if !repo::delete_action(&mut tx, action_id, version).await? {
         return Err(AppError::stale_version("action"));
     }
-    repo::touch_event(&mut tx, &row.id, &now).await?;
-    repo::touch_wizard(&mut tx, &wizard.id, &now).await?;
+    repo::touch_event(&mut tx, row.id, &now).await?;
+    repo::touch_wizard(&mut tx, wizard.id, &now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -455,7 +447,7 @@ pub async fn delete_action(
 pub async fn reorder_actions(
     state: &AppState,
     actor: &CurrentUser,
-    event_id: &str,
+    event_id: Uuid,
     req: &ReorderActionsRequest,
 ) -> AppResult<Vec<ActionView>> {
     let (row, wizard) = owned_event(state, actor, event_id).await?;
@@ -482,10 +474,10 @@ pub async fn reorder_actions(
     let now = now_text();
     let mut tx = state.db.begin_write().await?;
     for (i, id) in req.action_ids.iter().enumerate() {
-        repo::set_action_order(&mut tx, &id.to_string(), i64_of(i), &now).await?;
+        repo::set_action_order(&mut tx, *id, i64_of(i), &now).await?;
     }
-    repo::touch_event(&mut tx, &row.id, &now).await?;
-    repo::touch_wizard(&mut tx, &wizard.id, &now).await?;
+    repo::touch_event(&mut tx, row.id, &now).await?;
+    repo::touch_wizard(&mut tx, wizard.id, &now).await?;
     tx.commit().await?;
     list_actions(state, actor, event_id).await
 }
@@ -497,8 +489,8 @@ pub async fn test_new(
     actor: &CurrentUser,
     req: TestActionRequest,
 ) -> AppResult<ExecuteEventResponse> {
-    let wizard_id = req.wizard_id.to_string();
-    let draft = wizards::definition(state, actor, &wizard_id).await?;
+    let wizard_id = req.wizard_id;
+    let draft = wizards::definition(state, actor, wizard_id).await?;
     // The pure checks first (templates, references), named under `action`; the engine
     // adds each type's own checks before running it.
     let scope = Scope {
@@ -514,24 +506,21 @@ pub async fn test_new(
         answers: req.answers,
         value: req.value,
     };
-    crate::backend::engine::test_action(state, actor, &wizard_id, &req.action, &sample).await
+    crate::backend::engine::test_action(state, actor, wizard_id, &req.action, &sample).await
 }
 
 pub async fn test_saved(
     state: &AppState,
     actor: &CurrentUser,
-    action_id: &str,
+    action_id: Uuid,
     req: TestSavedActionRequest,
 ) -> AppResult<ExecuteEventResponse> {
     actor.require(Role::Builder)?;
     let not_found = || AppError::NotFound(format!("no action with id {action_id}"));
-    if Uuid::parse_str(action_id).is_err() {
-        return Err(not_found());
-    }
     let action_row = repo::get_action(&state.db, action_id)
         .await?
         .ok_or_else(not_found)?;
-    let (row, wizard) = owned_event(state, actor, &action_row.event_id)
+    let (row, wizard) = owned_event(state, actor, action_row.event_id)
         .await
         .map_err(|e| match e {
             AppError::NotFound(_) => not_found(),
@@ -545,5 +534,5 @@ pub async fn test_saved(
         answers: req.answers,
         value: req.value,
     };
-    crate::backend::engine::test_action(state, actor, &wizard.id, &action, &sample).await
+    crate::backend::engine::test_action(state, actor, wizard.id, &action, &sample).await
 }

@@ -70,9 +70,9 @@ pub async fn upload(app: &AppState, actor: &CurrentUser, up: &Upload<'_>) -> App
     db::files::insert(
         &app.db,
         &NewFile {
-            id: &candidate.id.to_string(),
+            id: candidate.id,
             owner_id: &actor.user.id,
-            run_id: &run.id.to_string(),
+            run_id: run.id,
             field_key: up.field,
             name: &name,
             content_type: &content_type,
@@ -89,13 +89,11 @@ pub async fn upload(app: &AppState, actor: &CurrentUser, up: &Upload<'_>) -> App
 pub async fn download(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
 ) -> AppResult<(FileRef, Vec<u8>)> {
     let not_found = || AppError::NotFound(format!("no file with id {id}"));
-    let uuid = Uuid::parse_str(id).map_err(|_| not_found())?;
     let file = db::files::get(&app.db, id).await?.ok_or_else(not_found)?;
-    let run_id = db::parse_column(&file.run_id, "uploaded_files.run_id")?;
-    let run = db::runs::get(&app.db, run_id)
+    let run = db::runs::get(&app.db, file.run_id)
         .await?
         .ok_or_else(not_found)?;
     let shared = run.stored_at.is_some() && run.visibility == Visibility::Shared;
@@ -105,7 +103,7 @@ pub async fn download(
     let data = db::files::data(&app.db, id).await?.ok_or_else(not_found)?;
     Ok((
         FileRef {
-            id: uuid,
+            id,
             name: file.name,
             content_type: file.content_type,
             size: u64::try_from(file.size).unwrap_or_default(),

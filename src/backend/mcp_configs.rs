@@ -15,14 +15,10 @@ use crate::domain::user::Role;
 pub const MAX_TIMEOUT_MS: u64 = 300_000;
 pub const MAX_RETRIES: u32 = 10;
 
-fn parse_uuid(s: &str, what: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(s).map_err(|_| AppError::Internal(format!("bad {what} id in storage: {s}")))
-}
-
 /// A row as the domain type.
 pub fn to_config(row: &ConfigRow) -> AppResult<McpConfig> {
     Ok(McpConfig {
-        id: parse_uuid(&row.id, "MCP configuration")?,
+        id: row.id,
         name: row.config_name.clone(),
         description: row.description.clone(),
         server: row.mcp_server.clone(),
@@ -40,13 +36,13 @@ pub fn to_config(row: &ConfigRow) -> AppResult<McpConfig> {
 fn to_view(row: &ConfigRow) -> AppResult<McpConfigView> {
     Ok(McpConfigView {
         config: to_config(row)?,
-        wizard_id: parse_uuid(&row.wizard_id, "wizard")?,
+        wizard_id: row.wizard_id,
         version: row.version,
     })
 }
 
 /// The MCP configurations of a wizard (what loaders put into `Wizard::mcp_configs`).
-pub async fn for_wizard(app: &AppState, wizard_id: &str) -> AppResult<Vec<McpConfig>> {
+pub async fn for_wizard(app: &AppState, wizard_id: Uuid) -> AppResult<Vec<McpConfig>> {
     repo::list_configs(&app.db, wizard_id)
         .await?
         .iter()
@@ -57,13 +53,13 @@ pub async fn for_wizard(app: &AppState, wizard_id: &str) -> AppResult<Vec<McpCon
 pub async fn create(
     app: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
     req: &McpConfig,
 ) -> AppResult<McpConfigView> {
     let wizard_id = owned_wizard(app, actor, wizard_id).await?;
-    let fields = check(app, &wizard_id, None, req).await?;
-    let id = Uuid::now_v7().to_string();
-    let row = repo::insert_config(&app.db, &id, &wizard_id, &actor.user.id, &fields).await?;
+    let fields = check(app, wizard_id, None, req).await?;
+    let row =
+        repo::insert_config(&app.db, Uuid::now_v7(), wizard_id, &actor.user.id, &fields).await?;
     tracing::info!(wizard_id = %wizard_id, config = %row.config_name, "MCP configuration added");
     to_view(&row)
 }
@@ -71,57 +67,54 @@ pub async fn create(
 pub async fn list(
     app: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
 ) -> AppResult<Vec<McpConfigView>> {
     let wizard_id = owned_wizard(app, actor, wizard_id).await?;
-    repo::list_configs(&app.db, &wizard_id)
+    repo::list_configs(&app.db, wizard_id)
         .await?
         .iter()
         .map(to_view)
         .collect()
 }
 
-pub async fn get(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<McpConfigView> {
+pub async fn get(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<McpConfigView> {
     to_view(&owned_config(app, actor, id).await?)
 }
 
 pub async fn update(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &UpdateMcpConfig,
 ) -> AppResult<McpConfigView> {
     let row = owned_config(app, actor, id).await?;
-    let fields = check(app, &row.wizard_id, Some(&row.id), &req.config).await?;
-    let updated = repo::update_config(&app.db, &row.id, req.version, &fields)
+    let fields = check(app, row.wizard_id, Some(row.id), &req.config).await?;
+    let updated = repo::update_config(&app.db, row.id, req.version, &fields)
         .await?
         .ok_or_else(|| AppError::stale_version("MCP configuration"))?;
     to_view(&updated)
 }
 
-pub async fn delete(app: &AppState, actor: &CurrentUser, id: &str, version: i64) -> AppResult<()> {
+pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid, version: i64) -> AppResult<()> {
     let row = owned_config(app, actor, id).await?;
-    if !repo::delete_config(&app.db, &row.id, version).await? {
+    if !repo::delete_config(&app.db, row.id, version).await? {
         return Err(AppError::stale_version("MCP configuration"));
     }
     Ok(())
 }
 
 /// The wizard, if it is the caller's (anything else is "not found", as for drafts).
-async fn owned_wizard(app: &AppState, actor: &CurrentUser, wizard_id: &str) -> AppResult<String> {
+async fn owned_wizard(app: &AppState, actor: &CurrentUser, wizard_id: Uuid) -> AppResult<Uuid> {
     Ok(crate::backend::wizards::owned(app, actor, wizard_id)
         .await?
         .id)
 }
 
-async fn owned_config(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<ConfigRow> {
+async fn owned_config(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<ConfigRow> {
     actor.require(Role::Builder)?;
     let not_found = || AppError::NotFound(format!("no MCP configuration with id {id}"));
-    if Uuid::parse_str(id).is_err() {
-        return Err(not_found());
-    }
     let row = repo::get_config(&app.db, id).await?.ok_or_else(not_found)?;
-    crate::backend::wizards::check_part_owner(app, actor, &row.wizard_id, not_found).await?;
+    crate::backend::wizards::check_part_owner(app, actor, row.wizard_id, not_found).await?;
     Ok(row)
 }
 
@@ -129,8 +122,8 @@ async fn owned_config(app: &AppState, actor: &CurrentUser, id: &str) -> AppResul
 /// a registered server, tools that server has, bounded timeout and retries.
 async fn check(
     app: &AppState,
-    wizard_id: &str,
-    self_id: Option<&str>,
+    wizard_id: Uuid,
+    self_id: Option<Uuid>,
     req: &McpConfig,
 ) -> AppResult<ConfigFields> {
     let mut errors = Vec::new();
@@ -140,7 +133,7 @@ async fn check(
     } else if repo::list_configs(&app.db, wizard_id)
         .await?
         .iter()
-        .any(|c| c.config_name == name && Some(c.id.as_str()) != self_id)
+        .any(|c| c.config_name == name && Some(c.id) != self_id)
     {
         errors.push(FieldError::new(
             "name",

@@ -126,8 +126,7 @@ pub struct McpServerView {
 }
 
 fn view(row: &ServerRow, admin: bool) -> AppResult<McpServerView> {
-    let id = Uuid::parse_str(&row.id)
-        .map_err(|_| AppError::Internal(format!("bad id in mcp_servers: {}", row.id)))?;
+    let id = row.id;
     let mut v = McpServerView {
         id,
         name: row.name.clone(),
@@ -205,7 +204,7 @@ pub async fn update(
         ));
     }
     let fields = fields(app, req, Some(&row))?;
-    let updated = repo::update_server(&app.db, &row.id, version, &fields)
+    let updated = repo::update_server(&app.db, row.id, version, &fields)
         .await?
         .ok_or_else(|| AppError::stale_version("MCP server"))?;
     app.mcp.evict(&updated.name).await;
@@ -233,7 +232,7 @@ pub async fn delete(
             errors: Vec::new(),
         });
     }
-    if !repo::delete_server(&app.db, &row.id, version).await? {
+    if !repo::delete_server(&app.db, row.id, version).await? {
         return Err(AppError::stale_version("MCP server"));
     }
     app.mcp.evict(&row.name).await;
@@ -287,7 +286,7 @@ pub async fn spec(app: &AppState, name: &str) -> AppResult<ServerSpec> {
     };
     Ok(ServerSpec {
         name: row.name.clone(),
-        id: row.id.clone(),
+        id: row.id.to_string(),
         version: row.version,
         transport,
         timeout: Duration::from_millis(u64::try_from(row.timeout_ms).unwrap_or(1).max(1)),

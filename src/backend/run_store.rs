@@ -174,13 +174,13 @@ async fn accept_answer(
                 .map_err(|e| format!("must be a list of uploaded files: {e}"))?;
             let mut stored = Vec::with_capacity(refs.len());
             for r in refs {
-                let file = db::files::get(&app.db, &r.id.to_string())
+                let file = db::files::get(&app.db, r.id)
                     .await
                     .map_err(|e| {
                         tracing::error!(error = %e, "reading file metadata");
                         "the file could not be checked; try again".to_owned()
                     })?
-                    .filter(|f| f.run_id == run.id.to_string() && f.field_key == key)
+                    .filter(|f| f.run_id == run.id && f.field_key == key)
                     .ok_or_else(|| format!("file {} was not uploaded to this field", r.id))?;
                 stored.push(FileRef {
                     id: r.id,
@@ -213,7 +213,7 @@ async fn check_dynamic_choice(
     if allow_other {
         return Ok(());
     }
-    let stored = db::dynamic_options::get(&app.db, &run.id.to_string(), os.key.as_str())
+    let stored = db::dynamic_options::get(&app.db, run.id, os.key.as_str())
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "reading a run's dynamic options");

@@ -24,13 +24,13 @@ pub async fn start(
     actor: &CurrentUser,
     req: &StartRunRequest,
 ) -> AppResult<RunView> {
-    let wizard_id = req.wizard_id.to_string();
+    let wizard_id = req.wizard_id;
     let not_found = || AppError::NotFound(format!("no published wizard with id {wizard_id}"));
-    let row = wizard_repo::get(&app.db, &wizard_id)
+    let row = wizard_repo::get(&app.db, wizard_id)
         .await?
         .ok_or_else(not_found)?;
     let number = row.live_version.ok_or_else(not_found)?;
-    let version = wizard_repo::version(&app.db, &row.id, number)
+    let version = wizard_repo::version(&app.db, row.id, number)
         .await?
         .ok_or_else(not_found)?;
     let definition = app.versions.insert(&version)?;
@@ -50,7 +50,7 @@ pub async fn start(
             id,
             user_id: &actor.user.id,
             wizard_id: req.wizard_id,
-            version_id: db::parse_column(&version.id, "wizard_versions.id")?,
+            version_id: version.id,
             current_step_id: first.id,
             current_step_title: &first.title,
             answers: &answers,
@@ -75,7 +75,7 @@ pub async fn get(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<Run
     let run = readable(app, actor, id).await?;
     let definition = app.versions.get(&app.db, run.version_id).await?;
     let mut v = view(&run, definition, actor)?;
-    for (key, options) in db::dynamic_options::list_by_run(&app.db, &run.id.to_string()).await? {
+    for (key, options) in db::dynamic_options::list_by_run(&app.db, run.id).await? {
         let options = serde_json::from_str(&options).map_err(|e| {
             AppError::Internal(format!(
                 "stored options of run {} are unreadable: {e}",

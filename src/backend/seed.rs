@@ -48,7 +48,7 @@ pub async fn apply(app: &AppState) -> AppResult<usize> {
         w.assign_missing_ids();
         let row = repo::insert(&app.db, None, &w).await?;
         repo::publish(&app.db, &row, row.version, "seed").await?;
-        repo::set_template(&app.db, &row.id).await?;
+        repo::set_template(&app.db, row.id).await?;
         added += 1;
     }
     if added > 0 {

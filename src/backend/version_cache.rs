@@ -17,17 +17,16 @@ const CAPACITY: usize = 512;
 
 #[derive(Default)]
 pub struct VersionCache {
-    parsed: Mutex<HashMap<String, Arc<Wizard>>>,
+    parsed: Mutex<HashMap<Uuid, Arc<Wizard>>>,
 }
 
 impl VersionCache {
     /// The definition of version `id`, parsed once.
     pub async fn get(&self, db: &Db, id: Uuid) -> AppResult<Arc<Wizard>> {
-        let id = id.to_string();
-        if let Some(w) = self.lookup(&id) {
+        if let Some(w) = self.lookup(id) {
             return Ok(w);
         }
-        let row = wizards::version_by_id(db, &id)
+        let row = wizards::version_by_id(db, id)
             .await?
             .ok_or_else(|| AppError::Internal(format!("version {id} is missing")))?;
         self.insert(&row)
@@ -35,7 +34,7 @@ impl VersionCache {
 
     /// Parses and caches a row already at hand.
     pub fn insert(&self, row: &VersionRow) -> AppResult<Arc<Wizard>> {
-        if let Some(w) = self.lookup(&row.id) {
+        if let Some(w) = self.lookup(row.id) {
             return Ok(w);
         }
         let w: Wizard = serde_json::from_str(&row.definition).map_err(|e| {
@@ -46,15 +45,15 @@ impl VersionCache {
         if map.len() >= CAPACITY {
             map.clear();
         }
-        map.insert(row.id.clone(), w.clone());
+        map.insert(row.id, w.clone());
         Ok(w)
     }
 
-    fn lookup(&self, id: &str) -> Option<Arc<Wizard>> {
+    fn lookup(&self, id: Uuid) -> Option<Arc<Wizard>> {
         self.parsed
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .get(id)
+            .get(&id)
             .cloned()
     }
 }

@@ -63,14 +63,14 @@ pub async fn list_published(app: &AppState, _actor: &CurrentUser) -> AppResult<V
         .collect()
 }
 
-pub async fn get_draft(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<WizardDraft> {
+pub async fn get_draft(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<WizardDraft> {
     let row = owned(app, actor, id).await?;
     draft_view(app, &row).await
 }
 
 /// The draft's definition alone (what `GET /wizards/{id}/steps/{step_id}` and friends read),
 /// with its events and configurations filled in from their tables.
-pub async fn definition(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<Wizard> {
+pub async fn definition(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<Wizard> {
     let row = owned(app, actor, id).await?;
     assemble(app, &row).await
 }
@@ -80,16 +80,16 @@ pub async fn definition(app: &AppState, actor: &CurrentUser, id: &str) -> AppRes
 /// published, exported and compared with the live version.
 pub async fn assemble(app: &AppState, row: &WizardRow) -> AppResult<Wizard> {
     let mut w = row.definition()?;
-    w.events = crate::backend::db::events::events_of_wizard(&app.db, &row.id).await?;
-    w.api_configs = crate::backend::db::events::api_configs(&app.db, &row.id).await?;
-    w.mcp_configs = crate::backend::db::events::mcp_configs(&app.db, &row.id).await?;
+    w.events = crate::backend::db::events::events_of_wizard(&app.db, row.id).await?;
+    w.api_configs = crate::backend::db::events::api_configs(&app.db, row.id).await?;
+    w.mcp_configs = crate::backend::db::events::mcp_configs(&app.db, row.id).await?;
     Ok(w)
 }
 
 pub async fn save_draft(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &SaveDraftRequest,
 ) -> AppResult<WizardDraft> {
     let new = req.definition.clone();
@@ -107,7 +107,7 @@ pub async fn save_draft(
 pub async fn update(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &UpdateWizardRequest,
 ) -> AppResult<WizardDraft> {
     let row = owned(app, actor, id).await?;
@@ -131,9 +131,9 @@ pub async fn update(
     write(app, &row, &w, is_template, req.version).await
 }
 
-pub async fn delete(app: &AppState, actor: &CurrentUser, id: &str, version: i64) -> AppResult<()> {
+pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid, version: i64) -> AppResult<()> {
     let row = owned(app, actor, id).await?;
-    if row.version != version || !repo::delete(&app.db, &row.id, version).await? {
+    if row.version != version || !repo::delete(&app.db, row.id, version).await? {
         return Err(AppError::stale_version("wizard"));
     }
     tracing::info!(wizard_id = %row.id, user_id = %actor.user.id, "wizard deleted");
@@ -145,7 +145,7 @@ pub async fn delete(app: &AppState, actor: &CurrentUser, id: &str, version: i64)
 pub async fn publish(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     version: i64,
 ) -> AppResult<VersionSummary> {
     let row = owned(app, actor, id).await?;
@@ -180,10 +180,10 @@ pub async fn publish(
 pub async fn versions(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
 ) -> AppResult<Vec<VersionSummary>> {
     let row = owned(app, actor, id).await?;
-    repo::versions(&app.db, &row.id)
+    repo::versions(&app.db, row.id)
         .await?
         .iter()
         .map(|v| version_summary(v, row.live_version))
@@ -193,11 +193,11 @@ pub async fn versions(
 pub async fn version(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     number: i64,
 ) -> AppResult<PublishedVersion> {
     let row = owned(app, actor, id).await?;
-    let v = repo::version(&app.db, &row.id, number)
+    let v = repo::version(&app.db, row.id, number)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("wizard {id} has no version {number}")))?;
     Ok(PublishedVersion {
@@ -207,7 +207,7 @@ pub async fn version(
 }
 
 /// The export document: `{"schema_version": 1, "wizard": {…}}`.
-pub async fn export(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<Value> {
+pub async fn export(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<Value> {
     let row = owned(app, actor, id).await?;
     let w = assemble(app, &row).await?;
     Ok(transfer::export(&w))
@@ -259,7 +259,7 @@ pub async fn templates(app: &AppState, query: &TemplateQuery) -> AppResult<Vec<T
             continue;
         }
         out.push(TemplateSummary {
-            wizard_id: parse_stored_id(&row.id)?,
+            wizard_id: row.id,
             name: live.name.clone(),
             description: live.description.clone(),
             category: live.category.clone(),
@@ -280,7 +280,7 @@ pub async fn templates(app: &AppState, query: &TemplateQuery) -> AppResult<Vec<T
 pub async fn clone_template(
     app: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
 ) -> AppResult<WizardDraft> {
     actor.require(Role::Builder)?;
     let row = repo::get(&app.db, wizard_id)
@@ -303,7 +303,7 @@ pub async fn clone_template(
 pub async fn add_step(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &AddStepRequest,
 ) -> AppResult<WizardDraft> {
     let step = req.step.clone();
@@ -319,7 +319,7 @@ pub async fn add_step(
 pub async fn put_step(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     step_id: Uuid,
     req: &PutStepRequest,
 ) -> AppResult<WizardDraft> {
@@ -336,7 +336,7 @@ pub async fn put_step(
 pub async fn delete_step(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     step_id: Uuid,
     version: i64,
 ) -> AppResult<WizardDraft> {
@@ -351,7 +351,7 @@ pub async fn delete_step(
 pub async fn reorder_steps(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     req: &ReorderRequest,
 ) -> AppResult<WizardDraft> {
     let ids = req.ids.clone();
@@ -364,7 +364,7 @@ pub async fn reorder_steps(
 pub async fn add_option_set(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     step_id: Uuid,
     req: &AddOptionSetRequest,
 ) -> AppResult<WizardDraft> {
@@ -382,7 +382,7 @@ pub async fn add_option_set(
 pub async fn put_option_set(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     os_id: Uuid,
     req: &PutOptionSetRequest,
 ) -> AppResult<WizardDraft> {
@@ -407,7 +407,7 @@ pub async fn put_option_set(
 pub async fn delete_option_set(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     os_id: Uuid,
     version: i64,
 ) -> AppResult<WizardDraft> {
@@ -422,7 +422,7 @@ pub async fn delete_option_set(
 pub async fn reorder_option_sets(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     step_id: Uuid,
     req: &ReorderRequest,
 ) -> AppResult<WizardDraft> {
@@ -436,7 +436,7 @@ pub async fn reorder_option_sets(
 pub async fn add_option(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     os_id: Uuid,
     req: &AddOptionRequest,
 ) -> AppResult<WizardDraft> {
@@ -454,7 +454,7 @@ pub async fn add_option(
 pub async fn put_option(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     option_id: Uuid,
     req: &PutOptionRequest,
 ) -> AppResult<WizardDraft> {
@@ -471,7 +471,7 @@ pub async fn put_option(
 pub async fn delete_option(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     option_id: Uuid,
     version: i64,
 ) -> AppResult<WizardDraft> {
@@ -488,7 +488,7 @@ pub async fn delete_option(
 pub async fn reorder_options(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     os_id: Uuid,
     req: &ReorderRequest,
 ) -> AppResult<WizardDraft> {
@@ -506,7 +506,7 @@ pub async fn reorder_options(
 async fn edit(
     app: &AppState,
     actor: &CurrentUser,
-    id: &str,
+    id: Uuid,
     expected_version: i64,
     change: impl FnOnce(&mut Wizard) -> AppResult<()>,
 ) -> AppResult<WizardDraft> {
@@ -527,7 +527,7 @@ async fn write(
     expected_version: i64,
 ) -> AppResult<WizardDraft> {
     let mut w = w.clone();
-    w.id = parse_stored_id(&row.id)?;
+    w.id = row.id;
     w.events.clear();
     w.api_configs.clear();
     w.mcp_configs.clear();
@@ -535,10 +535,10 @@ async fn write(
     w.category = normalize_category(w.category.as_deref());
     w.assign_missing_ids();
     validate(&w)?;
-    repo::update_draft(&app.db, &row.id, &w, is_template, expected_version)
+    repo::update_draft(&app.db, row.id, &w, is_template, expected_version)
         .await?
         .ok_or_else(|| AppError::stale_version("wizard"))?;
-    let row = repo::get(&app.db, &row.id)
+    let row = repo::get(&app.db, row.id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no wizard with id {}", row.id)))?;
     draft_view(app, &row).await
@@ -550,7 +550,7 @@ async fn write(
 pub(crate) async fn check_part_owner(
     app: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
     not_found: impl FnOnce() -> AppError,
 ) -> AppResult<()> {
     match owned(app, actor, wizard_id).await {
@@ -561,12 +561,9 @@ pub(crate) async fn check_part_owner(
 }
 
 /// The caller's wizard; someone else's is "not found", so ids of drafts do not leak.
-pub(crate) async fn owned(app: &AppState, actor: &CurrentUser, id: &str) -> AppResult<WizardRow> {
+pub(crate) async fn owned(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<WizardRow> {
     actor.require(Role::Builder)?;
     let not_found = || AppError::NotFound(format!("no wizard with id {id}"));
-    if Uuid::parse_str(id).is_err() {
-        return Err(not_found());
-    }
     repo::get(&app.db, id)
         .await?
         .filter(|r| r.owner_id.as_deref() == Some(actor.user.id.as_str()))
@@ -681,10 +678,6 @@ fn find_option(w: &mut Wizard, option_id: Uuid) -> AppResult<&mut WizardOption> 
 
 // ---- views ---------------------------------------------------------------------------
 
-fn parse_stored_id(id: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| AppError::Internal(format!("stored id {id:?} is not a UUID")))
-}
-
 fn live_definition(row: &WizardRow) -> AppResult<Option<Wizard>> {
     row.live_definition
         .as_deref()
@@ -702,7 +695,7 @@ fn live_definition(row: &WizardRow) -> AppResult<Option<Wizard>> {
 fn summary(row: &WizardRow) -> AppResult<WizardSummary> {
     let w = row.definition()?;
     Ok(WizardSummary {
-        id: parse_stored_id(&row.id)?,
+        id: row.id,
         name: row.name.clone(),
         description: row.description.clone(),
         category: row.category.clone(),
@@ -726,7 +719,7 @@ async fn draft_view(app: &AppState, row: &WizardRow) -> AppResult<WizardDraft> {
     let definition = assemble(app, row).await?;
     let snapshot = repo::to_json(&definition)?;
     Ok(WizardDraft {
-        id: parse_stored_id(&row.id)?,
+        id: row.id,
         owner_id: row.owner_id.clone().unwrap_or_default(),
         version: row.version,
         is_template: row.is_template != 0,
@@ -742,7 +735,7 @@ fn version_summary(v: &VersionRow, live: Option<i64>) -> AppResult<VersionSummar
     let w: Wizard = serde_json::from_str(&v.definition)
         .map_err(|e| AppError::Internal(format!("stored version {} is unreadable: {e}", v.id)))?;
     Ok(VersionSummary {
-        wizard_id: parse_stored_id(&v.wizard_id)?,
+        wizard_id: v.wizard_id,
         number: v.number,
         published_at: v.published_at.clone(),
         published_by: v.published_by.clone(),

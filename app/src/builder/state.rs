@@ -113,7 +113,7 @@ impl Builder {
     async fn send_draft(self) -> Sent {
         let sent = self.wizard.get_untracked();
         let version = self.version.get_untracked();
-        match save_wizard_draft(self.id.to_string(), version, sent.clone()).await {
+        match save_wizard_draft(self.id, version, sent.clone()).await {
             Ok(Outcome::Done(draft)) => {
                 self.errors.set(Vec::new());
                 self.apply(draft, &sent);
@@ -147,7 +147,7 @@ impl Builder {
     /// Loads the version list (again).
     pub fn load_versions(self) {
         spawn_local(async move {
-            let result = list_wizard_versions(self.id.to_string())
+            let result = list_wizard_versions(self.id)
                 .await
                 .map_err(|e| e.to_string());
             self.versions.set(Some(result));
@@ -174,7 +174,7 @@ impl Builder {
         self.publishing.set(true);
         self.notice.set(None);
         spawn_local(async move {
-            let result = publish_wizard(self.id.to_string(), self.version.get_untracked()).await;
+            let result = publish_wizard(self.id, self.version.get_untracked()).await;
             match result {
                 Ok(Outcome::Done(v)) => {
                     self.live_version.set(Some(v.number));
@@ -197,7 +197,7 @@ impl Builder {
                     // 409 also means "nothing changed since the live version": only a
                     // version that moved on means someone else edited the wizard.
                     let ours = self.version.get_untracked();
-                    let theirs = crate::fns::wizards::get_wizard_draft(self.id.to_string())
+                    let theirs = crate::fns::wizards::get_wizard_draft(self.id)
                         .await
                         .map(|d| d.version);
                     if matches!(theirs, Ok(v) if v == ours) {
@@ -229,7 +229,7 @@ impl Builder {
 
     /// Re-reads the draft's version and flags after an operation that may change them.
     async fn refresh_meta(self) {
-        if let Ok(draft) = crate::fns::wizards::get_wizard_draft(self.id.to_string()).await {
+        if let Ok(draft) = crate::fns::wizards::get_wizard_draft(self.id).await {
             self.apply_meta(draft);
         }
     }
@@ -287,7 +287,7 @@ impl Builder {
         };
         spawn_local(async move {
             req.version = self.version.get_untracked();
-            let result = update_wizard(self.id.to_string(), req).await;
+            let result = update_wizard(self.id, req).await;
             drop(flight);
             match result {
                 Ok(Outcome::Done(draft)) => {

@@ -32,6 +32,18 @@ impl UiError {
     pub fn field_errors(&self) -> &[FieldError] {
         &self.0.errors
     }
+
+    /// What the server answers for an id that names nothing: an address whose id is not
+    /// even a UUID gets the same message without a round trip.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        UiError(Problem {
+            kind: "/problems/not-found".into(),
+            title: "Not found".into(),
+            status: 404,
+            detail: Some(detail.into()),
+            errors: Vec::new(),
+        })
+    }
 }
 
 impl std::fmt::Display for UiError {

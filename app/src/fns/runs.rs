@@ -185,7 +185,7 @@ pub async fn gallery(q: Option<String>, category: Option<String>) -> Result<Gall
 pub async fn clone_template(wizard_id: Uuid) -> Result<Uuid, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::backend::wizards::clone_template(&state, &actor, &wizard_id.to_string())
+    wizard_core::backend::wizards::clone_template(&state, &actor, wizard_id)
         .await
         .map(|draft| draft.id)
         .map_err(ui_error)

@@ -20,11 +20,15 @@ pub async fn list_users() -> Result<Vec<UserView>, UiError> {
 
 /// Changes a user's role, at the `version` the admin saw (409 when it changed since).
 #[server]
-pub async fn change_role(user_id: String, role: String, version: i64) -> Result<UserView, UiError> {
+pub async fn change_role(
+    user_id: uuid::Uuid,
+    role: String,
+    version: i64,
+) -> Result<UserView, UiError> {
     let state = state()?;
     let actor = require_user().await?;
     let req = wizard_core::domain::user::ChangeRoleRequest { role, version };
-    wizard_core::backend::accounts::change_role(&state, &actor, &user_id, &req)
+    wizard_core::backend::accounts::change_role(&state, &actor, user_id, &req)
         .await
         .map_err(ui_error)
 }

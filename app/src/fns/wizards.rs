@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use uuid::Uuid;
 use wizard_core::domain::Wizard;
 use wizard_core::domain::draft::{UpdateWizardRequest, VersionSummary, WizardDraft, WizardSummary};
 
@@ -44,10 +45,10 @@ pub async fn create_wizard(
 }
 
 #[server]
-pub async fn get_wizard_draft(id: String) -> Result<WizardDraft, UiError> {
+pub async fn get_wizard_draft(id: Uuid) -> Result<WizardDraft, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::backend::wizards::get_draft(&state, &actor, &id)
+    wizard_core::backend::wizards::get_draft(&state, &actor, id)
         .await
         .map_err(ui_error)
 }
@@ -56,7 +57,7 @@ pub async fn get_wizard_draft(id: String) -> Result<WizardDraft, UiError> {
 /// URL-encoded form cannot carry.
 #[server(input = Json)]
 pub async fn save_wizard_draft(
-    id: String,
+    id: Uuid,
     version: i64,
     definition: Wizard,
 ) -> Result<Outcome<WizardDraft>, UiError> {
@@ -66,40 +67,40 @@ pub async fn save_wizard_draft(
         version,
         definition,
     };
-    outcome(wizard_core::backend::wizards::save_draft(&state, &actor, &id, &req).await)
+    outcome(wizard_core::backend::wizards::save_draft(&state, &actor, id, &req).await)
 }
 
 /// Changes the wizard's own properties (here: the gallery flag).
 #[server(input = Json)]
 pub async fn update_wizard(
-    id: String,
+    id: Uuid,
     req: UpdateWizardRequest,
 ) -> Result<Outcome<WizardDraft>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::backend::wizards::update(&state, &actor, &id, &req).await)
+    outcome(wizard_core::backend::wizards::update(&state, &actor, id, &req).await)
 }
 
 #[server]
-pub async fn delete_wizard(id: String, version: i64) -> Result<Outcome<()>, UiError> {
+pub async fn delete_wizard(id: Uuid, version: i64) -> Result<Outcome<()>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::backend::wizards::delete(&state, &actor, &id, version).await)
+    outcome(wizard_core::backend::wizards::delete(&state, &actor, id, version).await)
 }
 
 /// Freezes the draft at `version` into a new immutable version that runs start on.
 #[server]
-pub async fn publish_wizard(id: String, version: i64) -> Result<Outcome<VersionSummary>, UiError> {
+pub async fn publish_wizard(id: Uuid, version: i64) -> Result<Outcome<VersionSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::backend::wizards::publish(&state, &actor, &id, version).await)
+    outcome(wizard_core::backend::wizards::publish(&state, &actor, id, version).await)
 }
 
 #[server]
-pub async fn list_wizard_versions(id: String) -> Result<Vec<VersionSummary>, UiError> {
+pub async fn list_wizard_versions(id: Uuid) -> Result<Vec<VersionSummary>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    wizard_core::backend::wizards::versions(&state, &actor, &id)
+    wizard_core::backend::wizards::versions(&state, &actor, id)
         .await
         .map_err(ui_error)
 }

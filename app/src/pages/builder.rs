@@ -15,10 +15,10 @@ use crate::builder::preview::Preview;
 use crate::builder::state::{Builder, SaveStatus};
 use crate::builder::steps::{StepEditor, StepList};
 use crate::builder::ui::{ConfirmDelete, ErrorLines, text_memo};
-use crate::fns::Outcome;
 use crate::fns::wizards::{
     create_wizard, delete_wizard, get_wizard_draft, import_wizard, list_my_wizards,
 };
+use crate::fns::{Outcome, UiError};
 
 /// Runners cannot build; the server refuses anyway, this says so politely up front.
 fn needs_builder(user: &UserView) -> Option<AnyView> {
@@ -117,7 +117,7 @@ fn WizardTable(
                         .into_iter()
                         .map(|w| {
                             let href = format!("/wizards/{}", w.id);
-                            let id = w.id.to_string();
+                            let id = w.id;
                             let version = w.version;
                             let name = w.name.clone();
                             let live = match w.live_version {
@@ -125,7 +125,6 @@ fn WizardTable(
                                 None => "Not published".to_owned(),
                             };
                             let delete = Callback::new(move |_| {
-                                let id = id.clone();
                                 spawn_local(async move {
                                     match delete_wizard(id, version).await {
                                         Ok(Outcome::Done(())) => {
@@ -359,7 +358,12 @@ fn ImportWizardForm() -> impl IntoView {
 pub fn BuilderPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let draft = Resource::new(id, get_wizard_draft);
+    let draft = Resource::new(id, |id| async move {
+        match uuid::Uuid::parse_str(&id) {
+            Ok(id) => get_wizard_draft(id).await,
+            Err(_) => Err(UiError::not_found(format!("no wizard with id {id}"))),
+        }
+    });
     let reload = Callback::new(move |()| draft.refetch());
     view! {
         <RequireUser children=move |user| {

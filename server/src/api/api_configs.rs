@@ -57,7 +57,7 @@ pub async fn create_api_config(
 ) -> AppResult<(StatusCode, Json<ApiConfigView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(api_configs::create(&state, &user, &wizard_id, &req).await?),
+        Json(api_configs::create(&state, &user, wizard_id.uuid(), &req).await?),
     ))
 }
 
@@ -76,7 +76,9 @@ pub async fn list_api_configs(
     user: CurrentUser,
     ApiPath(wizard_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<ApiConfigView>>> {
-    Ok(Json(api_configs::list(&state, &user, &wizard_id).await?))
+    Ok(Json(
+        api_configs::list(&state, &user, wizard_id.uuid()).await?,
+    ))
 }
 
 /// One API configuration.
@@ -94,7 +96,7 @@ pub async fn get_api_config(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<ApiConfigView>> {
-    Ok(Json(api_configs::get(&state, &user, &id).await?))
+    Ok(Json(api_configs::get(&state, &user, id.uuid()).await?))
 }
 
 /// Replace an API configuration. A secret left out keeps the stored one while the auth
@@ -117,7 +119,9 @@ pub async fn update_api_config(
     ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<UpdateApiConfig>,
 ) -> AppResult<Json<ApiConfigView>> {
-    Ok(Json(api_configs::update(&state, &user, &id, &req).await?))
+    Ok(Json(
+        api_configs::update(&state, &user, id.uuid(), &req).await?,
+    ))
 }
 
 /// Delete an API configuration.
@@ -137,7 +141,7 @@ pub async fn delete_api_config(
     ApiPath(id): ApiPath<PathId>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
-    api_configs::delete(&state, &user, &id, q.version).await?;
+    api_configs::delete(&state, &user, id.uuid(), q.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -165,7 +169,9 @@ pub async fn test_api_config(
     } else {
         parse_json(&body)?
     };
-    Ok(Json(api_configs::test(&state, &user, &id, &req).await?))
+    Ok(Json(
+        api_configs::test(&state, &user, id.uuid(), &req).await?,
+    ))
 }
 
 /// The outbound allow-list (admin).
@@ -224,6 +230,6 @@ pub async fn delete_allowlist(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<StatusCode> {
-    allowlist::remove(&state, &user, &id).await?;
+    allowlist::remove(&state, &user, id.uuid()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -88,7 +88,7 @@ pub async fn create_event(
 ) -> AppResult<(StatusCode, Json<EventView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(events::create(&state, &user, &wizard_id, event).await?),
+        Json(events::create(&state, &user, wizard_id.uuid(), event).await?),
     ))
 }
 
@@ -107,7 +107,7 @@ pub async fn list_events(
     user: CurrentUser,
     ApiPath(wizard_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<EventView>>> {
-    Ok(Json(events::list(&state, &user, &wizard_id).await?))
+    Ok(Json(events::list(&state, &user, wizard_id.uuid()).await?))
 }
 
 /// One event with its actions.
@@ -125,7 +125,7 @@ pub async fn get_event(
     user: CurrentUser,
     ApiPath(event_id): ApiPath<PathId>,
 ) -> AppResult<Json<EventView>> {
-    Ok(Json(events::get(&state, &user, &event_id).await?))
+    Ok(Json(events::get(&state, &user, event_id.uuid()).await?))
 }
 
 /// Replace an event, actions included (actions keeping their id keep their history).
@@ -147,7 +147,9 @@ pub async fn put_event(
     ApiPath(event_id): ApiPath<PathId>,
     EventJson(req): EventJson<PutEventRequest>,
 ) -> AppResult<Json<EventView>> {
-    Ok(Json(events::put(&state, &user, &event_id, req).await?))
+    Ok(Json(
+        events::put(&state, &user, event_id.uuid(), req).await?,
+    ))
 }
 
 /// Delete an event and its actions.
@@ -167,7 +169,7 @@ pub async fn delete_event(
     ApiPath(event_id): ApiPath<PathId>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
-    events::delete(&state, &user, &event_id, q.version).await?;
+    events::delete(&state, &user, event_id.uuid(), q.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -186,7 +188,9 @@ pub async fn list_actions(
     user: CurrentUser,
     ApiPath(event_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<ActionView>>> {
-    Ok(Json(events::list_actions(&state, &user, &event_id).await?))
+    Ok(Json(
+        events::list_actions(&state, &user, event_id.uuid()).await?,
+    ))
 }
 
 /// Append an action to an event.
@@ -210,7 +214,7 @@ pub async fn add_action(
 ) -> AppResult<(StatusCode, Json<ActionView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(events::add_action(&state, &user, &event_id, action).await?),
+        Json(events::add_action(&state, &user, event_id.uuid(), action).await?),
     ))
 }
 
@@ -237,7 +241,7 @@ pub async fn put_action(
     EventJson(req): EventJson<PutActionRequest>,
 ) -> AppResult<Json<ActionView>> {
     Ok(Json(
-        events::put_action(&state, &user, &event_id, &action_id, req).await?,
+        events::put_action(&state, &user, event_id.uuid(), action_id.uuid(), req).await?,
     ))
 }
 
@@ -263,7 +267,7 @@ pub async fn delete_action(
     ApiPath((event_id, action_id)): ApiPath<(PathId, PathId)>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
-    events::delete_action(&state, &user, &event_id, &action_id, q.version).await?;
+    events::delete_action(&state, &user, event_id.uuid(), action_id.uuid(), q.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -286,7 +290,7 @@ pub async fn reorder_actions(
     ApiJson(req): ApiJson<ReorderActionsRequest>,
 ) -> AppResult<Json<Vec<ActionView>>> {
     Ok(Json(
-        events::reorder_actions(&state, &user, &event_id, &req).await?,
+        events::reorder_actions(&state, &user, event_id.uuid(), &req).await?,
     ))
 }
 
@@ -327,6 +331,6 @@ pub async fn test_saved_action(
     ApiJson(req): ApiJson<TestSavedActionRequest>,
 ) -> AppResult<Json<ExecuteEventResponse>> {
     Ok(Json(
-        events::test_saved(&state, &user, &action_id, req).await?,
+        events::test_saved(&state, &user, action_id.uuid(), req).await?,
     ))
 }

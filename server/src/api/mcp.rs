@@ -157,7 +157,7 @@ pub async fn create_config(
 ) -> AppResult<(StatusCode, Json<McpConfigView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(mcp_configs::create(&state, &user, &wizard_id, &req).await?),
+        Json(mcp_configs::create(&state, &user, wizard_id.uuid(), &req).await?),
     ))
 }
 
@@ -176,7 +176,9 @@ pub async fn list_configs(
     user: CurrentUser,
     ApiPath(wizard_id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<McpConfigView>>> {
-    Ok(Json(mcp_configs::list(&state, &user, &wizard_id).await?))
+    Ok(Json(
+        mcp_configs::list(&state, &user, wizard_id.uuid()).await?,
+    ))
 }
 
 /// One MCP configuration.
@@ -194,7 +196,7 @@ pub async fn get_config(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<McpConfigView>> {
-    Ok(Json(mcp_configs::get(&state, &user, &id).await?))
+    Ok(Json(mcp_configs::get(&state, &user, id.uuid()).await?))
 }
 
 /// Replace an MCP configuration (send the `version` you read).
@@ -221,7 +223,9 @@ pub async fn update_config(
         version,
         config: body,
     };
-    Ok(Json(mcp_configs::update(&state, &user, &id, &req).await?))
+    Ok(Json(
+        mcp_configs::update(&state, &user, id.uuid(), &req).await?,
+    ))
 }
 
 /// Delete an MCP configuration.
@@ -241,6 +245,6 @@ pub async fn delete_config(
     ApiPath(id): ApiPath<PathId>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
-    mcp_configs::delete(&state, &user, &id, q.version).await?;
+    mcp_configs::delete(&state, &user, id.uuid(), q.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -297,7 +297,7 @@ pub async fn download_file(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Response> {
-    let (file, data) = files::download(&state, &user, &id).await?;
+    let (file, data) = files::download(&state, &user, id.uuid()).await?;
     let mut resp = data.into_response();
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&file.content_type) {

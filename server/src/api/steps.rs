@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use uuid::Uuid;
 use wizard_core::backend::auth::CurrentUser;
 use wizard_core::backend::error::{AppError, AppResult};
 use wizard_core::backend::state::AppState;
@@ -14,11 +13,6 @@ use wizard_core::domain::problem::Problem;
 use wizard_core::domain::{OptionSet, Step};
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
-
-/// An id from the address; anything that is not a UUID names nothing, so 404.
-fn id_param(raw: &str, what: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound(format!("no {what} with id {raw}")))
-}
 
 /// Add a step (with any option sets it holds) at `position` (default: the end).
 #[utoipa::path(
@@ -39,7 +33,9 @@ pub async fn add_step(
     ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<AddStepRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    Ok(Json(wizards::add_step(&state, &user, &id, &req).await?))
+    Ok(Json(
+        wizards::add_step(&state, &user, id.uuid(), &req).await?,
+    ))
 }
 
 /// One step of a draft.
@@ -57,8 +53,8 @@ pub async fn get_step(
     user: CurrentUser,
     ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
 ) -> AppResult<Json<Step>> {
-    let step_id = id_param(&step_id, "step")?;
-    let w = wizards::definition(&state, &user, &id).await?;
+    let step_id = step_id.uuid();
+    let w = wizards::definition(&state, &user, id.uuid()).await?;
     w.steps
         .into_iter()
         .find(|s| s.id == step_id)
@@ -85,9 +81,9 @@ pub async fn put_step(
     ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<PutStepRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    let step_id = id_param(&step_id, "step")?;
+    let step_id = step_id.uuid();
     Ok(Json(
-        wizards::put_step(&state, &user, &id, step_id, &req).await?,
+        wizards::put_step(&state, &user, id.uuid(), step_id, &req).await?,
     ))
 }
 
@@ -109,9 +105,9 @@ pub async fn delete_step(
     ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<Json<WizardDraft>> {
-    let step_id = id_param(&step_id, "step")?;
+    let step_id = step_id.uuid();
     Ok(Json(
-        wizards::delete_step(&state, &user, &id, step_id, q.version).await?,
+        wizards::delete_step(&state, &user, id.uuid(), step_id, q.version).await?,
     ))
 }
 
@@ -134,7 +130,7 @@ pub async fn reorder_steps(
     ApiJson(req): ApiJson<ReorderRequest>,
 ) -> AppResult<Json<WizardDraft>> {
     Ok(Json(
-        wizards::reorder_steps(&state, &user, &id, &req).await?,
+        wizards::reorder_steps(&state, &user, id.uuid(), &req).await?,
     ))
 }
 
@@ -157,9 +153,9 @@ pub async fn add_option_set(
     ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<AddOptionSetRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    let step_id = id_param(&step_id, "step")?;
+    let step_id = step_id.uuid();
     Ok(Json(
-        wizards::add_option_set(&state, &user, &id, step_id, &req).await?,
+        wizards::add_option_set(&state, &user, id.uuid(), step_id, &req).await?,
     ))
 }
 
@@ -181,9 +177,9 @@ pub async fn reorder_option_sets(
     ApiPath((id, step_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<ReorderRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    let step_id = id_param(&step_id, "step")?;
+    let step_id = step_id.uuid();
     Ok(Json(
-        wizards::reorder_option_sets(&state, &user, &id, step_id, &req).await?,
+        wizards::reorder_option_sets(&state, &user, id.uuid(), step_id, &req).await?,
     ))
 }
 
@@ -202,8 +198,8 @@ pub async fn get_option_set(
     user: CurrentUser,
     ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
 ) -> AppResult<Json<OptionSet>> {
-    let os_id = id_param(&os_id, "option set")?;
-    let w = wizards::definition(&state, &user, &id).await?;
+    let os_id = os_id.uuid();
+    let w = wizards::definition(&state, &user, id.uuid()).await?;
     w.steps
         .into_iter()
         .flat_map(|s| s.option_sets)
@@ -231,9 +227,9 @@ pub async fn put_option_set(
     ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<PutOptionSetRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    let os_id = id_param(&os_id, "option set")?;
+    let os_id = os_id.uuid();
     Ok(Json(
-        wizards::put_option_set(&state, &user, &id, os_id, &req).await?,
+        wizards::put_option_set(&state, &user, id.uuid(), os_id, &req).await?,
     ))
 }
 
@@ -255,9 +251,9 @@ pub async fn delete_option_set(
     ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<Json<WizardDraft>> {
-    let os_id = id_param(&os_id, "option set")?;
+    let os_id = os_id.uuid();
     Ok(Json(
-        wizards::delete_option_set(&state, &user, &id, os_id, q.version).await?,
+        wizards::delete_option_set(&state, &user, id.uuid(), os_id, q.version).await?,
     ))
 }
 
@@ -280,9 +276,9 @@ pub async fn add_option(
     ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<AddOptionRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    let os_id = id_param(&os_id, "option set")?;
+    let os_id = os_id.uuid();
     Ok(Json(
-        wizards::add_option(&state, &user, &id, os_id, &req).await?,
+        wizards::add_option(&state, &user, id.uuid(), os_id, &req).await?,
     ))
 }
 
@@ -304,9 +300,9 @@ pub async fn reorder_options(
     ApiPath((id, os_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<ReorderRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    let os_id = id_param(&os_id, "option set")?;
+    let os_id = os_id.uuid();
     Ok(Json(
-        wizards::reorder_options(&state, &user, &id, os_id, &req).await?,
+        wizards::reorder_options(&state, &user, id.uuid(), os_id, &req).await?,
     ))
 }
 
@@ -329,9 +325,9 @@ pub async fn put_option(
     ApiPath((id, option_id)): ApiPath<(PathId, PathId)>,
     ApiJson(req): ApiJson<PutOptionRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    let option_id = id_param(&option_id, "option")?;
+    let option_id = option_id.uuid();
     Ok(Json(
-        wizards::put_option(&state, &user, &id, option_id, &req).await?,
+        wizards::put_option(&state, &user, id.uuid(), option_id, &req).await?,
     ))
 }
 
@@ -353,8 +349,8 @@ pub async fn delete_option(
     ApiPath((id, option_id)): ApiPath<(PathId, PathId)>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<Json<WizardDraft>> {
-    let option_id = id_param(&option_id, "option")?;
+    let option_id = option_id.uuid();
     Ok(Json(
-        wizards::delete_option(&state, &user, &id, option_id, q.version).await?,
+        wizards::delete_option(&state, &user, id.uuid(), option_id, q.version).await?,
     ))
 }

@@ -49,5 +49,7 @@ pub async fn change_role(
     ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<ChangeRoleRequest>,
 ) -> AppResult<Json<UserView>> {
-    Ok(Json(accounts::change_role(&state, &user, &id, &req).await?))
+    Ok(Json(
+        accounts::change_role(&state, &user, id.uuid(), &req).await?,
+    ))
 }

@@ -81,7 +81,7 @@ pub async fn get_wizard(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<WizardDraft>> {
-    Ok(Json(wizards::get_draft(&state, &user, &id).await?))
+    Ok(Json(wizards::get_draft(&state, &user, id.uuid()).await?))
 }
 
 /// Replace the whole draft. Items without ids get new ones; every problem is reported with
@@ -104,7 +104,9 @@ pub async fn save_wizard(
     ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<SaveDraftRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    Ok(Json(wizards::save_draft(&state, &user, &id, &req).await?))
+    Ok(Json(
+        wizards::save_draft(&state, &user, id.uuid(), &req).await?,
+    ))
 }
 
 /// Rename, describe, categorise, or offer in the gallery.
@@ -126,7 +128,7 @@ pub async fn update_wizard(
     ApiPath(id): ApiPath<PathId>,
     ApiJson(req): ApiJson<UpdateWizardRequest>,
 ) -> AppResult<Json<WizardDraft>> {
-    Ok(Json(wizards::update(&state, &user, &id, &req).await?))
+    Ok(Json(wizards::update(&state, &user, id.uuid(), &req).await?))
 }
 
 /// Delete a wizard. Published versions stay, so runs already started can still be opened.
@@ -146,7 +148,7 @@ pub async fn delete_wizard(
     ApiPath(id): ApiPath<PathId>,
     ApiQuery(q): ApiQuery<VersionOnly>,
 ) -> AppResult<StatusCode> {
-    wizards::delete(&state, &user, &id, q.version).await?;
+    wizards::delete(&state, &user, id.uuid(), q.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -171,7 +173,7 @@ pub async fn publish(
 ) -> AppResult<(StatusCode, Json<VersionSummary>)> {
     Ok((
         StatusCode::CREATED,
-        Json(wizards::publish(&state, &user, &id, req.version).await?),
+        Json(wizards::publish(&state, &user, id.uuid(), req.version).await?),
     ))
 }
 
@@ -190,7 +192,7 @@ pub async fn list_versions(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Json<Vec<VersionSummary>>> {
-    Ok(Json(wizards::versions(&state, &user, &id).await?))
+    Ok(Json(wizards::versions(&state, &user, id.uuid()).await?))
 }
 
 /// One published version with its frozen definition.
@@ -218,7 +220,9 @@ pub async fn get_version(
                 format!("`{number}` is not a version number (1 or more)"),
             )
         })?;
-    Ok(Json(wizards::version(&state, &user, &id, number).await?))
+    Ok(Json(
+        wizards::version(&state, &user, id.uuid(), number).await?,
+    ))
 }
 
 /// The draft as one JSON document with a schema version (served as a download).
@@ -236,7 +240,7 @@ pub async fn export(
     user: CurrentUser,
     ApiPath(id): ApiPath<PathId>,
 ) -> AppResult<Response> {
-    let doc = wizards::export(&state, &user, &id).await?;
+    let doc = wizards::export(&state, &user, id.uuid()).await?;
     let name = doc
         .pointer("/wizard/name")
         .and_then(Value::as_str)
@@ -313,6 +317,6 @@ pub async fn clone_template(
 ) -> AppResult<(StatusCode, Json<WizardDraft>)> {
     Ok((
         StatusCode::CREATED,
-        Json(wizards::clone_template(&state, &user, &id).await?),
+        Json(wizards::clone_template(&state, &user, id.uuid()).await?),
     ))
 }

@@ -619,7 +619,7 @@ async fn wizard_with_configs(app: &TestApp, builder: &str, wid: &str) -> Wizard 
         .get_json(&format!("/api/v1/wizards/{wid}"), Some(builder))
         .await;
     let mut w: Wizard = serde_json::from_value(draft["definition"].clone()).expect("wizard");
-    w.mcp_configs = wizard_core::backend::mcp_configs::for_wizard(&app.state, wid)
+    w.mcp_configs = wizard_core::backend::mcp_configs::for_wizard(&app.state, w.id)
         .await
         .expect("configs");
     w

@@ -1,6 +1,7 @@
 //! The `outbound_allowlist` table (see [`crate::backend::allowlist`]).
 
 use sqlx::FromRow;
+use uuid::Uuid;
 
 use super::{Db, is_unique_violation, new_id, now_text};
 use crate::backend::error::{AppError, AppResult};
@@ -57,9 +58,9 @@ pub async fn insert(
 }
 
 /// True when a row was deleted.
-pub async fn delete(db: &Db, id: &str) -> AppResult<bool> {
+pub async fn delete(db: &Db, id: Uuid) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM outbound_allowlist WHERE id = $1")
-        .bind(id)
+        .bind(id.to_string())
         .execute(&db.pool)
         .await?;
     Ok(done.rows_affected() > 0)

@@ -5,14 +5,17 @@
 //! `secrets.seal_json(<JSON of the full ApiAuth>)` or NULL, `default_headers` a JSON object.
 
 use sqlx::FromRow;
+use uuid::Uuid;
 
 use super::{Db, is_unique_violation, now_text};
 use crate::backend::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ApiConfigRow {
-    pub id: String,
-    pub wizard_id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub wizard_id: Uuid,
     pub config_name: String,
     pub description: String,
     pub base_url: String,
@@ -57,8 +60,8 @@ fn name_taken(e: sqlx::Error) -> AppError {
 
 pub async fn insert(
     db: &Db,
-    id: &str,
-    wizard_id: &str,
+    id: Uuid,
+    wizard_id: Uuid,
     created_by: Option<&str>,
     w: &ApiConfigWrite<'_>,
 ) -> AppResult<ApiConfigRow> {
@@ -69,8 +72,8 @@ pub async fn insert(
          created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)",
     )
-    .bind(id)
-    .bind(wizard_id)
+    .bind(id.to_string())
+    .bind(wizard_id.to_string())
     .bind(w.config_name)
     .bind(w.description)
     .bind(w.base_url)
@@ -89,37 +92,37 @@ pub async fn insert(
         .ok_or_else(|| AppError::Internal("inserted API configuration vanished".into()))
 }
 
-pub async fn get(db: &Db, id: &str) -> AppResult<Option<ApiConfigRow>> {
+pub async fn get(db: &Db, id: Uuid) -> AppResult<Option<ApiConfigRow>> {
     let sql = format!("{SELECT} WHERE id = $1");
     Ok(sqlx::query_as::<_, ApiConfigRow>(&sql)
-        .bind(id)
+        .bind(id.to_string())
         .fetch_optional(&db.pool)
         .await?)
 }
 
 /// A configuration of `wizard_id` by id or, failing that, by name.
-pub async fn find(db: &Db, wizard_id: &str, id_or_name: &str) -> AppResult<Option<ApiConfigRow>> {
+pub async fn find(db: &Db, wizard_id: Uuid, id_or_name: &str) -> AppResult<Option<ApiConfigRow>> {
     let sql = format!(
         "{SELECT} WHERE wizard_id = $1 AND (id = $2 OR config_name = $2) \
          ORDER BY CASE WHEN id = $2 THEN 0 ELSE 1 END LIMIT 1"
     );
     Ok(sqlx::query_as::<_, ApiConfigRow>(&sql)
-        .bind(wizard_id)
+        .bind(wizard_id.to_string())
         .bind(id_or_name)
         .fetch_optional(&db.pool)
         .await?)
 }
 
-pub async fn list_by_wizard(db: &Db, wizard_id: &str) -> AppResult<Vec<ApiConfigRow>> {
+pub async fn list_by_wizard(db: &Db, wizard_id: Uuid) -> AppResult<Vec<ApiConfigRow>> {
     let sql = format!("{SELECT} WHERE wizard_id = $1 ORDER BY config_name, id");
     Ok(sqlx::query_as::<_, ApiConfigRow>(&sql)
-        .bind(wizard_id)
+        .bind(wizard_id.to_string())
         .fetch_all(&db.pool)
         .await?)
 }
 
 /// Writes only if the row is still at `version`; false when it is not (or is gone).
-pub async fn update(db: &Db, id: &str, version: i64, w: &ApiConfigWrite<'_>) -> AppResult<bool> {
+pub async fn update(db: &Db, id: Uuid, version: i64, w: &ApiConfigWrite<'_>) -> AppResult<bool> {
     let done = sqlx::query(
         "UPDATE api_configurations SET config_name = $1, description = $2, base_url = $3, \
          auth_type = $4, auth = $5, auth_secret = $6, default_headers = $7, timeout_ms = $8, \
@@ -134,7 +137,7 @@ pub async fn update(db: &Db, id: &str, version: i64, w: &ApiConfigWrite<'_>) -> 
     .bind(w.default_headers)
     .bind(w.timeout_ms)
     .bind(now_text())
-    .bind(id)
+    .bind(id.to_string())
     .bind(version)
     .execute(&db.pool)
     .await
@@ -143,9 +146,9 @@ pub async fn update(db: &Db, id: &str, version: i64, w: &ApiConfigWrite<'_>) -> 
 }
 
 /// Deletes only if the row is still at `version`.
-pub async fn delete(db: &Db, id: &str, version: i64) -> AppResult<bool> {
+pub async fn delete(db: &Db, id: Uuid, version: i64) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM api_configurations WHERE id = $1 AND version = $2")
-        .bind(id)
+        .bind(id.to_string())
         .bind(version)
         .execute(&db.pool)
         .await?;

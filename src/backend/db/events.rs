@@ -19,8 +19,10 @@ use crate::domain::integration::{ApiAuth, ApiConfig, McpConfig};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct EventRow {
-    pub id: String,
-    pub wizard_id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub wizard_id: Uuid,
     pub event_trigger: String,
     pub event_name: String,
     pub description: String,
@@ -36,8 +38,10 @@ pub struct EventRow {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ActionRow {
-    pub id: String,
-    pub event_id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub event_id: Uuid,
     pub action_name: String,
     pub action_type: String,
     pub execution_order: i64,
@@ -52,12 +56,8 @@ pub struct ActionRow {
     pub updated_at: String,
 }
 
-fn corrupt(what: &str, id: &str, e: impl std::fmt::Display) -> AppError {
+fn corrupt(what: &str, id: Uuid, e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("stored {what} {id} is unreadable: {e}"))
-}
-
-fn parse_uuid(id: &str, what: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(id).map_err(|e| corrupt(what, id, e))
 }
 
 impl EventRow {
@@ -77,11 +77,11 @@ impl EventRow {
         let conditions: Option<Condition> = match &self.conditions {
             None => None,
             Some(text) => Some(
-                serde_json::from_str(text).map_err(|e| corrupt("event conditions", &self.id, e))?,
+                serde_json::from_str(text).map_err(|e| corrupt("event conditions", self.id, e))?,
             ),
         };
         Ok(Event {
-            id: parse_uuid(&self.id, "event")?,
+            id: self.id,
             name: self.event_name.clone(),
             description: self.description.clone(),
             trigger,
@@ -92,7 +92,7 @@ impl EventRow {
             target_id: self
                 .target_id
                 .as_deref()
-                .map(|t| parse_uuid(t, "event target"))
+                .map(|t| parse_column(t, "wizard_events.target_id"))
                 .transpose()?,
             conditions,
             enabled: self.is_enabled != 0,
@@ -104,11 +104,11 @@ impl EventRow {
 impl ActionRow {
     pub fn to_action(&self) -> AppResult<Action> {
         let config: Value =
-            serde_json::from_str(&self.config).map_err(|e| corrupt("action", &self.id, e))?;
+            serde_json::from_str(&self.config).map_err(|e| corrupt("action", self.id, e))?;
         let output_handling: Option<Value> = match &self.output_handling {
             None => None,
             Some(text) => {
-                Some(serde_json::from_str(text).map_err(|e| corrupt("action", &self.id, e))?)
+                Some(serde_json::from_str(text).map_err(|e| corrupt("action", self.id, e))?)
             }
         };
         // The wire shape, so the one parser (with its checks) reads stored rows too.
@@ -123,7 +123,7 @@ impl ActionRow {
             "timeout_ms": self.timeout_ms,
             "loading_message": self.loading_message,
         });
-        serde_json::from_value(wire).map_err(|e| corrupt("action", &self.id, e))
+        serde_json::from_value(wire).map_err(|e| corrupt("action", self.id, e))
     }
 }
 
@@ -133,62 +133,62 @@ const ACTION_COLUMNS: &str = "a.id, a.event_id, a.action_name, a.action_type, \
      a.execution_order, a.config, a.output_handling, a.on_error, a.retry_count, a.timeout_ms, \
      a.loading_message, a.version, a.created_at, a.updated_at";
 
-pub async fn list_events(db: &Db, wizard_id: &str) -> AppResult<Vec<EventRow>> {
+pub async fn list_events(db: &Db, wizard_id: Uuid) -> AppResult<Vec<EventRow>> {
     let sql = format!(
         "SELECT {EVENT_COLUMNS} FROM wizard_events WHERE wizard_id = $1 ORDER BY position, id"
     );
     Ok(sqlx::query_as::<_, EventRow>(&sql)
-        .bind(wizard_id)
+        .bind(wizard_id.to_string())
         .fetch_all(&db.pool)
         .await?)
 }
 
 /// Every action of every event of a wizard, in execution order within each event.
-pub async fn list_actions_of_wizard(db: &Db, wizard_id: &str) -> AppResult<Vec<ActionRow>> {
+pub async fn list_actions_of_wizard(db: &Db, wizard_id: Uuid) -> AppResult<Vec<ActionRow>> {
     let sql = format!(
         "SELECT {ACTION_COLUMNS} FROM wizard_actions a \
          JOIN wizard_events e ON e.id = a.event_id \
          WHERE e.wizard_id = $1 ORDER BY a.event_id, a.execution_order, a.id"
     );
     Ok(sqlx::query_as::<_, ActionRow>(&sql)
-        .bind(wizard_id)
+        .bind(wizard_id.to_string())
         .fetch_all(&db.pool)
         .await?)
 }
 
-pub async fn list_actions(db: &Db, event_id: &str) -> AppResult<Vec<ActionRow>> {
+pub async fn list_actions(db: &Db, event_id: Uuid) -> AppResult<Vec<ActionRow>> {
     let sql = format!(
         "SELECT {ACTION_COLUMNS} FROM wizard_actions a WHERE a.event_id = $1 \
          ORDER BY a.execution_order, a.id"
     );
     Ok(sqlx::query_as::<_, ActionRow>(&sql)
-        .bind(event_id)
+        .bind(event_id.to_string())
         .fetch_all(&db.pool)
         .await?)
 }
 
-pub async fn get_event(db: &Db, id: &str) -> AppResult<Option<EventRow>> {
+pub async fn get_event(db: &Db, id: Uuid) -> AppResult<Option<EventRow>> {
     let sql = format!("SELECT {EVENT_COLUMNS} FROM wizard_events WHERE id = $1");
     Ok(sqlx::query_as::<_, EventRow>(&sql)
-        .bind(id)
+        .bind(id.to_string())
         .fetch_optional(&db.pool)
         .await?)
 }
 
-pub async fn get_action(db: &Db, id: &str) -> AppResult<Option<ActionRow>> {
+pub async fn get_action(db: &Db, id: Uuid) -> AppResult<Option<ActionRow>> {
     let sql = format!("SELECT {ACTION_COLUMNS} FROM wizard_actions a WHERE a.id = $1");
     Ok(sqlx::query_as::<_, ActionRow>(&sql)
-        .bind(id)
+        .bind(id.to_string())
         .fetch_optional(&db.pool)
         .await?)
 }
 
 /// The events of a wizard with their actions, in order.
-pub async fn load_events(db: &Db, wizard_id: &str) -> AppResult<Vec<(EventRow, Vec<ActionRow>)>> {
+pub async fn load_events(db: &Db, wizard_id: Uuid) -> AppResult<Vec<(EventRow, Vec<ActionRow>)>> {
     let events = list_events(db, wizard_id).await?;
-    let mut by_event: HashMap<String, Vec<ActionRow>> = HashMap::new();
+    let mut by_event: HashMap<Uuid, Vec<ActionRow>> = HashMap::new();
     for a in list_actions_of_wizard(db, wizard_id).await? {
-        by_event.entry(a.event_id.clone()).or_default().push(a);
+        by_event.entry(a.event_id).or_default().push(a);
     }
     Ok(events
         .into_iter()
@@ -200,7 +200,7 @@ pub async fn load_events(db: &Db, wizard_id: &str) -> AppResult<Vec<(EventRow, V
 }
 
 /// The events of a wizard's draft with their actions, in order (for assembling the draft).
-pub async fn events_of_wizard(db: &Db, wizard_id: &str) -> AppResult<Vec<Event>> {
+pub async fn events_of_wizard(db: &Db, wizard_id: Uuid) -> AppResult<Vec<Event>> {
     load_events(db, wizard_id)
         .await?
         .iter()
@@ -225,11 +225,11 @@ fn name_taken(e: sqlx::Error, field: &str) -> AppError {
 }
 
 /// The next `position` for a new event of `wizard_id`.
-pub async fn next_position(conn: &mut AnyConnection, wizard_id: &str) -> AppResult<i64> {
+pub async fn next_position(conn: &mut AnyConnection, wizard_id: Uuid) -> AppResult<i64> {
     let (next,): (i64,) = sqlx::query_as(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM wizard_events WHERE wizard_id = $1",
     )
-    .bind(wizard_id)
+    .bind(wizard_id.to_string())
     .fetch_one(&mut *conn)
     .await?;
     Ok(next)
@@ -238,7 +238,7 @@ pub async fn next_position(conn: &mut AnyConnection, wizard_id: &str) -> AppResu
 /// Inserts the event row (not its actions). The event must have its id.
 pub async fn insert_event(
     conn: &mut AnyConnection,
-    wizard_id: &str,
+    wizard_id: Uuid,
     e: &Event,
     position: i64,
     now: &str,
@@ -249,7 +249,7 @@ pub async fn insert_event(
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)",
     )
     .bind(e.id.to_string())
-    .bind(wizard_id)
+    .bind(wizard_id.to_string())
     .bind(e.trigger.as_str())
     .bind(&e.name)
     .bind(&e.description)
@@ -300,7 +300,7 @@ pub async fn update_event(
 
 pub async fn delete_event(
     conn: &mut AnyConnection,
-    id: &str,
+    id: Uuid,
     expected_version: i64,
 ) -> AppResult<bool> {
     // Actions go first: SQLite enforces the cascade only with `foreign_keys` on, and this
@@ -309,12 +309,12 @@ pub async fn delete_event(
         "DELETE FROM wizard_actions WHERE event_id = $1 AND EXISTS \
          (SELECT 1 FROM wizard_events WHERE id = $1 AND version = $2)",
     )
-    .bind(id)
+    .bind(id.to_string())
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
     let res = sqlx::query("DELETE FROM wizard_events WHERE id = $1 AND version = $2")
-        .bind(id)
+        .bind(id.to_string())
         .bind(expected_version)
         .execute(&mut *conn)
         .await?;
@@ -325,7 +325,7 @@ pub async fn delete_event(
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_action(
     conn: &mut AnyConnection,
-    event_id: &str,
+    event_id: Uuid,
     a: &Action,
     order: i64,
     version: i64,
@@ -341,7 +341,7 @@ pub async fn insert_action(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(a.id.to_string())
-    .bind(event_id)
+    .bind(event_id.to_string())
     .bind(a.name.to_string())
     .bind(a.action_type().as_str())
     .bind(order)
@@ -411,9 +411,9 @@ pub async fn update_action(
     Ok(res.rows_affected() == 1)
 }
 
-pub async fn delete_actions_of(conn: &mut AnyConnection, event_id: &str) -> AppResult<()> {
+pub async fn delete_actions_of(conn: &mut AnyConnection, event_id: Uuid) -> AppResult<()> {
     sqlx::query("DELETE FROM wizard_actions WHERE event_id = $1")
-        .bind(event_id)
+        .bind(event_id.to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -421,11 +421,11 @@ pub async fn delete_actions_of(conn: &mut AnyConnection, event_id: &str) -> AppR
 
 pub async fn delete_action(
     conn: &mut AnyConnection,
-    id: &str,
+    id: Uuid,
     expected_version: i64,
 ) -> AppResult<bool> {
     let res = sqlx::query("DELETE FROM wizard_actions WHERE id = $1 AND version = $2")
-        .bind(id)
+        .bind(id.to_string())
         .bind(expected_version)
         .execute(&mut *conn)
         .await?;
@@ -434,14 +434,14 @@ pub async fn delete_action(
 
 pub async fn set_action_order(
     conn: &mut AnyConnection,
-    id: &str,
+    id: Uuid,
     order: i64,
     now: &str,
 ) -> AppResult<()> {
     sqlx::query("UPDATE wizard_actions SET execution_order = $1, updated_at = $2 WHERE id = $3")
         .bind(order)
         .bind(now)
-        .bind(id)
+        .bind(id.to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -450,10 +450,10 @@ pub async fn set_action_order(
 /// Marks the event changed because one of its actions changed. Its `version` moves too: a
 /// `PUT` of the event replaces every action, so one prepared before this change must get
 /// 409 instead of silently undoing it.
-pub async fn touch_event(conn: &mut AnyConnection, id: &str, now: &str) -> AppResult<()> {
+pub async fn touch_event(conn: &mut AnyConnection, id: Uuid, now: &str) -> AppResult<()> {
     sqlx::query("UPDATE wizard_events SET updated_at = $1, version = version + 1 WHERE id = $2")
         .bind(now)
-        .bind(id)
+        .bind(id.to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -461,10 +461,10 @@ pub async fn touch_event(conn: &mut AnyConnection, id: &str, now: &str) -> AppRe
 
 /// Marks the wizard as changed (lists sort by `updated_at`). Its `version` is left alone:
 /// editing an event must not make a concurrent step edit stale.
-pub async fn touch_wizard(conn: &mut AnyConnection, wizard_id: &str, now: &str) -> AppResult<()> {
+pub async fn touch_wizard(conn: &mut AnyConnection, wizard_id: Uuid, now: &str) -> AppResult<()> {
     sqlx::query("UPDATE wizards SET updated_at = $1 WHERE id = $2")
         .bind(now)
-        .bind(wizard_id)
+        .bind(wizard_id.to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -474,7 +474,8 @@ pub async fn touch_wizard(conn: &mut AnyConnection, wizard_id: &str, now: &str) 
 
 #[derive(Debug, Clone, FromRow)]
 struct ApiConfigRow {
-    id: String,
+    #[sqlx(try_from = "String")]
+    id: Uuid,
     config_name: String,
     description: String,
     base_url: String,
@@ -486,7 +487,8 @@ struct ApiConfigRow {
 
 #[derive(Debug, Clone, FromRow)]
 struct McpConfigRow {
-    id: String,
+    #[sqlx(try_from = "String")]
+    id: Uuid,
     config_name: String,
     description: String,
     mcp_server: String,
@@ -496,27 +498,27 @@ struct McpConfigRow {
 }
 
 /// A wizard's API configurations without secrets (`secret_set` says whether one is stored).
-pub async fn api_configs(db: &Db, wizard_id: &str) -> AppResult<Vec<ApiConfig>> {
+pub async fn api_configs(db: &Db, wizard_id: Uuid) -> AppResult<Vec<ApiConfig>> {
     let rows = sqlx::query_as::<_, ApiConfigRow>(
         "SELECT id, config_name, description, base_url, auth, \
          CASE WHEN auth_secret IS NULL THEN 0 ELSE 1 END AS has_secret, default_headers, \
          timeout_ms FROM api_configurations WHERE wizard_id = $1 ORDER BY config_name, id",
     )
-    .bind(wizard_id)
+    .bind(wizard_id.to_string())
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
         .map(|r| {
-            let auth: ApiAuth = serde_json::from_str(&r.auth)
-                .map_err(|e| corrupt("API configuration", &r.id, e))?;
+            let auth: ApiAuth =
+                serde_json::from_str(&r.auth).map_err(|e| corrupt("API configuration", r.id, e))?;
             Ok(ApiConfig {
-                id: parse_uuid(&r.id, "API configuration")?,
+                id: r.id,
                 name: r.config_name,
                 description: r.description,
                 base_url: r.base_url,
                 auth: auth.without_secrets(),
                 default_headers: serde_json::from_str(&r.default_headers)
-                    .map_err(|e| corrupt("API configuration", &r.id, e))?,
+                    .map_err(|e| corrupt("API configuration", r.id, e))?,
                 timeout_ms: u64::try_from(r.timeout_ms).unwrap_or_default(),
                 secret_set: r.has_secret != 0,
             })
@@ -524,23 +526,23 @@ pub async fn api_configs(db: &Db, wizard_id: &str) -> AppResult<Vec<ApiConfig>> 
         .collect()
 }
 
-pub async fn mcp_configs(db: &Db, wizard_id: &str) -> AppResult<Vec<McpConfig>> {
+pub async fn mcp_configs(db: &Db, wizard_id: Uuid) -> AppResult<Vec<McpConfig>> {
     let rows = sqlx::query_as::<_, McpConfigRow>(
         "SELECT id, config_name, description, mcp_server, available_tools, timeout_ms, \
          max_retries FROM mcp_configurations WHERE wizard_id = $1 ORDER BY config_name, id",
     )
-    .bind(wizard_id)
+    .bind(wizard_id.to_string())
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
         .map(|r| {
             Ok(McpConfig {
-                id: parse_uuid(&r.id, "MCP configuration")?,
+                id: r.id,
                 name: r.config_name,
                 description: r.description,
                 server: r.mcp_server,
                 available_tools: serde_json::from_str(&r.available_tools)
-                    .map_err(|e| corrupt("MCP configuration", &r.id, e))?,
+                    .map_err(|e| corrupt("MCP configuration", r.id, e))?,
                 timeout_ms: u64::try_from(r.timeout_ms).unwrap_or_default(),
                 max_retries: u32::try_from(r.max_retries).unwrap_or_default(),
             })
@@ -551,7 +553,7 @@ pub async fn mcp_configs(db: &Db, wizard_id: &str) -> AppResult<Vec<McpConfig>> 
 /// Inserts an API configuration without any secret (clone/import carry none).
 pub async fn insert_api_config(
     conn: &mut AnyConnection,
-    wizard_id: &str,
+    wizard_id: Uuid,
     c: &ApiConfig,
     created_by: &str,
     now: &str,
@@ -565,7 +567,7 @@ pub async fn insert_api_config(
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, 1, $11, $11)",
     )
     .bind(c.id.to_string())
-    .bind(wizard_id)
+    .bind(wizard_id.to_string())
     .bind(&c.name)
     .bind(&c.description)
     .bind(&c.base_url)
@@ -592,7 +594,7 @@ pub async fn insert_api_config(
 
 pub async fn insert_mcp_config(
     conn: &mut AnyConnection,
-    wizard_id: &str,
+    wizard_id: Uuid,
     c: &McpConfig,
     created_by: &str,
     now: &str,
@@ -604,7 +606,7 @@ pub async fn insert_mcp_config(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)",
     )
     .bind(c.id.to_string())
-    .bind(wizard_id)
+    .bind(wizard_id.to_string())
     .bind(&c.name)
     .bind(&c.description)
     .bind(&c.server)
@@ -632,7 +634,7 @@ pub async fn insert_mcp_config(
 /// be fresh (the caller renews them).
 pub async fn insert_all(
     conn: &mut AnyConnection,
-    wizard_id: &str,
+    wizard_id: Uuid,
     w: &crate::domain::Wizard,
     created_by: &str,
     now: &str,
@@ -665,7 +667,7 @@ pub async fn insert_all(
         for (j, a) in e.actions.iter().enumerate() {
             let order = i64::try_from(j).unwrap_or(i64::MAX);
             let path = format!("events[{i}].actions[{j}].name");
-            insert_action(conn, &e.id.to_string(), a, order, 1, now, now, &path).await?;
+            insert_action(conn, e.id, a, order, 1, now, now, &path).await?;
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The `uploaded_files` table: the files behind `file_upload` answers.
 
 use sqlx::FromRow;
+use uuid::Uuid;
 
 use super::{Db, now_text};
 use crate::backend::error::AppResult;
@@ -8,9 +9,11 @@ use crate::backend::error::AppResult;
 /// A file's metadata (its bytes are read separately, only when downloaded).
 #[derive(Debug, Clone, FromRow)]
 pub struct FileRow {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
     pub owner_id: String,
-    pub run_id: String,
+    #[sqlx(try_from = "String")]
+    pub run_id: Uuid,
     pub field_key: String,
     pub name: String,
     pub content_type: String,
@@ -18,9 +21,9 @@ pub struct FileRow {
 }
 
 pub struct NewFile<'a> {
-    pub id: &'a str,
+    pub id: Uuid,
     pub owner_id: &'a str,
-    pub run_id: &'a str,
+    pub run_id: Uuid,
     pub field_key: &'a str,
     pub name: &'a str,
     pub content_type: &'a str,
@@ -32,9 +35,9 @@ pub async fn insert(db: &Db, f: &NewFile<'_>) -> AppResult<()> {
         "INSERT INTO uploaded_files (id, owner_id, run_id, field_key, name, content_type, size, \
          data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(f.id)
+    .bind(f.id.to_string())
     .bind(f.owner_id)
-    .bind(f.run_id)
+    .bind(f.run_id.to_string())
     .bind(f.field_key)
     .bind(f.name)
     .bind(f.content_type)
@@ -46,19 +49,19 @@ pub async fn insert(db: &Db, f: &NewFile<'_>) -> AppResult<()> {
     Ok(())
 }
 
-pub async fn get(db: &Db, id: &str) -> AppResult<Option<FileRow>> {
+pub async fn get(db: &Db, id: Uuid) -> AppResult<Option<FileRow>> {
     Ok(sqlx::query_as::<_, FileRow>(
         "SELECT id, owner_id, run_id, field_key, name, content_type, size \
          FROM uploaded_files WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.to_string())
     .fetch_optional(&db.pool)
     .await?)
 }
 
-pub async fn data(db: &Db, id: &str) -> AppResult<Option<Vec<u8>>> {
+pub async fn data(db: &Db, id: Uuid) -> AppResult<Option<Vec<u8>>> {
     let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT data FROM uploaded_files WHERE id = $1")
-        .bind(id)
+        .bind(id.to_string())
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.map(|(d,)| d))

@@ -3,14 +3,17 @@
 //! later), so a crash mid-event leaves honest `running` rows.
 
 use sqlx::FromRow;
+use uuid::Uuid;
 
 use super::Db;
 use crate::backend::error::AppResult;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct LogRow {
-    pub id: String,
-    pub run_id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub run_id: Uuid,
     pub parent_log_id: Option<String>,
     pub kind: String,
     pub event_id: Option<String>,
@@ -72,7 +75,7 @@ pub struct LogEnd<'a> {
     pub error_message: Option<&'a str>,
 }
 
-pub async fn finish(db: &Db, id: &str, end: &LogEnd<'_>) -> AppResult<()> {
+pub async fn finish(db: &Db, id: Uuid, end: &LogEnd<'_>) -> AppResult<()> {
     sqlx::query(
         "UPDATE action_execution_logs SET status = $1, completed_at = $2, duration_ms = $3, \
          output_data = $4, error_message = $5 WHERE id = $6",
@@ -82,7 +85,7 @@ pub async fn finish(db: &Db, id: &str, end: &LogEnd<'_>) -> AppResult<()> {
     .bind(end.duration_ms)
     .bind(end.output_data)
     .bind(end.error_message)
-    .bind(id)
+    .bind(id.to_string())
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -93,10 +96,10 @@ const SELECT: &str = "SELECT id, run_id, parent_log_id, kind, event_id, action_i
      error_message FROM action_execution_logs";
 
 /// Every row of a run, oldest first (ids are v7, so they break ties in start order).
-pub async fn list_by_run(db: &Db, run_id: &str) -> AppResult<Vec<LogRow>> {
+pub async fn list_by_run(db: &Db, run_id: Uuid) -> AppResult<Vec<LogRow>> {
     let sql = format!("{SELECT} WHERE run_id = $1 ORDER BY started_at, id");
     Ok(sqlx::query_as::<_, LogRow>(&sql)
-        .bind(run_id)
+        .bind(run_id.to_string())
         .fetch_all(&db.pool)
         .await?)
 }

@@ -1,6 +1,7 @@
 //! The `mcp_servers` registry (admin) and the `mcp_configurations` of wizards.
 
 use sqlx::FromRow;
+use uuid::Uuid;
 
 use super::{Db, is_unique_violation, new_id, now_text};
 use crate::backend::error::{AppError, AppResult};
@@ -8,7 +9,8 @@ use crate::backend::error::{AppError, AppResult};
 /// A `mcp_servers` row. `secret` is the sealed env (stdio) or headers (HTTP).
 #[derive(Debug, Clone, FromRow)]
 pub struct ServerRow {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
     pub name: String,
     pub description: String,
     pub transport: String,
@@ -97,7 +99,7 @@ pub async fn get_server(db: &Db, name: &str) -> AppResult<Option<ServerRow>> {
 /// Writes `f` over the row if it is still at `expected_version`; `None` when it is not.
 pub async fn update_server(
     db: &Db,
-    id: &str,
+    id: Uuid,
     expected_version: i64,
     f: &ServerFields,
 ) -> AppResult<Option<ServerRow>> {
@@ -119,7 +121,7 @@ pub async fn update_server(
         .bind(f.timeout_ms)
         .bind(f.is_enabled)
         .bind(now_text())
-        .bind(id)
+        .bind(id.to_string())
         .bind(expected_version)
         .fetch_optional(&db.pool)
         .await
@@ -142,9 +144,9 @@ pub async fn count_configs_using(db: &Db, server: &str) -> AppResult<i64> {
     Ok(n)
 }
 
-pub async fn delete_server(db: &Db, id: &str, expected_version: i64) -> AppResult<bool> {
+pub async fn delete_server(db: &Db, id: Uuid, expected_version: i64) -> AppResult<bool> {
     let res = sqlx::query("DELETE FROM mcp_servers WHERE id = $1 AND version = $2")
-        .bind(id)
+        .bind(id.to_string())
         .bind(expected_version)
         .execute(&db.pool)
         .await?;
@@ -154,8 +156,10 @@ pub async fn delete_server(db: &Db, id: &str, expected_version: i64) -> AppResul
 /// A `mcp_configurations` row.
 #[derive(Debug, Clone, FromRow)]
 pub struct ConfigRow {
-    pub id: String,
-    pub wizard_id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub wizard_id: Uuid,
     pub config_name: String,
     pub description: String,
     pub mcp_server: String,
@@ -192,8 +196,8 @@ fn duplicate_config(name: &str) -> AppError {
 
 pub async fn insert_config(
     db: &Db,
-    id: &str,
-    wizard_id: &str,
+    id: Uuid,
+    wizard_id: Uuid,
     created_by: &str,
     f: &ConfigFields,
 ) -> AppResult<ConfigRow> {
@@ -203,8 +207,8 @@ pub async fn insert_config(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING {CONFIG_COLUMNS}"
     );
     sqlx::query_as::<_, ConfigRow>(&sql)
-        .bind(id)
-        .bind(wizard_id)
+        .bind(id.to_string())
+        .bind(wizard_id.to_string())
         .bind(&f.config_name)
         .bind(&f.description)
         .bind(&f.mcp_server)
@@ -225,28 +229,28 @@ pub async fn insert_config(
 }
 
 /// A wizard's MCP configurations in the order they were created.
-pub async fn list_configs(db: &Db, wizard_id: &str) -> AppResult<Vec<ConfigRow>> {
+pub async fn list_configs(db: &Db, wizard_id: Uuid) -> AppResult<Vec<ConfigRow>> {
     let sql = format!(
         "SELECT {CONFIG_COLUMNS} FROM mcp_configurations WHERE wizard_id = $1 \
          ORDER BY created_at, id"
     );
     Ok(sqlx::query_as::<_, ConfigRow>(&sql)
-        .bind(wizard_id)
+        .bind(wizard_id.to_string())
         .fetch_all(&db.pool)
         .await?)
 }
 
-pub async fn get_config(db: &Db, id: &str) -> AppResult<Option<ConfigRow>> {
+pub async fn get_config(db: &Db, id: Uuid) -> AppResult<Option<ConfigRow>> {
     let sql = format!("SELECT {CONFIG_COLUMNS} FROM mcp_configurations WHERE id = $1");
     Ok(sqlx::query_as::<_, ConfigRow>(&sql)
-        .bind(id)
+        .bind(id.to_string())
         .fetch_optional(&db.pool)
         .await?)
 }
 
 pub async fn update_config(
     db: &Db,
-    id: &str,
+    id: Uuid,
     expected_version: i64,
     f: &ConfigFields,
 ) -> AppResult<Option<ConfigRow>> {
@@ -263,7 +267,7 @@ pub async fn update_config(
         .bind(f.timeout_ms)
         .bind(f.max_retries)
         .bind(now_text())
-        .bind(id)
+        .bind(id.to_string())
         .bind(expected_version)
         .fetch_optional(&db.pool)
         .await
@@ -276,9 +280,9 @@ pub async fn update_config(
         })
 }
 
-pub async fn delete_config(db: &Db, id: &str, expected_version: i64) -> AppResult<bool> {
+pub async fn delete_config(db: &Db, id: Uuid, expected_version: i64) -> AppResult<bool> {
     let res = sqlx::query("DELETE FROM mcp_configurations WHERE id = $1 AND version = $2")
-        .bind(id)
+        .bind(id.to_string())
         .bind(expected_version)
         .execute(&db.pool)
         .await?;

@@ -1,15 +1,18 @@
 //! The `wizards` (drafts) and `wizard_versions` (published snapshots) tables.
 
 use sqlx::FromRow;
+use uuid::Uuid;
 
-use super::{Db, is_unique_violation, new_id, now_text};
+use super::{Db, is_unique_violation, now_text};
 use crate::backend::error::{AppError, AppResult};
 use crate::domain::Wizard;
 
-/// A `wizards` row; `definition` is the draft as JSON.
+/// A `wizards` row; `definition` is the draft as JSON. Ids are decoded here, so past this
+/// module nobody parses a column again.
 #[derive(Debug, Clone, FromRow)]
 pub struct WizardRow {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
     pub owner_id: Option<String>,
     pub owner_name: Option<String>,
     pub name: String,
@@ -39,8 +42,10 @@ impl WizardRow {
 /// A `wizard_versions` row.
 #[derive(Debug, Clone, FromRow)]
 pub struct VersionRow {
-    pub id: String,
-    pub wizard_id: String,
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub wizard_id: Uuid,
     pub number: i64,
     pub name: String,
     pub definition: String,
@@ -84,7 +89,7 @@ pub async fn insert(db: &Db, owner_id: Option<&str>, w: &Wizard) -> AppResult<Wi
             e.into()
         }
     })?;
-    get(db, &w.id.to_string())
+    get(db, w.id)
         .await?
         .ok_or_else(|| AppError::Internal("inserted wizard vanished".into()))
 }
@@ -120,17 +125,17 @@ pub async fn insert_with_events(db: &Db, owner_id: &str, w: &Wizard) -> AppResul
             e.into()
         }
     })?;
-    super::events::insert_all(&mut tx, &w.id.to_string(), w, owner_id, &now).await?;
+    super::events::insert_all(&mut tx, w.id, w, owner_id, &now).await?;
     tx.commit().await?;
-    get(db, &w.id.to_string())
+    get(db, w.id)
         .await?
         .ok_or_else(|| AppError::Internal("inserted wizard vanished".into()))
 }
 
-pub async fn get(db: &Db, id: &str) -> AppResult<Option<WizardRow>> {
+pub async fn get(db: &Db, id: Uuid) -> AppResult<Option<WizardRow>> {
     let sql = format!("{SELECT} WHERE w.id = $1");
     Ok(sqlx::query_as::<_, WizardRow>(&sql)
-        .bind(id)
+        .bind(id.to_string())
         .fetch_optional(&db.pool)
         .await?)
 }
@@ -163,7 +168,7 @@ pub async fn list_templates(db: &Db) -> AppResult<Vec<WizardRow>> {
 /// (someone else saved first).
 pub async fn update_draft(
     db: &Db,
-    id: &str,
+    id: Uuid,
     w: &Wizard,
     is_template: bool,
     expected_version: i64,
@@ -179,16 +184,16 @@ pub async fn update_draft(
     .bind(to_json(w)?)
     .bind(i64::from(is_template))
     .bind(now_text())
-    .bind(id)
+    .bind(id.to_string())
     .bind(expected_version)
     .execute(&db.pool)
     .await?;
     Ok((res.rows_affected() == 1).then_some(()))
 }
 
-pub async fn delete(db: &Db, id: &str, expected_version: i64) -> AppResult<bool> {
+pub async fn delete(db: &Db, id: Uuid, expected_version: i64) -> AppResult<bool> {
     let res = sqlx::query("DELETE FROM wizards WHERE id = $1 AND version = $2")
-        .bind(id)
+        .bind(id.to_string())
         .bind(expected_version)
         .execute(&db.pool)
         .await?;
@@ -219,12 +224,12 @@ pub async fn publish_snapshot(
     let (next,): (i64,) = sqlx::query_as(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM wizard_versions WHERE wizard_id = $1",
     )
-    .bind(&row.id)
+    .bind(row.id.to_string())
     .fetch_one(&mut *tx)
     .await?;
     let version = VersionRow {
-        id: new_id(),
-        wizard_id: row.id.clone(),
+        id: Uuid::now_v7(),
+        wizard_id: row.id,
         number: next,
         name: row.name.clone(),
         definition: snapshot.to_owned(),
@@ -235,8 +240,8 @@ pub async fn publish_snapshot(
         "INSERT INTO wizard_versions (id, wizard_id, number, name, definition, published_by, \
          published_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(&version.id)
-    .bind(&version.wizard_id)
+    .bind(version.id.to_string())
+    .bind(version.wizard_id.to_string())
     .bind(version.number)
     .bind(&version.name)
     .bind(&version.definition)
@@ -258,7 +263,7 @@ pub async fn publish_snapshot(
         "UPDATE wizards SET live_version = $1 WHERE id = $2 AND version = $3 AND definition = $4",
     )
     .bind(version.number)
-    .bind(&row.id)
+    .bind(row.id.to_string())
     .bind(expected_version)
     .bind(&row.definition)
     .execute(&mut *tx)
@@ -270,33 +275,33 @@ pub async fn publish_snapshot(
     Ok(version)
 }
 
-pub async fn versions(db: &Db, wizard_id: &str) -> AppResult<Vec<VersionRow>> {
+pub async fn versions(db: &Db, wizard_id: Uuid) -> AppResult<Vec<VersionRow>> {
     Ok(sqlx::query_as::<_, VersionRow>(
         "SELECT id, wizard_id, number, name, definition, published_by, published_at \
          FROM wizard_versions WHERE wizard_id = $1 ORDER BY number DESC",
     )
-    .bind(wizard_id)
+    .bind(wizard_id.to_string())
     .fetch_all(&db.pool)
     .await?)
 }
 
-pub async fn version(db: &Db, wizard_id: &str, number: i64) -> AppResult<Option<VersionRow>> {
+pub async fn version(db: &Db, wizard_id: Uuid, number: i64) -> AppResult<Option<VersionRow>> {
     Ok(sqlx::query_as::<_, VersionRow>(
         "SELECT id, wizard_id, number, name, definition, published_by, published_at \
          FROM wizard_versions WHERE wizard_id = $1 AND number = $2",
     )
-    .bind(wizard_id)
+    .bind(wizard_id.to_string())
     .bind(number)
     .fetch_optional(&db.pool)
     .await?)
 }
 
-pub async fn version_by_id(db: &Db, id: &str) -> AppResult<Option<VersionRow>> {
+pub async fn version_by_id(db: &Db, id: Uuid) -> AppResult<Option<VersionRow>> {
     Ok(sqlx::query_as::<_, VersionRow>(
         "SELECT id, wizard_id, number, name, definition, published_by, published_at \
          FROM wizard_versions WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.to_string())
     .fetch_optional(&db.pool)
     .await?)
 }
@@ -317,9 +322,9 @@ pub async fn mark_seed_applied(db: &Db, slug: &str) -> AppResult<bool> {
 
 /// Makes a seeded wizard a published template (seeds bypass the owner checks: they have
 /// no owner).
-pub async fn set_template(db: &Db, id: &str) -> AppResult<()> {
+pub async fn set_template(db: &Db, id: Uuid) -> AppResult<()> {
     sqlx::query("UPDATE wizards SET is_template = 1 WHERE id = $1")
-        .bind(id)
+        .bind(id.to_string())
         .execute(&db.pool)
         .await?;
     Ok(())

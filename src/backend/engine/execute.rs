@@ -112,7 +112,7 @@ pub(crate) async fn leave_step(
 pub async fn test_action(
     app: &AppState,
     actor: &CurrentUser,
-    wizard_id: &str,
+    wizard_id: Uuid,
     action: &Action,
     sample: &ExecuteEventRequest,
 ) -> AppResult<ExecuteEventResponse> {
@@ -136,7 +136,7 @@ pub async fn test_action(
     check_target(&wizard, sample.trigger, sample.target_id)?;
     let info = RunInfo {
         run_id: Uuid::nil(),
-        wizard_id: Uuid::parse_str(wizard_id).unwrap_or(wizard.id),
+        wizard_id,
         user_id: actor.user.id.clone(),
         user_email: actor.user.email.clone(),
     };
@@ -639,10 +639,10 @@ impl<'a> Runner<'a> {
                         .map_err(|e| ActionError::Failed(e.to_string()))?;
                     crate::backend::db::dynamic_options::upsert(
                         &self.app.db,
-                        &Uuid::now_v7().to_string(),
-                        &self.info.run_id.to_string(),
+                        Uuid::now_v7(),
+                        self.info.run_id,
                         ro.option_set.as_str(),
-                        &action.id.to_string(),
+                        action.id,
                         &text,
                     )
                     .await

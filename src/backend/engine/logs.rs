@@ -171,7 +171,7 @@ impl Logger {
             output_data: output.as_deref(),
             error_message: error,
         };
-        if let Err(e) = repo::finish(&self.app.db, &handle.id.to_string(), &end).await {
+        if let Err(e) = repo::finish(&self.app.db, handle.id, &end).await {
             tracing::warn!(error = %e, run_id = %self.run_id, "finishing an execution log row");
         }
     }
@@ -190,8 +190,8 @@ fn opt_uuid(v: Option<&str>, column: &str) -> AppResult<Option<Uuid>> {
 
 fn to_log(row: &LogRow) -> AppResult<ActionLog> {
     Ok(ActionLog {
-        id: db::parse_column(&row.id, "action_execution_logs.id")?,
-        run_id: db::parse_column(&row.run_id, "action_execution_logs.run_id")?,
+        id: row.id,
+        run_id: row.run_id,
         parent_log_id: opt_uuid(row.parent_log_id.as_deref(), "parent_log_id")?,
         kind: db::parse_column(&row.kind, "action_execution_logs.kind")?,
         event_id: opt_uuid(row.event_id.as_deref(), "event_id")?,
@@ -246,9 +246,9 @@ pub async fn run_logs(
     run_id: Uuid,
 ) -> AppResult<Vec<ActionLog>> {
     let run = crate::backend::run_store::own(app, actor, run_id).await?;
-    let rows = repo::list_by_run(&app.db, &run.id.to_string()).await?;
+    let rows = repo::list_by_run(&app.db, run.id).await?;
     let mut trees = build_trees(&rows)?;
-    let owns_wizard = db::wizards::get(&app.db, &run.wizard_id.to_string())
+    let owns_wizard = db::wizards::get(&app.db, run.wizard_id)
         .await?
         .is_some_and(|w| w.owner_id.as_deref() == Some(actor.user.id.as_str()));
     if !owns_wizard {

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::domain::condition::{Answers, Condition};
+use crate::domain::render::{RawRenderer, Renderer, RendererKind};
 use crate::domain::{FieldKey, WizardOption};
 
 /// Longest event name, in characters.
@@ -515,6 +516,7 @@ pub struct OutputHandling {
     pub replace_options: Option<ReplaceOptions>,
     /// Feed an `output` field (renderer slot).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<RawRenderTarget>))]
     pub render: Option<RenderTarget>,
 }
 
@@ -529,16 +531,48 @@ pub struct ReplaceOptions {
     pub value_path: String,
 }
 
+/// Where an action's output is shown, and how. On the wire the renderer's two members sit
+/// beside the slot: `{"slot": "summary", "renderer": "table", "config": {…}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(into = "RawRenderTarget", try_from = "RawRenderTarget")]
 pub struct RenderTarget {
     /// An `output` (or `dynamic_table`) field.
     pub slot: FieldKey,
-    /// `table | dropdown | card_grid | list | document | image | code | json | chart`.
-    pub renderer: String,
+    pub renderer: Renderer,
+}
+
+/// [`RenderTarget`] as it travels (and as the API document names it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = RenderTarget))]
+pub struct RawRenderTarget {
+    pub slot: FieldKey,
+    pub renderer: RendererKind,
+    /// The renderer's settings; each renderer has its own (unknown keys are refused).
     #[serde(default, skip_serializing_if = "Value::is_null")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub config: Value,
+}
+
+impl From<RenderTarget> for RawRenderTarget {
+    fn from(t: RenderTarget) -> Self {
+        let raw = RawRenderer::from(t.renderer);
+        RawRenderTarget {
+            slot: t.slot,
+            renderer: raw.renderer,
+            config: raw.config,
+        }
+    }
+}
+
+impl TryFrom<RawRenderTarget> for RenderTarget {
+    type Error = String;
+    fn try_from(raw: RawRenderTarget) -> Result<Self, String> {
+        Ok(RenderTarget {
+            slot: raw.slot,
+            renderer: Renderer::parse(raw.renderer, raw.config)?,
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -591,6 +625,7 @@ pub struct Effects {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub replace_options: BTreeMap<String, Vec<WizardOption>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ssr", schema(value_type = BTreeMap<String, RawRender>))]
     pub renders: BTreeMap<String, Render>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<Message>,
@@ -606,13 +641,52 @@ pub struct Message {
     pub text: String,
 }
 
+/// What a slot shows: its renderer, the action's data, and the markup the server made from
+/// it where that needs heavy libraries (sanitized HTML of a document). The latest render of
+/// each slot is stored with the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(into = "RawRender", try_from = "RawRender")]
 pub struct Render {
-    pub renderer: String,
+    pub renderer: Renderer,
+    pub data: Value,
+    pub markup: Option<String>,
+}
+
+/// [`Render`] as it travels (and as the API document names it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = Render))]
+pub struct RawRender {
+    pub renderer: RendererKind,
     #[serde(default, skip_serializing_if = "Value::is_null")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub config: Value,
     pub data: Value,
+    /// Safe markup made by the server (documents: sanitized HTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markup: Option<String>,
+}
+
+impl From<Render> for RawRender {
+    fn from(r: Render) -> Self {
+        let raw = RawRenderer::from(r.renderer);
+        RawRender {
+            renderer: raw.renderer,
+            config: raw.config,
+            data: r.data,
+            markup: r.markup,
+        }
+    }
+}
+
+impl TryFrom<RawRender> for Render {
+    type Error = String;
+    fn try_from(raw: RawRender) -> Result<Self, String> {
+        Ok(Render {
+            renderer: Renderer::parse(raw.renderer, raw.config)?,
+            data: raw.data,
+            markup: raw.markup,
+        })
+    }
 }
 
 text_enum!(

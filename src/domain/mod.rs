@@ -13,6 +13,7 @@ pub mod integration;
 pub mod key;
 pub mod pattern;
 pub mod problem;
+pub mod render;
 pub mod run;
 pub mod selection;
 pub mod template;

@@ -222,47 +222,41 @@ async fn actors(app: &TestApp) -> Actors {
 
 async fn wizard(app: &TestApp, token: &str) -> String {
     let w = app
-        .expect_json(
-            Method::POST,
-            "/api/v1/wizards",
-            Some(&json!({"name": "Calls"})),
-            Some(token),
-            201,
-        )
+        .call(Method::POST, "/api/v1/wizards")
+        .body(&json!({"name": "Calls"}))
+        .by(token)
+        .expect(201)
         .await;
     w["id"].as_str().expect("id").to_owned()
 }
 
 async fn create_config(app: &TestApp, token: &str, wizard_id: &str, body: Value) -> Value {
-    app.expect_json(
+    app.call(
         Method::POST,
         &format!("/api/v1/wizards/{wizard_id}/api-configs"),
-        Some(&body),
-        Some(token),
-        201,
     )
+    .body(&body)
+    .by(token)
+    .expect(201)
     .await
 }
 
 async fn allow(app: &TestApp, admin: &str, pattern: &str) -> Value {
-    app.expect_json(
-        Method::POST,
-        "/api/v1/admin/outbound-allowlist",
-        Some(&json!({"pattern": pattern, "note": "test peers"})),
-        Some(admin),
-        201,
-    )
-    .await
+    app.call(Method::POST, "/api/v1/admin/outbound-allowlist")
+        .body(&json!({"pattern": pattern, "note": "test peers"}))
+        .by(admin)
+        .expect(201)
+        .await
 }
 
 async fn test_call(app: &TestApp, token: &str, config_id: &str, path: &str) -> Value {
-    app.expect_json(
+    app.call(
         Method::POST,
         &format!("/api/v1/wizards/api-configs/{config_id}/test"),
-        Some(&json!({"path": path})),
-        Some(token),
-        200,
     )
+    .body(&json!({"path": path}))
+    .by(token)
+    .expect(200)
     .await
 }
 
@@ -442,14 +436,11 @@ async fn api_configs_validate_keep_secrets_write_only_and_check_versions(app: Te
 
     // Update without the password keeps it; the test call still authenticates.
     let updated = app
-        .expect_json(
-            Method::PUT,
-            &format!("/api/v1/wizards/api-configs/{id}"),
-            Some(&json!({"version": 1, "name": "bin", "base_url": bin.base(),
-                         "auth": {"type": "basic", "username": "ann"}})),
-            b,
-            200,
-        )
+        .call(Method::PUT, &format!("/api/v1/wizards/api-configs/{id}"))
+        .body(&json!({"version": 1, "name": "bin", "base_url": bin.base(),
+                         "auth": {"type": "basic", "username": "ann"}}))
+        .by(b)
+        .expect(200)
         .await;
     seen.push(updated.to_string());
     assert_eq!(updated["version"], 2);
@@ -534,13 +525,12 @@ async fn api_configs_validate_keep_secrets_write_only_and_check_versions(app: Te
         None,
     )
     .await;
-    app.expect_json(
+    app.call(
         Method::DELETE,
         &format!("/api/v1/wizards/api-configs/{id}?version=2"),
-        None,
-        b,
-        204,
     )
+    .by(b)
+    .expect(204)
     .await;
     app.expect_problem(
         Method::GET,
@@ -1051,16 +1041,15 @@ async fn the_guard_refuses_internal_addresses_until_an_admin_allows_them(app: Te
         .get_json("/api/v1/admin/outbound-allowlist", Some(&a.admin))
         .await;
     assert_eq!(list.as_array().map(Vec::len), Some(2));
-    app.expect_json(
+    app.call(
         Method::DELETE,
         &format!(
             "/api/v1/admin/outbound-allowlist/{}",
             entry["id"].as_str().expect("id")
         ),
-        None,
-        Some(&a.admin),
-        204,
     )
+    .by(a.admin.as_str())
+    .expect(204)
     .await;
     app.expect_problem(
         Method::DELETE,
@@ -1266,16 +1255,10 @@ async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestA
 
     // The builder's action test runs the action with sample answers.
     let tested = app
-        .expect_json(
-            Method::POST,
-            "/api/v1/wizards/actions/test",
-            Some(&json!({"wizard_id": wid, "answers": {"name": "Bo"},
+        .call(Method::POST, "/api/v1/wizards/actions/test").body(&json!({"wizard_id": wid, "answers": {"name": "Bo"},
                          "action": {"name": "probe", "action_type": "api_call",
                                     "config": {"api_config_id": cfg_id, "url": "/anything/{{ fields.name }}",
-                                               "response_mapping": {"success_path": "url"}}}})),
-            b,
-            200,
-        )
+                                               "response_mapping": {"success_path": "url"}}}})).by(b).expect(200)
         .await;
     seen.push(tested.to_string());
     assert_eq!(tested["actions"][0]["status"], "success", "{tested}");
@@ -1286,31 +1269,25 @@ async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestA
         "{tested}"
     );
 
-    app.expect_json(
-        Method::POST,
-        &events,
-        Some(&json!({"name": "lookup", "trigger": "wizard.onStart", "actions": [
+    app.call(Method::POST, &events).body(&json!({"name": "lookup", "trigger": "wizard.onStart", "actions": [
             {"name": "fetch", "action_type": "api_call", "on_error": "continue",
              "config": {"api_config_id": cfg_id, "method": "POST", "url": "/anything/{{ fields.name }}",
                         "headers": {"X-Who": "{{ fields.name }}"}, "body": {"who": "{{ fields.name }}"}}},
             {"name": "flaky", "action_type": "api_call", "on_error": "retry", "retry_count": 1,
              "config": {"api_config_id": cfg_id, "url": "/status/503"}}
-        ]})),
-        b,
-        201,
-    )
+        ]})).by(b).expect(201)
     .await;
     support::publish_current(&app, &a.builder, &wid).await;
     let run = support::start(&app, &a.builder, &wid).await;
     let run_id = run["id"].as_str().expect("run id").to_owned();
     let out = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
-            Some(&json!({"trigger": "wizard.onStart", "answers": {"name": "Ada"}})),
-            b,
-            200,
         )
+        .body(&json!({"trigger": "wizard.onStart", "answers": {"name": "Ada"}}))
+        .by(b)
+        .expect(200)
         .await;
     seen.push(out.to_string());
     let fetch = &out["actions"][0];
@@ -1423,27 +1400,24 @@ async fn secrets_with_reserved_characters_never_surface_in_any_encoding(app: Tes
             );
         }
     }
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizards/{wid}/events"),
-        Some(&json!({"name": "complete", "trigger": "wizard.onComplete", "actions": actions})),
-        b,
-        201,
-    )
-    .await;
+    app.call(Method::POST, &format!("/api/v1/wizards/{wid}/events"))
+        .body(&json!({"name": "complete", "trigger": "wizard.onComplete", "actions": actions}))
+        .by(b)
+        .expect(201)
+        .await;
     support::publish_current(&app, &a.builder, &wid).await;
     // Any user who runs the published wizard.
     let runner = Some(a.other.as_str());
     let run = support::start(&app, &a.other, &wid).await;
     let run_id = run["id"].as_str().expect("run id").to_owned();
     let out = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
-            Some(&json!({"trigger": "wizard.onComplete", "answers": {"name": "Ada"}})),
-            runner,
-            200,
         )
+        .body(&json!({"trigger": "wizard.onComplete", "answers": {"name": "Ada"}}))
+        .by(runner)
+        .expect(200)
         .await;
     seen.push(out.to_string());
     let results = out["actions"].as_array().expect("actions");

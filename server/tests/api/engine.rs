@@ -119,35 +119,30 @@ async fn execute(app: &TestApp, token: &str, run_id: &str, body: Value) -> reqwe
 }
 
 async fn execute_ok(app: &TestApp, token: &str, run_id: &str, body: Value) -> Value {
-    app.expect_json(
+    app.call(
         Method::POST,
         &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
-        Some(&body),
-        Some(token),
-        200,
     )
+    .body(&body)
+    .by(token)
+    .expect(200)
     .await
 }
 
 async fn get_run(app: &TestApp, token: &str, run_id: &str) -> Value {
-    app.expect_json(
-        Method::GET,
-        &format!("/api/v1/wizard-runs/{run_id}"),
-        None,
-        Some(token),
-        200,
-    )
-    .await
+    app.call(Method::GET, &format!("/api/v1/wizard-runs/{run_id}"))
+        .by(token)
+        .expect(200)
+        .await
 }
 
 async fn logs(app: &TestApp, token: &str, run_id: &str) -> Vec<Value> {
-    app.expect_json(
+    app.call(
         Method::GET,
         &format!("/api/v1/wizard-runs/{run_id}/action-logs"),
-        None,
-        Some(token),
-        200,
     )
+    .by(token)
+    .expect(200)
     .await
     .as_array()
     .cloned()
@@ -231,14 +226,11 @@ async fn upstream() -> Upstream {
 
 /// Lets outbound calls reach 127.0.0.1 (the first account is the admin).
 async fn allow_loopback(app: &TestApp, admin: &str) {
-    app.expect_json(
-        Method::POST,
-        "/api/v1/admin/outbound-allowlist",
-        Some(&json!({"pattern": "127.0.0.1", "note": "test upstream"})),
-        Some(admin),
-        201,
-    )
-    .await;
+    app.call(Method::POST, "/api/v1/admin/outbound-allowlist")
+        .body(&json!({"pattern": "127.0.0.1", "note": "test upstream"}))
+        .by(admin)
+        .expect(201)
+        .await;
 }
 
 // ---- scenarios -----------------------------------------------------------------------
@@ -475,21 +467,16 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
     }
     // A completed run only plays wizard.onComplete.
     let last = support::step_id(&def, "Done");
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizard-runs/{run_id}/next"),
-        None,
-        Some(&owner),
-        200,
-    )
-    .await;
-    app.expect_json(
+    app.call(Method::POST, &format!("/api/v1/wizard-runs/{run_id}/next"))
+        .by(owner.as_str())
+        .expect(200)
+        .await;
+    app.call(
         Method::POST,
         &format!("/api/v1/wizard-runs/{run_id}/complete"),
-        None,
-        Some(&owner),
-        200,
     )
+    .by(owner.as_str())
+    .expect(200)
     .await;
     assert_problem(
         execute(
@@ -670,16 +657,15 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
 
     // One row with its subtree.
     let one = app
-        .expect_json(
+        .call(
             Method::GET,
             &format!(
                 "/api/v1/wizard-runs/{run_id}/action-logs/{}",
                 retried["id"].as_str().unwrap()
             ),
-            None,
-            Some(&admin),
-            200,
         )
+        .by(admin.as_str())
+        .expect(200)
         .await;
     assert_eq!(&one, retried);
 }
@@ -888,13 +874,9 @@ async fn a_failing_on_validate_event_blocks_next_and_keeps_answers(app: TestApp)
     // Once the condition no longer holds, next passes and onExit runs.
     support::answer(&app, &owner, run_id, json!({"name": "42"})).await;
     let state = app
-        .expect_json(
-            Method::POST,
-            &format!("/api/v1/wizard-runs/{run_id}/next"),
-            None,
-            Some(&owner),
-            200,
-        )
+        .call(Method::POST, &format!("/api/v1/wizard-runs/{run_id}/next"))
+        .by(owner.as_str())
+        .expect(200)
         .await;
     assert_eq!(
         state["current_step_id"].as_str().unwrap(),
@@ -917,13 +899,12 @@ async fn a_failing_on_validate_event_blocks_next_and_keeps_answers(app: TestApp)
     .await;
     support::answer(&app, &owner, run_id, json!({"notes": "fine"})).await;
     let done = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("/api/v1/wizard-runs/{run_id}/complete"),
-            None,
-            Some(&owner),
-            200,
         )
+        .by(owner.as_str())
+        .expect(200)
         .await;
     assert_eq!(done["status"], "completed");
 }
@@ -1163,31 +1144,27 @@ async fn scripts_call_only_declared_apis_and_calls_are_logged(app: TestApp) {
     let draft = support::create_draft(&app, &admin, &contact_wizard()).await;
     let wizard_id = draft["id"].as_str().unwrap().to_owned();
     let config = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("/api/v1/wizards/{wizard_id}/api-configs"),
-            Some(&json!({"name": "up", "base_url": up.base})),
-            Some(&admin),
-            201,
         )
+        .body(&json!({"name": "up", "base_url": up.base}))
+        .by(admin.as_str())
+        .expect(201)
         .await;
     let config_id = config["id"].as_str().unwrap().to_owned();
     let current = app
-        .expect_json(
-            Method::GET,
-            &format!("/api/v1/wizards/{wizard_id}"),
-            None,
-            Some(&admin),
-            200,
-        )
+        .call(Method::GET, &format!("/api/v1/wizards/{wizard_id}"))
+        .by(admin.as_str())
+        .expect(200)
         .await;
-    app.expect_json(
+    app.call(
         Method::POST,
         &format!("/api/v1/wizards/{wizard_id}/publish"),
-        Some(&json!({"version": current["version"]})),
-        Some(&admin),
-        201,
     )
+    .body(&json!({"version": current["version"]}))
+    .by(admin.as_str())
+    .expect(201)
     .await;
     let code = "const r = await callApi('up', {url: '/items'}); \
                 let refused = ''; \
@@ -1263,34 +1240,28 @@ async fn events_saved_through_the_api_run_from_the_pinned_version(app: TestApp) 
         ]})
     };
     let events_path = format!("/api/v1/wizards/{wizard_id}/events");
-    app.expect_json(
-        Method::POST,
-        &events_path,
-        Some(&add_event("published", "from the version")),
-        Some(&owner),
-        201,
-    )
-    .await;
+    app.call(Method::POST, &events_path)
+        .body(&add_event("published", "from the version"))
+        .by(owner.as_str())
+        .expect(201)
+        .await;
     let current = app
         .get_json(&format!("/api/v1/wizards/{wizard_id}"), Some(&owner))
         .await;
-    app.expect_json(
+    app.call(
         Method::POST,
         &format!("/api/v1/wizards/{wizard_id}/publish"),
-        Some(&json!({"version": current["version"]})),
-        Some(&owner),
-        201,
     )
+    .body(&json!({"version": current["version"]}))
+    .by(owner.as_str())
+    .expect(201)
     .await;
     // Added to the draft after publishing: not in the run's version, so it never runs.
-    app.expect_json(
-        Method::POST,
-        &events_path,
-        Some(&add_event("draft only", "from the draft")),
-        Some(&owner),
-        201,
-    )
-    .await;
+    app.call(Method::POST, &events_path)
+        .body(&add_event("draft only", "from the draft"))
+        .by(owner.as_str())
+        .expect(201)
+        .await;
     let run = support::start(&app, &owner, &wizard_id).await;
     let run_id = run["id"].as_str().unwrap();
     let resp = execute_ok(
@@ -1324,13 +1295,10 @@ async fn testing_an_action_runs_it_once_and_stores_nothing(app: TestApp) {
     let set_age = json!({"name": "age", "action_type": "set_field_value",
                          "config": {"field": "age", "value": "{{ event.value }}"}});
     let resp = app
-        .expect_json(
-            Method::POST,
-            "/api/v1/wizards/actions/test",
-            Some(&test(set_age.clone(), json!({"name": "x"}))),
-            Some(&owner),
-            200,
-        )
+        .call(Method::POST, "/api/v1/wizards/actions/test")
+        .body(&test(set_age.clone(), json!({"name": "x"})))
+        .by(owner.as_str())
+        .expect(200)
         .await;
     assert_eq!(resp["effects"]["set_fields"]["age"], json!(7));
     assert_eq!(resp["answers"], json!({"name": "x", "age": 7}));

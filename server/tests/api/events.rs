@@ -86,37 +86,34 @@ impl Fixture {
 async fn fixture(app: &TestApp) -> Fixture {
     let (_, admin) = app.register("admin@example.com").await;
     let (_, builder) = app.register("builder@example.com").await;
-    app.expect_json(
-        Method::POST,
-        "/api/v1/mcp/servers",
-        Some(
+    app.call(Method::POST, "/api/v1/mcp/servers")
+        .body(
             &json!({"name": "time", "transport": "stdio", "command": peer("WP_PEER_MCP_TIME"),
                      "args": ["--local-timezone", "UTC"]}),
-        ),
-        Some(&admin),
-        201,
-    )
-    .await;
+        )
+        .by(admin.as_str())
+        .expect(201)
+        .await;
     let draft = support::create_draft(app, &builder, &definition()).await;
     let wizard_id = draft["id"].as_str().expect("id").to_owned();
     let api = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("/api/v1/wizards/{wizard_id}/api-configs"),
-            Some(&json!({"name": "crm", "base_url": "http://127.0.0.1:9",
-                         "auth": {"type": "bearer", "token": API_TOKEN}})),
-            Some(&builder),
-            201,
         )
+        .body(&json!({"name": "crm", "base_url": "http://127.0.0.1:9",
+                         "auth": {"type": "bearer", "token": API_TOKEN}}))
+        .by(builder.as_str())
+        .expect(201)
         .await;
     let mcp = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("/api/v1/wizards/{wizard_id}/mcp-configs"),
-            Some(&json!({"name": "clock", "server": "time"})),
-            Some(&builder),
-            201,
         )
+        .body(&json!({"name": "clock", "server": "time"}))
+        .by(builder.as_str())
+        .expect(201)
         .await;
     Fixture {
         admin,
@@ -215,7 +212,10 @@ async fn every_trigger_and_action_type_round_trips(app: TestApp) {
             body["target_id"] = json!(t);
         }
         let ev = app
-            .expect_json(Method::POST, &f.events(), Some(&body), f.t(), 201)
+            .call(Method::POST, &f.events())
+            .body(&body)
+            .by(f.t())
+            .expect(201)
             .await;
         assert_eq!(ev["trigger"], trigger);
         assert_eq!(ev["version"], 1);
@@ -270,16 +270,13 @@ async fn every_trigger_and_action_type_round_trips(app: TestApp) {
         }
     }
     let put = app
-        .expect_json(
-            Method::PUT,
-            &event_path,
-            Some(
-                &json!({"version": 1, "event": {"name": "renamed", "trigger": "step.onEntry",
+        .call(Method::PUT, &event_path)
+        .body(
+            &json!({"version": 1, "event": {"name": "renamed", "trigger": "step.onEntry",
                          "target_id": f.step(0), "enabled": false, "actions": kept}}),
-            ),
-            f.t(),
-            200,
         )
+        .by(f.t())
+        .expect(200)
         .await;
     assert_eq!(put["version"], 2);
     assert_eq!(put["name"], "renamed");
@@ -291,30 +288,24 @@ async fn every_trigger_and_action_type_round_trips(app: TestApp) {
     // Actions one by one.
     let actions_path = format!("{event_path}/actions");
     let added = app
-        .expect_json(
-            Method::POST,
-            &actions_path,
-            Some(&json!({"name": "bye", "action_type": "show_message",
-                         "config": {"text": "Bye {{ actions.say.output | default('') }}"}})),
-            f.t(),
-            201,
-        )
+        .call(Method::POST, &actions_path)
+        .body(&json!({"name": "bye", "action_type": "show_message",
+                         "config": {"text": "Bye {{ actions.say.output | default('') }}"}}))
+        .by(f.t())
+        .expect(201)
         .await;
     assert_eq!(added["version"], 1);
     assert_eq!(added["event_id"], first["id"]);
     let added_id = added["id"].as_str().unwrap().to_owned();
     let one = format!("{actions_path}/{added_id}");
     let changed = app
-        .expect_json(
-            Method::PUT,
-            &one,
-            Some(
-                &json!({"version": 1, "action": {"name": "bye", "action_type": "show_message",
+        .call(Method::PUT, &one)
+        .body(
+            &json!({"version": 1, "action": {"name": "bye", "action_type": "show_message",
                          "config": {"level": "warning", "text": "Later"}}}),
-            ),
-            f.t(),
-            200,
         )
+        .by(f.t())
+        .expect(200)
         .await;
     assert_eq!(changed["version"], 2);
     assert_eq!(changed["config"]["level"], "warning");
@@ -355,13 +346,10 @@ async fn every_trigger_and_action_type_round_trips(app: TestApp) {
     // `bye` first: it reads nobody's output now, so any order is fine.
     order.rotate_right(1);
     let reordered = app
-        .expect_json(
-            Method::POST,
-            &format!("{actions_path}/reorder"),
-            Some(&json!({"action_ids": order})),
-            f.t(),
-            200,
-        )
+        .call(Method::POST, &format!("{actions_path}/reorder"))
+        .body(&json!({"action_ids": order}))
+        .by(f.t())
+        .expect(200)
         .await;
     let now: Vec<Value> = reordered
         .as_array()
@@ -372,14 +360,10 @@ async fn every_trigger_and_action_type_round_trips(app: TestApp) {
     assert_eq!(now, order);
     let now_listed = app.get_json(&actions_path, f.t()).await;
     assert_eq!(now_listed[0]["id"], json!(added_id), "the order is stored");
-    app.expect_json(
-        Method::DELETE,
-        &format!("{one}?version=2"),
-        None,
-        f.t(),
-        204,
-    )
-    .await;
+    app.call(Method::DELETE, &format!("{one}?version=2"))
+        .by(f.t())
+        .expect(204)
+        .await;
     assert_eq!(
         app.get_json(&actions_path, f.t())
             .await
@@ -391,14 +375,10 @@ async fn every_trigger_and_action_type_round_trips(app: TestApp) {
 
     // Delete the event (its actions go with it).
     let v = app.get_json(&event_path, f.t()).await["version"].clone();
-    app.expect_json(
-        Method::DELETE,
-        &format!("{event_path}?version={v}"),
-        None,
-        f.t(),
-        204,
-    )
-    .await;
+    app.call(Method::DELETE, &format!("{event_path}?version={v}"))
+        .by(f.t())
+        .expect(204)
+        .await;
     app.expect_problem(Method::GET, &event_path, None, f.t(), 404, None)
         .await;
     app.expect_problem(Method::GET, &actions_path, None, f.t(), 404, None)
@@ -499,17 +479,14 @@ async fn bad_input_is_refused_naming_the_field(app: TestApp) {
 
     // A good event, then bad edits of it.
     let ev = app
-        .expect_json(
-            Method::POST,
-            &f.events(),
-            Some(
-                &json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
+        .call(Method::POST, &f.events())
+        .body(
+            &json!({"name": "e", "trigger": "step.onEntry", "target_id": step,
                          "actions": [msg("a"), {"name": "b", "action_type": "show_message",
                                      "config": {"text": "{{ actions.m.output | default('') }}"}}]}),
-            ),
-            f.t(),
-            201,
         )
+        .by(f.t())
+        .expect(201)
         .await;
     let path = format!("/api/v1/wizards/events/{}", ev["id"].as_str().unwrap());
     let ids: Vec<Value> = ev["actions"]
@@ -656,18 +633,21 @@ async fn only_the_owner_edits_events_and_runners_cannot(app: TestApp) {
     assert!(doc["components"]["schemas"]["EventView"].is_object());
     let (_, other) = app.register("other@example.com").await;
     let (runner_user, runner) = app.register("runner@example.com").await;
-    app.expect_json(
+    app.call(
         Method::PATCH,
         &format!("/api/v1/users/{}/role", runner_user["id"].as_str().unwrap()),
-        Some(&json!({"role": "runner", "version": runner_user["version"]})),
-        Some(&f.admin),
-        200,
     )
+    .body(&json!({"role": "runner", "version": runner_user["version"]}))
+    .by(f.admin.as_str())
+    .expect(200)
     .await;
     let body = json!({"name": "e", "trigger": "wizard.onStart",
                       "actions": [{"name": "m", "action_type": "show_message", "config": {"text": "hi"}}]});
     let ev = app
-        .expect_json(Method::POST, &f.events(), Some(&body), f.t(), 201)
+        .call(Method::POST, &f.events())
+        .body(&body)
+        .by(f.t())
+        .expect(201)
         .await;
     let path = format!("/api/v1/wizards/events/{}", ev["id"].as_str().unwrap());
     let action = format!(
@@ -722,29 +702,23 @@ async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
     let t = f.t();
     let base = format!("/api/v1/wizards/{}", f.wizard_id);
     let ev = app
-        .expect_json(
-            Method::POST,
-            &f.events(),
-            Some(
-                &json!({"name": "load cities", "trigger": "optionSet.onLoad",
+        .call(Method::POST, &f.events())
+        .body(
+            &json!({"name": "load cities", "trigger": "optionSet.onLoad",
                          "target_id": f.option_set(1, 0),
                          "actions": [every_action(&f)[0].clone(), every_action(&f)[1].clone(),
                                      every_action(&f)[5].clone(), every_action(&f)[6].clone()]}),
-            ),
-            t,
-            201,
         )
+        .by(t)
+        .expect(201)
         .await;
     let draft = app.get_json(&base, t).await;
     assert_eq!(draft["has_unpublished_changes"], true);
-    app.expect_json(
-        Method::POST,
-        &format!("{base}/publish"),
-        Some(&json!({"version": draft["version"]})),
-        t,
-        201,
-    )
-    .await;
+    app.call(Method::POST, &format!("{base}/publish"))
+        .body(&json!({"version": draft["version"]}))
+        .by(t)
+        .expect(201)
+        .await;
     let v1 = app.get_json(&format!("{base}/versions/1"), t).await;
     let frozen = &v1["definition"];
     assert_eq!(frozen["events"][0]["id"], ev["id"]);
@@ -787,14 +761,11 @@ async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
         }
     }
     renamed["name"] = json!("load the cities");
-    app.expect_json(
-        Method::PUT,
-        &event_path,
-        Some(&json!({"version": 1, "event": renamed})),
-        t,
-        200,
-    )
-    .await;
+    app.call(Method::PUT, &event_path)
+        .body(&json!({"version": 1, "event": renamed}))
+        .by(t)
+        .expect(200)
+        .await;
     let draft = app.get_json(&base, t).await;
     assert_eq!(draft["has_unpublished_changes"], true);
 
@@ -814,13 +785,10 @@ async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
         4
     );
     let imported = app
-        .expect_json(
-            Method::POST,
-            "/api/v1/wizards/import",
-            Some(&exported),
-            t,
-            201,
-        )
+        .call(Method::POST, "/api/v1/wizards/import")
+        .body(&exported)
+        .by(t)
+        .expect(201)
         .await;
     let iid = imported["id"].as_str().unwrap();
     let ievents = &imported["definition"]["events"];
@@ -849,14 +817,11 @@ async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
         .await;
     assert_eq!(listed[0]["id"], ievents[0]["id"]);
     // Importing the same document twice works (no id collisions).
-    app.expect_json(
-        Method::POST,
-        "/api/v1/wizards/import",
-        Some(&exported),
-        t,
-        201,
-    )
-    .await;
+    app.call(Method::POST, "/api/v1/wizards/import")
+        .body(&exported)
+        .by(t)
+        .expect(201)
+        .await;
 
     // A broken event in an import is named by path.
     let mut broken = exported.clone();
@@ -874,23 +839,19 @@ async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
 
     // Clone: offer the wizard (live version 1) as a template and clone it.
     let draft = app.get_json(&base, t).await;
-    app.expect_json(
-        Method::PATCH,
-        &base,
-        Some(&json!({"version": draft["version"], "is_template": true})),
-        t,
-        200,
-    )
-    .await;
+    app.call(Method::PATCH, &base)
+        .body(&json!({"version": draft["version"], "is_template": true}))
+        .by(t)
+        .expect(200)
+        .await;
     let (_, cloner) = app.register("cloner@example.com").await;
     let clone = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("/api/v1/templates/{}/clone", f.wizard_id),
-            None,
-            Some(&cloner),
-            201,
         )
+        .by(cloner.as_str())
+        .expect(201)
         .await;
     let copy = &clone["definition"];
     let cev = &copy["events"][0];
@@ -935,13 +896,10 @@ async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
     let mut def = draft["definition"].clone();
     def["steps"].as_array_mut().unwrap().remove(1);
     let saved = app
-        .expect_json(
-            Method::PUT,
-            &base,
-            Some(&json!({"version": draft["version"], "definition": def})),
-            t,
-            200,
-        )
+        .call(Method::PUT, &base)
+        .body(&json!({"version": draft["version"], "definition": def}))
+        .by(t)
+        .expect(200)
         .await;
     app.expect_problem(
         Method::POST,
@@ -954,13 +912,12 @@ async fn events_travel_through_publish_clone_and_export_import(app: TestApp) {
     .await;
 
     // Deleting the wizard deletes its events.
-    app.expect_json(
+    app.call(
         Method::DELETE,
         &format!("{base}?version={}", saved["version"]),
-        None,
-        t,
-        204,
     )
+    .by(t)
+    .expect(204)
     .await;
     app.expect_problem(Method::GET, &event_path, None, t, 404, None)
         .await;
@@ -971,13 +928,7 @@ async fn actions_are_tested_before_and_after_saving(app: TestApp) {
     let say = json!({"name": "hi", "action_type": "show_message",
                      "config": {"level": "success", "text": "Hi {{ fields.email | upper }}"}});
     let out = app
-        .expect_json(
-            Method::POST,
-            "/api/v1/wizards/actions/test",
-            Some(&json!({"wizard_id": f.wizard_id, "action": say, "answers": {"email": "ada@example.com"}})),
-            f.t(),
-            200,
-        )
+        .call(Method::POST, "/api/v1/wizards/actions/test").body(&json!({"wizard_id": f.wizard_id, "action": say, "answers": {"email": "ada@example.com"}})).by(f.t()).expect(200)
         .await;
     assert_eq!(
         out["effects"]["messages"],
@@ -1014,26 +965,17 @@ async fn actions_are_tested_before_and_after_saving(app: TestApp) {
 
     // A saved action runs as its event would, with `event.value`.
     let ev = app
-        .expect_json(
-            Method::POST,
-            &f.events(),
-            Some(&json!({"name": "copy", "trigger": "optionSet.onChange", "target_id": f.option_set(0, 0),
+        .call(Method::POST, &f.events()).body(&json!({"name": "copy", "trigger": "optionSet.onChange", "target_id": f.option_set(0, 0),
                          "actions": [{"name": "set", "action_type": "set_field_value",
-                                      "config": {"field": "email", "value": "{{ event.value | lower }}"}}]})),
-            f.t(),
-            201,
-        )
+                                      "config": {"field": "email", "value": "{{ event.value | lower }}"}}]})).by(f.t()).expect(201)
         .await;
     let action_id = ev["actions"][0]["id"].as_str().unwrap();
     let test_path = format!("/api/v1/wizards/actions/{action_id}/test");
     let out = app
-        .expect_json(
-            Method::POST,
-            &test_path,
-            Some(&json!({"answers": {"color": "red"}, "value": "BOB@EXAMPLE.COM"})),
-            f.t(),
-            200,
-        )
+        .call(Method::POST, &test_path)
+        .body(&json!({"answers": {"color": "red"}, "value": "BOB@EXAMPLE.COM"}))
+        .by(f.t())
+        .expect(200)
         .await;
     assert_eq!(out["effects"]["set_fields"]["email"], "bob@example.com");
     assert_eq!(out["answers"]["email"], "bob@example.com");

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use wizard_core::backend::engine::{ActionCtx, CheckCtx, RunInfo, actions};
 use wizard_core::backend::error::ActionError;
 use wizard_core::domain::Wizard;
+use wizard_core::domain::draft::WizardDraft;
 use wizard_core::domain::event::{ActionConfig, Effects, McpCallConfig};
 
 on_both_backends!(
@@ -72,25 +73,19 @@ fn everything_stdio() -> Value {
 }
 
 async fn register(app: &TestApp, admin: &str, body: &Value) -> Value {
-    app.expect_json(
-        Method::POST,
-        "/api/v1/mcp/servers",
-        Some(body),
-        Some(admin),
-        201,
-    )
-    .await
+    app.call(Method::POST, "/api/v1/mcp/servers")
+        .body(body)
+        .by(admin)
+        .expect(201)
+        .await
 }
 
 async fn new_wizard(app: &TestApp, builder: &str) -> String {
     let w = app
-        .expect_json(
-            Method::POST,
-            "/api/v1/wizards",
-            Some(&json!({"name": "MCP wizard"})),
-            Some(builder),
-            201,
-        )
+        .call(Method::POST, "/api/v1/wizards")
+        .body(&json!({"name": "MCP wizard"}))
+        .by(builder)
+        .expect(201)
         .await;
     w["id"].as_str().expect("wizard id").to_owned()
 }
@@ -176,16 +171,16 @@ async fn admin_registers_servers_and_builders_list_tools(app: TestApp) {
 
     // Runners do not build: no registry, no tools.
     let (runner_user, runner) = app.register("runner@example.com").await;
-    app.expect_json(
+    app.call(
         Method::PATCH,
         &format!(
             "/api/v1/users/{}/role",
             runner_user["id"].as_str().expect("id")
         ),
-        Some(&json!({"role": "runner", "version": 1})),
-        Some(&admin),
-        200,
     )
+    .body(&json!({"role": "runner", "version": 1}))
+    .by(admin.as_str())
+    .expect(200)
     .await;
     app.expect_problem(
         Method::GET,
@@ -251,13 +246,10 @@ async fn admin_registers_servers_and_builders_list_tools(app: TestApp) {
     upd["description"] = json!("Clock");
     upd["version"] = json!(1);
     let updated = app
-        .expect_json(
-            Method::PUT,
-            "/api/v1/mcp/servers/time",
-            Some(&upd),
-            Some(&admin),
-            200,
-        )
+        .call(Method::PUT, "/api/v1/mcp/servers/time")
+        .body(&upd)
+        .by(admin.as_str())
+        .expect(200)
         .await;
     assert_eq!(updated["secret_keys"], json!(["TIME_TOKEN"]));
     assert_eq!(updated["description"], "Clock");
@@ -314,14 +306,11 @@ async fn admin_registers_servers_and_builders_list_tools(app: TestApp) {
     off.as_object_mut().expect("obj").remove("env");
     off["version"] = json!(2);
     off["is_enabled"] = json!(false);
-    app.expect_json(
-        Method::PUT,
-        "/api/v1/mcp/servers/time",
-        Some(&off),
-        Some(&admin),
-        200,
-    )
-    .await;
+    app.call(Method::PUT, "/api/v1/mcp/servers/time")
+        .body(&off)
+        .by(admin.as_str())
+        .expect(200)
+        .await;
     let p = app
         .expect_problem(
             Method::GET,
@@ -347,14 +336,10 @@ async fn admin_registers_servers_and_builders_list_tools(app: TestApp) {
         None,
     )
     .await;
-    app.expect_json(
-        Method::DELETE,
-        "/api/v1/mcp/servers/broken?version=1",
-        None,
-        Some(&admin),
-        204,
-    )
-    .await;
+    app.call(Method::DELETE, "/api/v1/mcp/servers/broken?version=1")
+        .by(admin.as_str())
+        .expect(204)
+        .await;
     let seen = app.get_json("/api/v1/mcp/servers", Some(&admin)).await;
     assert_eq!(seen.as_array().map(Vec::len), Some(1));
     // Every endpoint is in the OpenAPI document.
@@ -408,16 +393,13 @@ async fn wizard_configs_check_server_tools_bounds_and_names(app: TestApp) {
     bad(json!({"name": " ", "server": "time"}), "name").await;
 
     let created = app
-        .expect_json(
-            Method::POST,
-            &path,
-            Some(
-                &json!({"name": "clock", "server": "time", "available_tools": ["get_current_time"],
+        .call(Method::POST, &path)
+        .body(
+            &json!({"name": "clock", "server": "time", "available_tools": ["get_current_time"],
                          "timeout_ms": 5000, "max_retries": 1}),
-            ),
-            b,
-            201,
         )
+        .by(b)
+        .expect(201)
         .await;
     let id = created["id"].as_str().expect("id").to_owned();
     assert_eq!(created["wizard_id"], wid.as_str());
@@ -435,7 +417,10 @@ async fn wizard_configs_check_server_tools_bounds_and_names(app: TestApp) {
     let upd = json!({"version": 1, "name": "clock", "server": "time",
                      "available_tools": ["get_current_time", "convert_time"], "timeout_ms": 8000});
     let updated = app
-        .expect_json(Method::PUT, &one_path, Some(&upd), b, 200)
+        .call(Method::PUT, &one_path)
+        .body(&upd)
+        .by(b)
+        .expect(200)
         .await;
     assert_eq!(updated["version"], 2);
     assert_eq!(updated["timeout_ms"], 8000);
@@ -507,14 +492,10 @@ async fn wizard_configs_check_server_tools_bounds_and_names(app: TestApp) {
         None,
     )
     .await;
-    app.expect_json(
-        Method::DELETE,
-        &format!("{one_path}?version=2"),
-        None,
-        b,
-        204,
-    )
-    .await;
+    app.call(Method::DELETE, &format!("{one_path}?version=2"))
+        .by(b)
+        .expect(204)
+        .await;
     assert_eq!(app.get_json(&path, b).await, json!([]));
     app.state.mcp.shutdown().await;
 }
@@ -615,10 +596,12 @@ async fn calls_return_results_and_refuse_what_the_schema_refuses(app: TestApp) {
 
 /// The wizard as the engine sees it: its definition plus its MCP configurations.
 async fn wizard_with_configs(app: &TestApp, builder: &str, wid: &str) -> Wizard {
-    let draft = app
-        .get_json(&format!("/api/v1/wizards/{wid}"), Some(builder))
+    let draft: WizardDraft = app
+        .call(Method::GET, &format!("/api/v1/wizards/{wid}"))
+        .by(builder)
+        .expect_as(200)
         .await;
-    let mut w: Wizard = serde_json::from_value(draft["definition"].clone()).expect("wizard");
+    let mut w: Wizard = draft.definition;
     w.mcp_configs = wizard_core::backend::mcp_configs::for_wizard(&app.state, w.id)
         .await
         .expect("configs");
@@ -630,13 +613,12 @@ async fn mcp_call_actions_are_checked_at_save_time_and_executed(app: TestApp) {
     register(&app, &admin, &everything_stdio()).await;
     let wid = new_wizard(&app, &builder).await;
     let cfg = app
-        .expect_json(
-            Method::POST,
-            &format!("/api/v1/wizards/{wid}/mcp-configs"),
-            Some(&json!({"name": "ev", "server": "everything", "available_tools": ["echo", "get-sum"]})),
-            Some(&builder),
-            201,
+        .call(Method::POST, &format!("/api/v1/wizards/{wid}/mcp-configs"))
+        .body(
+            &json!({"name": "ev", "server": "everything", "available_tools": ["echo", "get-sum"]}),
         )
+        .by(builder.as_str())
+        .expect(201)
         .await;
     let cfg_id: Uuid = cfg["id"]
         .as_str()

@@ -106,13 +106,9 @@ async fn a_run_is_checked_by_the_server_at_every_move(app: TestApp) {
     answer(&app, &owner, &id, json!({"name": "Ada", "years": 7})).await;
     // Developers skip the Management step.
     let moved = app
-        .expect_json(
-            Method::POST,
-            &format!("/api/v1/wizard-runs/{id}/next"),
-            None,
-            t,
-            200,
-        )
+        .call(Method::POST, &format!("/api/v1/wizard-runs/{id}/next"))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(
         moved["current_step_id"].as_str().unwrap(),
@@ -169,13 +165,9 @@ async fn a_run_is_checked_by_the_server_at_every_move(app: TestApp) {
     .await;
     // Back to the first step: switching to manager hides `years` and brings the step back.
     let back = app
-        .expect_json(
-            Method::POST,
-            &format!("/api/v1/wizard-runs/{id}/back"),
-            None,
-            t,
-            200,
-        )
+        .call(Method::POST, &format!("/api/v1/wizard-runs/{id}/back"))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(
         back["current_step_id"].as_str().unwrap(),
@@ -192,13 +184,9 @@ async fn a_run_is_checked_by_the_server_at_every_move(app: TestApp) {
     .await;
     answer(&app, &owner, &id, json!({"role": "manager"})).await;
     let moved = app
-        .expect_json(
-            Method::POST,
-            &format!("/api/v1/wizard-runs/{id}/next"),
-            None,
-            t,
-            200,
-        )
+        .call(Method::POST, &format!("/api/v1/wizard-runs/{id}/next"))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(
         moved["current_step_id"].as_str().unwrap(),
@@ -224,14 +212,10 @@ async fn a_run_is_checked_by_the_server_at_every_move(app: TestApp) {
     )
     .await;
     answer(&app, &owner, &id, json!({"team_size": 4})).await;
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizard-runs/{id}/next"),
-        None,
-        t,
-        200,
-    )
-    .await;
+    app.call(Method::POST, &format!("/api/v1/wizard-runs/{id}/next"))
+        .by(t)
+        .expect(200)
+        .await;
     answer(&app, &owner, &id, json!({"score": 4, "notes": null})).await;
 
     // The server restarts mid-run: the run resumes on the same step with every answer.
@@ -248,13 +232,9 @@ async fn a_run_is_checked_by_the_server_at_every_move(app: TestApp) {
     );
 
     let done = app
-        .expect_json(
-            Method::POST,
-            &format!("/api/v1/wizard-runs/{id}/complete"),
-            None,
-            t,
-            200,
-        )
+        .call(Method::POST, &format!("/api/v1/wizard-runs/{id}/complete"))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(done["status"], "completed");
     // `years` was answered while visible, but is hidden for managers: not submitted.
@@ -299,22 +279,17 @@ async fn runs_are_listed_filtered_and_private(app: TestApp) {
         json!({"name": "Bo", "role": "designer"}),
     )
     .await;
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizard-runs/{b_id}/next"),
-        None,
-        t,
-        200,
-    )
-    .await;
+    app.call(Method::POST, &format!("/api/v1/wizard-runs/{b_id}/next"))
+        .by(t)
+        .expect(200)
+        .await;
     answer(&app, &owner, b_id, json!({"score": 5})).await;
-    app.expect_json(
+    app.call(
         Method::POST,
         &format!("/api/v1/wizard-runs/{b_id}/complete"),
-        None,
-        t,
-        200,
     )
+    .by(t)
+    .expect(200)
     .await;
 
     let all = app.get_json("/api/v1/wizard-runs", t).await;
@@ -429,14 +404,10 @@ async fn runs_are_listed_filtered_and_private(app: TestApp) {
     )
     .await;
 
-    app.expect_json(
-        Method::DELETE,
-        &format!("/api/v1/wizard-runs/{a_id}"),
-        None,
-        t,
-        204,
-    )
-    .await;
+    app.call(Method::DELETE, &format!("/api/v1/wizard-runs/{a_id}"))
+        .by(t)
+        .expect(204)
+        .await;
     app.expect_problem(
         Method::GET,
         &format!("/api/v1/wizard-runs/{a_id}"),
@@ -489,13 +460,10 @@ async fn the_store_keeps_named_runs_private_or_shared(app: TestApp) {
     )
     .await;
     let stored = app
-        .expect_json(
-            Method::PUT,
-            &format!("/api/v1/wizard-runs/{id}/store"),
-            Some(&json!({"name": "Ada's answers"})),
-            t,
-            200,
-        )
+        .call(Method::PUT, &format!("/api/v1/wizard-runs/{id}/store"))
+        .body(&json!({"name": "Ada's answers"}))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(stored["stored_name"], "Ada's answers");
     assert_eq!(stored["visibility"], "private");
@@ -538,14 +506,11 @@ async fn the_store_keeps_named_runs_private_or_shared(app: TestApp) {
     .await;
 
     // Shared: listed and readable (not editable) by everyone signed in.
-    app.expect_json(
-        Method::PUT,
-        &format!("/api/v1/wizard-runs/{id}/store"),
-        Some(&json!({"name": "Ada's answers", "visibility": "shared"})),
-        t,
-        200,
-    )
-    .await;
+    app.call(Method::PUT, &format!("/api/v1/wizard-runs/{id}/store"))
+        .body(&json!({"name": "Ada's answers", "visibility": "shared"}))
+        .by(t)
+        .expect(200)
+        .await;
     let theirs = app.get_json("/api/v1/store", s).await;
     assert_eq!(theirs[0]["id"], id);
     assert_eq!(theirs[0]["owner_name"], "owner");
@@ -560,13 +525,10 @@ async fn the_store_keeps_named_runs_private_or_shared(app: TestApp) {
     .await;
     // A new run pre-filled from the shared one belongs to the second user.
     let copy = app
-        .expect_json(
-            Method::POST,
-            "/api/v1/wizard-runs",
-            Some(&json!({"wizard_id": wizard, "from_run_id": id})),
-            s,
-            201,
-        )
+        .call(Method::POST, "/api/v1/wizard-runs")
+        .body(&json!({"wizard_id": wizard, "from_run_id": id}))
+        .by(s)
+        .expect(201)
         .await;
     assert_eq!(
         copy["answers"],
@@ -577,13 +539,9 @@ async fn the_store_keeps_named_runs_private_or_shared(app: TestApp) {
     assert!(copy["stored_name"].is_null());
 
     let out = app
-        .expect_json(
-            Method::DELETE,
-            &format!("/api/v1/wizard-runs/{id}/store"),
-            None,
-            t,
-            200,
-        )
+        .call(Method::DELETE, &format!("/api/v1/wizard-runs/{id}/store"))
+        .by(t)
+        .expect(200)
         .await;
     assert!(out["stored_name"].is_null());
     assert_eq!(app.get_json("/api/v1/store", s).await, json!([]));
@@ -687,14 +645,10 @@ async fn uploads_are_limited_checked_and_served_safely(app: TestApp) {
         json!({"name": "Ada", "role": "designer"}),
     )
     .await;
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizard-runs/{id}/next"),
-        None,
-        Some(&owner),
-        200,
-    )
-    .await;
+    app.call(Method::POST, &format!("/api/v1/wizard-runs/{id}/next"))
+        .by(owner.as_str())
+        .expect(200)
+        .await;
     let state: Value = answer(&app, &owner, &id, json!({"proof": [forged]}))
         .await
         .json()

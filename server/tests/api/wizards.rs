@@ -107,13 +107,10 @@ async fn drafts_are_created_saved_and_validated_with_paths(app: TestApp) {
 
     // Rename and describe; an empty name is refused.
     let renamed = app
-        .expect_json(
-            Method::PATCH,
-            &format!("/api/v1/wizards/{id}"),
-            Some(&json!({"version": 2, "name": "  Team survey 2026 ", "category": null})),
-            t,
-            200,
-        )
+        .call(Method::PATCH, &format!("/api/v1/wizards/{id}"))
+        .body(&json!({"version": 2, "name": "  Team survey 2026 ", "category": null}))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(renamed["definition"]["name"], "Team survey 2026");
     assert!(renamed["definition"].get("category").is_none());
@@ -182,14 +179,10 @@ async fn drafts_are_created_saved_and_validated_with_paths(app: TestApp) {
         Some("version"),
     )
     .await;
-    app.expect_json(
-        Method::DELETE,
-        &format!("/api/v1/wizards/{id}?version=3"),
-        None,
-        t,
-        204,
-    )
-    .await;
+    app.call(Method::DELETE, &format!("/api/v1/wizards/{id}?version=3"))
+        .by(t)
+        .expect(204)
+        .await;
     app.expect_problem(
         Method::GET,
         &format!("/api/v1/wizards/{id}"),
@@ -214,13 +207,10 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
 
     // Add a step at the front, then a field to it, then an option to the role select.
     let d = app
-        .expect_json(
-            Method::POST,
-            &format!("{base}/steps"),
-            Some(&json!({"version": 2, "position": 0, "step": {"title": "Welcome"}})),
-            t,
-            200,
-        )
+        .call(Method::POST, &format!("{base}/steps"))
+        .body(&json!({"version": 2, "position": 0, "step": {"title": "Welcome"}}))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(d["definition"]["steps"][0]["title"], "Welcome");
     let welcome = d["definition"]["steps"][0]["id"]
@@ -228,30 +218,27 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
         .unwrap()
         .to_owned();
     let d = app
-        .expect_json(
-            Method::POST,
-            &format!("{base}/steps/{welcome}/option-sets"),
-            Some(
-                &json!({"version": 3, "option_set": {"key": "agree", "label": "I agree",
+        .call(Method::POST, &format!("{base}/steps/{welcome}/option-sets"))
+        .body(
+            &json!({"version": 3, "option_set": {"key": "agree", "label": "I agree",
                 "selection_type": "multiple_select", "settings": {"min_selected": 1},
                 "options": [{"label": "Yes", "value": "yes"}]}}),
-            ),
-            t,
-            200,
         )
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(
         d["definition"]["steps"][0]["option_sets"][0]["key"],
         "agree"
     );
     let d = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("{base}/option-sets/{role_id}/options"),
-            Some(&json!({"version": 4, "option": {"label": "Tester", "value": "qa"}})),
-            t,
-            200,
         )
+        .body(&json!({"version": 4, "option": {"label": "Tester", "value": "qa"}}))
+        .by(t)
+        .expect(200)
         .await;
     let options = d["definition"]["steps"][1]["option_sets"][1]["options"]
         .as_array()
@@ -272,13 +259,13 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
     let mut ids: Vec<Value> = options.iter().map(|o| o["id"].clone()).collect();
     ids.reverse();
     let d = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("{base}/option-sets/{role_id}/options/reorder"),
-            Some(&json!({"version": 5, "ids": ids})),
-            t,
-            200,
         )
+        .body(&json!({"version": 5, "ids": ids}))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(
         d["definition"]["steps"][1]["option_sets"][1]["options"][0]["value"],
@@ -302,13 +289,10 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
         .collect();
     let order = json!([step_ids[1], step_ids[2], step_ids[3], step_ids[0]]);
     let d = app
-        .expect_json(
-            Method::POST,
-            &format!("{base}/steps/reorder"),
-            Some(&json!({"version": 6, "ids": order})),
-            t,
-            200,
-        )
+        .call(Method::POST, &format!("{base}/steps/reorder"))
+        .body(&json!({"version": 6, "ids": order}))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(d["definition"]["steps"][3]["title"], "Welcome");
     // Deleting `role` is refused while conditions name it, naming the condition.
@@ -325,13 +309,10 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
     let mut s0 = app.get_json(&format!("{base}/steps/{step0}"), t).await;
     s0["title"] = json!("About you and your work");
     let d = app
-        .expect_json(
-            Method::PUT,
-            &format!("{base}/steps/{step0}"),
-            Some(&json!({"version": 7, "step": s0})),
-            t,
-            200,
-        )
+        .call(Method::PUT, &format!("{base}/steps/{step0}"))
+        .body(&json!({"version": 7, "step": s0}))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(
         d["definition"]["steps"][0]["title"],
@@ -350,13 +331,10 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
         .unwrap()
         .to_owned();
     let d = app
-        .expect_json(
-            Method::PUT,
-            &format!("{base}/option-sets/{years_id}"),
-            Some(&json!({"version": 8, "step_id": last, "option_set": years})),
-            t,
-            200,
-        )
+        .call(Method::PUT, &format!("{base}/option-sets/{years_id}"))
+        .body(&json!({"version": 8, "step_id": last, "option_set": years}))
+        .by(t)
+        .expect(200)
         .await;
     let last_keys: Vec<&str> = d["definition"]["steps"][2]["option_sets"]
         .as_array()
@@ -366,13 +344,9 @@ async fn fine_grained_edits_keep_the_wizard_consistent(app: TestApp) {
         .collect();
     assert_eq!(last_keys.last(), Some(&"years"));
     let d = app
-        .expect_json(
-            Method::DELETE,
-            &format!("{base}/steps/{welcome}?version=9"),
-            None,
-            t,
-            200,
-        )
+        .call(Method::DELETE, &format!("{base}/steps/{welcome}?version=9"))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(d["definition"]["steps"].as_array().unwrap().len(), 3);
     // Positions out of range, unknown ids, mismatched ids are clear 4xx.
@@ -481,13 +455,10 @@ async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
     )
     .await;
     let v1 = app
-        .expect_json(
-            Method::POST,
-            &format!("{base}/publish"),
-            Some(&json!({"version": 2})),
-            t,
-            201,
-        )
+        .call(Method::POST, &format!("{base}/publish"))
+        .body(&json!({"version": 2}))
+        .by(t)
+        .expect(201)
         .await;
     assert_eq!(v1["number"], 1);
     assert_eq!(v1["is_live"], true);
@@ -512,23 +483,17 @@ async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
     def["steps"][0]["title"] = json!("Renamed");
     def["steps"].as_array_mut().unwrap().remove(1);
     let d2 = app
-        .expect_json(
-            Method::PUT,
-            &base,
-            Some(&json!({"version": 2, "definition": def})),
-            t,
-            200,
-        )
+        .call(Method::PUT, &base)
+        .body(&json!({"version": 2, "definition": def}))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(d2["has_unpublished_changes"], true);
     let v2 = app
-        .expect_json(
-            Method::POST,
-            &format!("{base}/publish"),
-            Some(&json!({"version": 3})),
-            t,
-            201,
-        )
+        .call(Method::POST, &format!("{base}/publish"))
+        .body(&json!({"version": 3}))
+        .by(t)
+        .expect(201)
         .await;
     assert_eq!(v2["number"], 2);
     let versions = app.get_json(&format!("{base}/versions"), t).await;
@@ -570,7 +535,9 @@ async fn publishing_freezes_versions_and_runs_keep_theirs(app: TestApp) {
     assert_eq!(fresh["version_number"], 2);
     assert_eq!(fresh["definition"]["steps"][0]["title"], "Renamed");
     // Deleting the wizard keeps runs readable.
-    app.expect_json(Method::DELETE, &format!("{base}?version=3"), None, t, 204)
+    app.call(Method::DELETE, &format!("{base}?version=3"))
+        .by(t)
+        .expect(204)
         .await;
     let kept = app
         .get_json(&format!("/api/v1/wizard-runs/{run_id}"), t)
@@ -596,7 +563,10 @@ async fn export_import_export_is_stable_and_import_reports_every_problem(app: Te
     let first: Value = resp.json().await.unwrap();
     assert_eq!(first["schema_version"], 1);
     let imported = app
-        .expect_json(Method::POST, "/api/v1/wizards/import", Some(&first), t, 201)
+        .call(Method::POST, "/api/v1/wizards/import")
+        .body(&first)
+        .by(t)
+        .expect(201)
         .await;
     assert_ne!(imported["id"], draft["id"]);
     let second = app
@@ -716,13 +686,12 @@ async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp)
     // Clone: a new draft of the caller, every id renewed, keys and conditions kept.
     let template_id = first["wizard_id"].as_str().unwrap();
     let clone = app
-        .expect_json(
+        .call(
             Method::POST,
             &format!("/api/v1/templates/{template_id}/clone"),
-            None,
-            t,
-            201,
         )
+        .by(t)
+        .expect(201)
         .await;
     let original_run = support::start(&app, &token, template_id).await;
     let original = &original_run["definition"];
@@ -762,14 +731,11 @@ async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp)
     assert_eq!(strip(original), strip(copy));
     // Publish the clone and run it: it starts on the same (first visible) step title.
     let cid = clone["id"].as_str().unwrap();
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizards/{cid}/publish"),
-        Some(&json!({"version": clone["version"]})),
-        t,
-        201,
-    )
-    .await;
+    app.call(Method::POST, &format!("/api/v1/wizards/{cid}/publish"))
+        .body(&json!({"version": clone["version"]}))
+        .by(t)
+        .expect(201)
+        .await;
     let clone_run = support::start(&app, &token, cid).await;
     assert_eq!(
         clone_run["current_step_title"],
@@ -779,24 +745,18 @@ async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp)
     let mine = app.get_json("/api/v1/wizards", t).await;
     assert_eq!(mine[0]["is_template"], false);
     let offered = app
-        .expect_json(
-            Method::PATCH,
-            &format!("/api/v1/wizards/{cid}"),
-            Some(&json!({"version": clone["version"], "is_template": true, "category": "Mine"})),
-            t,
-            200,
-        )
+        .call(Method::PATCH, &format!("/api/v1/wizards/{cid}"))
+        .body(&json!({"version": clone["version"], "is_template": true, "category": "Mine"}))
+        .by(t)
+        .expect(200)
         .await;
     assert_eq!(offered["is_template"], true);
     // The gallery shows the live version: the new category appears once published.
-    app.expect_json(
-        Method::POST,
-        &format!("/api/v1/wizards/{cid}/publish"),
-        Some(&json!({"version": offered["version"]})),
-        t,
-        201,
-    )
-    .await;
+    app.call(Method::POST, &format!("/api/v1/wizards/{cid}/publish"))
+        .body(&json!({"version": offered["version"]}))
+        .by(t)
+        .expect(201)
+        .await;
     let mine_in_gallery = app.get_json("/api/v1/templates?category=Mine", None).await;
     assert_eq!(mine_in_gallery.as_array().unwrap().len(), 1);
     app.expect_problem(
@@ -814,13 +774,13 @@ async fn only_owners_edit_and_runners_cannot_build(app: TestApp) {
     let (admin, owner) = admin_and_builder(&app).await;
     let (other_user, other) = app.register("other@example.com").await;
     let (runner_user, runner) = app.register("runner@example.com").await;
-    app.expect_json(
+    app.call(
         Method::PATCH,
         &format!("/api/v1/users/{}/role", runner_user["id"].as_str().unwrap()),
-        Some(&json!({"role": "runner", "version": runner_user["version"]})),
-        Some(&admin),
-        200,
     )
+    .body(&json!({"role": "runner", "version": runner_user["version"]}))
+    .by(admin.as_str())
+    .expect(200)
     .await;
     let _ = other_user;
     let draft = support::create_draft(&app, &owner, &three_steps()).await;
@@ -893,14 +853,11 @@ async fn only_owners_edit_and_runners_cannot_build(app: TestApp) {
         None,
     )
     .await;
-    app.expect_json(
-        Method::POST,
-        &format!("{base}/publish"),
-        Some(&json!({"version": 2})),
-        Some(&owner),
-        201,
-    )
-    .await;
+    app.call(Method::POST, &format!("{base}/publish"))
+        .body(&json!({"version": 2}))
+        .by(owner.as_str())
+        .expect(201)
+        .await;
     let published = app
         .get_json("/api/v1/published-wizards", Some(&runner))
         .await;

@@ -21,8 +21,8 @@ use crate::backend::state::AppState;
 use crate::domain::condition::Answers;
 use crate::domain::event::{
     Action, ActionConfig, ActionOutcome, ActionStatus, Effects, Event, ExecuteEventRequest,
-    ExecuteEventResponse, LogKind, LogStatus, MAX_RETRY_COUNT, OnError, Render, ReplaceOptions,
-    TargetType, Trigger,
+    ExecuteEventResponse, LogKind, LogStatus, MAX_RETRY_COUNT, OnError, ReplaceOptions, TargetType,
+    Trigger,
 };
 use crate::domain::template;
 use crate::domain::{Wizard, WizardOption};
@@ -658,11 +658,7 @@ impl<'a> Runner<'a> {
             if let Some(r) = &oh.render {
                 effects.renders.insert(
                     r.slot.to_string(),
-                    Render {
-                        renderer: r.renderer.clone(),
-                        config: r.config.clone(),
-                        data: out.clone(),
-                    },
+                    crate::backend::render::render(r.renderer.clone(), out.clone()),
                 );
             }
         }

@@ -19,19 +19,6 @@ use crate::domain::problem::FieldError;
 use crate::domain::template::{self, Scope};
 use crate::domain::{SelectionType, Wizard};
 
-/// The renderers an `output_handling.render` may name.
-pub const RENDERERS: [&str; 9] = [
-    "table",
-    "dropdown",
-    "card_grid",
-    "list",
-    "document",
-    "image",
-    "code",
-    "json",
-    "chart",
-];
-
 /// `base.member`, or just `member` at the top of a request body.
 pub(crate) fn join(base: &str, member: &str) -> String {
     if base.is_empty() {
@@ -419,14 +406,14 @@ fn check_output_handling(
             }
             Some(_) => {}
         }
-        if !RENDERERS.contains(&r.renderer.as_str()) {
+        // The configuration itself was checked when it was read (unknown keys, malformed
+        // paths); what needs the wizard is checked here: the field a dropdown writes.
+        if let Some(field) = r.renderer.writes_field()
+            && wizard.option_set(field.as_ref()).is_none()
+        {
             errors.push(FieldError::new(
-                join(path, "render.renderer"),
-                format!(
-                    "unknown renderer `{}`; expected one of: {}",
-                    r.renderer,
-                    RENDERERS.join(", ")
-                ),
+                join(path, "render.config.field"),
+                unknown_field(wizard, field.as_ref()),
             ));
         }
     }
@@ -645,7 +632,7 @@ mod tests {
                  "config": {"code": "x", "allowed_api_configs": ["00000000-0000-7000-8000-0000000000ff"]},
                  "output_handling": {"set_field": "zip",
                                      "replace_options": {"option_set": "color", "label_path": "a", "value_path": "b"},
-                                     "render": {"slot": "email", "renderer": "pie"}}}
+                                     "render": {"slot": "email", "renderer": "dropdown", "config": {"field": "nope"}}}}
             ]
         }));
         let errors = e.check(&w, "events[0]");
@@ -663,7 +650,7 @@ mod tests {
                 "events[0].actions[3].config.mcp_config_id",
                 "events[0].actions[3].retry_count",
                 "events[0].actions[4].config.allowed_api_configs[0]",
-                "events[0].actions[4].output_handling.render.renderer",
+                "events[0].actions[4].output_handling.render.config.field",
                 "events[0].actions[4].output_handling.render.slot",
                 "events[0].actions[4].output_handling.replace_options.option_set",
                 "events[0].actions[4].output_handling.set_field",

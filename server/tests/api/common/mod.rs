@@ -193,24 +193,16 @@ impl TestApp {
         self.send(reqwest::Method::PUT, path, Some(body), token)
     }
 
-    /// Sends a request that must succeed with `status`, and returns its JSON body (or
-    /// `null` when there is none).
-    pub async fn expect_json(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<&Value>,
-        token: Option<&str>,
-        status: u16,
-    ) -> Value {
-        let resp = self.send(method.clone(), path, body, token).await;
-        let got = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        assert_eq!(got, status, "{method} {path} answered {got}: {text}");
-        if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).expect("JSON body")
+    /// A request that must succeed: `app.call(Method::POST, path).body(&json).by(token)
+    /// .expect(201).await` gives the JSON body; `.expect_as::<T>(200)` reads it as a
+    /// domain type.
+    pub fn call(&self, method: reqwest::Method, path: &str) -> Call<'_> {
+        Call {
+            app: self,
+            method,
+            path: path.to_owned(),
+            body: None,
+            token: None,
         }
     }
 
@@ -291,4 +283,55 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+/// A request being built by [`TestApp::call`].
+pub struct Call<'a> {
+    app: &'a TestApp,
+    method: reqwest::Method,
+    path: String,
+    body: Option<Value>,
+    token: Option<String>,
+}
+
+impl Call<'_> {
+    pub fn body(mut self, body: &Value) -> Self {
+        self.body = Some(body.clone());
+        self
+    }
+
+    /// Sent as this user's bearer token (`None`: anonymous).
+    pub fn by<'t>(mut self, token: impl Into<Option<&'t str>>) -> Self {
+        self.token = token.into().map(str::to_owned);
+        self
+    }
+
+    /// Sends the request; it must answer `status`. Returns the JSON body (`null` when empty).
+    pub async fn expect(self, status: u16) -> Value {
+        let resp = self
+            .app
+            .send(
+                self.method.clone(),
+                &self.path,
+                self.body.as_ref(),
+                self.token.as_deref(),
+            )
+            .await;
+        let got = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        let (method, path) = (&self.method, &self.path);
+        assert_eq!(got, status, "{method} {path} answered {got}: {text}");
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("JSON body")
+        }
+    }
+
+    /// [`Call::expect`], read as `T` (the response must have `T`'s shape).
+    pub async fn expect_as<T: serde::de::DeserializeOwned>(self, status: u16) -> T {
+        let what = format!("{} {}", self.method, self.path);
+        let body = self.expect(status).await;
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("{what}: unexpected body: {e}"))
+    }
 }

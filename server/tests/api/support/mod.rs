@@ -47,23 +47,17 @@ pub fn three_steps() -> Value {
 /// Creates a draft, saves `definition` into it and returns the saved draft.
 pub async fn create_draft(app: &TestApp, token: &str, definition: &Value) -> Value {
     let draft = app
-        .expect_json(
-            Method::POST,
-            "/api/v1/wizards",
-            Some(&json!({"name": definition["name"]})),
-            Some(token),
-            201,
-        )
+        .call(Method::POST, "/api/v1/wizards")
+        .body(&json!({"name": definition["name"]}))
+        .by(token)
+        .expect(201)
         .await;
     let id = draft["id"].as_str().expect("id");
-    app.expect_json(
-        Method::PUT,
-        &format!("/api/v1/wizards/{id}"),
-        Some(&json!({"version": draft["version"], "definition": definition})),
-        Some(token),
-        200,
-    )
-    .await
+    app.call(Method::PUT, &format!("/api/v1/wizards/{id}"))
+        .body(&json!({"version": draft["version"], "definition": definition}))
+        .by(token)
+        .expect(200)
+        .await
 }
 
 /// Creates, saves and publishes `definition`; returns the draft.
@@ -79,27 +73,24 @@ pub async fn publish_current(app: &TestApp, token: &str, wizard_id: &str) -> Val
     let current = app
         .get_json(&format!("/api/v1/wizards/{wizard_id}"), Some(token))
         .await;
-    app.expect_json(
+    app.call(
         Method::POST,
         &format!("/api/v1/wizards/{wizard_id}/publish"),
-        Some(&json!({"version": current["version"]})),
-        Some(token),
-        201,
     )
+    .body(&json!({"version": current["version"]}))
+    .by(token)
+    .expect(201)
     .await;
     current
 }
 
 /// Starts a run of wizard `id`; returns the run view.
 pub async fn start(app: &TestApp, token: &str, wizard_id: &str) -> Value {
-    app.expect_json(
-        Method::POST,
-        "/api/v1/wizard-runs",
-        Some(&json!({"wizard_id": wizard_id})),
-        Some(token),
-        201,
-    )
-    .await
+    app.call(Method::POST, "/api/v1/wizard-runs")
+        .body(&json!({"wizard_id": wizard_id}))
+        .by(token)
+        .expect(201)
+        .await
 }
 
 pub async fn answer(app: &TestApp, token: &str, run_id: &str, answers: Value) -> reqwest::Response {

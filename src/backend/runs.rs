@@ -84,6 +84,7 @@ pub async fn get(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<Run
         })?;
         v.dynamic_options.insert(key, options);
     }
+    v.renders = db::renders::of_run(&app.db, run.id).await?;
     Ok(v)
 }
 
@@ -311,5 +312,6 @@ fn view(run: &RunRow, definition: Arc<Wizard>, actor: &CurrentUser) -> AppResult
         answers: run.answers()?,
         definition: (*definition).clone(),
         dynamic_options: Default::default(),
+        renders: Default::default(),
     })
 }

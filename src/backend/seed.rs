@@ -31,6 +31,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "satisfaction-survey",
         include_str!("../../seed/templates/satisfaction-survey.json"),
     ),
+    (
+        "trip-budget",
+        include_str!("../../seed/templates/trip-budget.json"),
+    ),
 ];
 
 /// Imports and publishes every template not applied before; returns how many were added.
@@ -46,8 +50,18 @@ pub async fn apply(app: &AppState) -> AppResult<usize> {
         }
         w.id = Uuid::now_v7();
         w.assign_missing_ids();
-        let row = repo::insert(&app.db, None, &w).await?;
-        repo::publish(&app.db, &row, row.version, "seed").await?;
+        // Events and configurations travel with the template (in their own tables, and in
+        // the published version's document, as for any wizard).
+        let row = repo::insert_with_events(&app.db, None, &w).await?;
+        let version = crate::backend::wizards::assemble(app, &row).await?;
+        repo::publish_snapshot(
+            &app.db,
+            &row,
+            row.version,
+            "seed",
+            &repo::to_json(&version)?,
+        )
+        .await?;
         repo::set_template(&app.db, row.id).await?;
         added += 1;
     }

@@ -224,7 +224,7 @@ pub async fn import(app: &AppState, actor: &CurrentUser, doc: &Value) -> AppResu
     w.renew_event_and_config_ids();
     w.assign_missing_ids();
     validate(&w).map_err(|e| prefix(e, "wizard"))?;
-    let row = repo::insert_with_events(&app.db, &actor.user.id, &w)
+    let row = repo::insert_with_events(&app.db, Some(&actor.user.id), &w)
         .await
         .map_err(|e| prefix(e, "wizard"))?;
     tracing::info!(wizard_id = %row.id, user_id = %actor.user.id, "wizard imported");
@@ -293,7 +293,7 @@ pub async fn clone_template(
     // copy's ids (credentials stay behind: the new owner enters their own).
     let (copy, _ids) = live.with_fresh_ids();
     validate(&copy)?;
-    let new = repo::insert_with_events(&app.db, &actor.user.id, &copy).await?;
+    let new = repo::insert_with_events(&app.db, Some(&actor.user.id), &copy).await?;
     tracing::info!(template = %row.id, wizard_id = %new.id, user_id = %actor.user.id, "template cloned");
     draft_view(app, &new).await
 }

@@ -121,6 +121,10 @@ pub struct RunView {
     /// key; they replace the definition's options of that select.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub dynamic_options: std::collections::BTreeMap<String, Vec<crate::domain::WizardOption>>,
+    /// The latest render of each output slot (by field key), as the actions left them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ssr", schema(value_type = std::collections::BTreeMap<String, crate::domain::event::RawRender>))]
+    pub renders: std::collections::BTreeMap<String, crate::domain::event::Render>,
 }
 
 /// What changes as a run is played: returned by every answer save and move so the player

@@ -7,4 +7,6 @@ pub mod data_table;
 pub mod deferred;
 pub mod fields;
 pub mod loading;
+pub mod renderers;
 pub mod save_queue;
+pub mod toasts;

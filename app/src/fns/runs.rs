@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wizard_core::domain::condition::Answers;
 use wizard_core::domain::draft::{TemplateSummary, WizardSummary};
+use wizard_core::domain::event::{ExecuteEventRequest, ExecuteEventResponse};
 use wizard_core::domain::run::{RunState, RunStatus, RunSummary, RunView, Visibility};
 
 #[cfg(feature = "ssr")]
@@ -64,6 +65,19 @@ pub async fn save_run_answers(id: Uuid, answers: Answers) -> Result<Outcome<RunS
     let actor = require_user().await?;
     let req = wizard_core::domain::run::SaveAnswersRequest { answers };
     outcome(wizard_core::backend::runs::save_answers(&state, &actor, id, &req).await)
+}
+
+/// Runs the events of the run's pinned version that match `req.trigger` and its target
+/// (the answers in the request are saved first) and returns their effects for the player
+/// to apply. Field problems (a refused answer) come back as [`Outcome::Invalid`].
+#[server(input = Json)]
+pub async fn execute_event(
+    id: Uuid,
+    req: ExecuteEventRequest,
+) -> Result<Outcome<ExecuteEventResponse>, UiError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    outcome(wizard_core::backend::engine::execute_event(&state, &actor, id, req).await)
 }
 
 /// Validates the current step on the server and moves to the next visible one.

@@ -13,6 +13,7 @@ mod api_calls;
 mod engine;
 mod events;
 mod mcp;
+mod renders;
 mod runs;
 mod web;
 mod wizards;

@@ -555,7 +555,7 @@ pub async fn insert_api_config(
     conn: &mut AnyConnection,
     wizard_id: Uuid,
     c: &ApiConfig,
-    created_by: &str,
+    created_by: Option<&str>,
     now: &str,
     path: &str,
 ) -> AppResult<()> {
@@ -596,7 +596,7 @@ pub async fn insert_mcp_config(
     conn: &mut AnyConnection,
     wizard_id: Uuid,
     c: &McpConfig,
-    created_by: &str,
+    created_by: Option<&str>,
     now: &str,
     path: &str,
 ) -> AppResult<()> {
@@ -636,7 +636,7 @@ pub async fn insert_all(
     conn: &mut AnyConnection,
     wizard_id: Uuid,
     w: &crate::domain::Wizard,
-    created_by: &str,
+    created_by: Option<&str>,
     now: &str,
 ) -> AppResult<()> {
     for (i, c) in w.api_configs.iter().enumerate() {

@@ -8,6 +8,7 @@ pub mod events;
 pub mod files;
 pub mod logs;
 pub mod mcp;
+pub mod renders;
 pub mod runs;
 pub mod users;
 pub mod wizards;

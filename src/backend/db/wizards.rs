@@ -97,7 +97,11 @@ pub async fn insert(db: &Db, owner_id: Option<&str>, w: &Wizard) -> AppResult<Wi
 /// Inserts a wizard together with its events, actions and configurations (clone, import)
 /// in one transaction. The stored draft keeps `events`/`api_configs`/`mcp_configs` empty:
 /// they live in their own tables. Configurations get no secret and `created_by`.
-pub async fn insert_with_events(db: &Db, owner_id: &str, w: &Wizard) -> AppResult<WizardRow> {
+pub async fn insert_with_events(
+    db: &Db,
+    owner_id: Option<&str>,
+    w: &Wizard,
+) -> AppResult<WizardRow> {
     let now = now_text();
     let mut draft = w.clone();
     draft.events.clear();
@@ -202,16 +206,7 @@ pub async fn delete(db: &Db, id: Uuid, expected_version: i64) -> AppResult<bool>
 
 /// Freezes the draft as the next version and makes it live, in one transaction, provided
 /// the draft is still at `expected_version` (so what is published is what was reviewed).
-pub async fn publish(
-    db: &Db,
-    row: &WizardRow,
-    expected_version: i64,
-    published_by: &str,
-) -> AppResult<VersionRow> {
-    publish_snapshot(db, row, expected_version, published_by, &row.definition).await
-}
-
-/// [`publish`] with the version's document given: the draft together with its events and
+/// `snapshot` is the version's document: the draft together with its events and
 /// configurations (which live in their own tables), as [`to_json`] writes it.
 pub async fn publish_snapshot(
     db: &Db,

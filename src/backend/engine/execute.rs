@@ -656,10 +656,22 @@ impl<'a> Runner<'a> {
                     .insert(ro.option_set.to_string(), options);
             }
             if let Some(r) = &oh.render {
-                effects.renders.insert(
-                    r.slot.to_string(),
-                    crate::backend::render::render(r.renderer.clone(), out.clone()),
-                );
+                let render = crate::backend::render::render(r.renderer.clone(), out.clone());
+                if self.persist {
+                    crate::backend::db::renders::upsert(
+                        &self.app.db,
+                        self.info.run_id,
+                        r.slot.as_str(),
+                        action.id,
+                        &render,
+                    )
+                    .await
+                    .map_err(|e| {
+                        tracing::warn!(error = %e, "saving a render");
+                        ActionError::Transient("the output could not be saved".into())
+                    })?;
+                }
+                effects.renders.insert(r.slot.to_string(), render);
             }
         }
         self.commit(effects);

@@ -213,6 +213,37 @@ impl Wizard {
         self.option_sets().find(|os| os.key == key)
     }
 
+    /// The option set with `key`, to change (a player replacing a select's options).
+    pub fn option_set_mut(&mut self, key: &str) -> Option<&mut OptionSet> {
+        self.steps
+            .iter_mut()
+            .flat_map(|s| s.option_sets.iter_mut())
+            .find(|os| os.key == key)
+    }
+
+    /// The enabled events that fire on `trigger` at `target`: the player asks the server to
+    /// run a trigger only when there is one (no round trip otherwise).
+    pub fn events_for(
+        &self,
+        trigger: crate::domain::event::Trigger,
+        target: Option<Uuid>,
+    ) -> impl Iterator<Item = &Event> {
+        self.events
+            .iter()
+            .filter(move |e| e.enabled && e.trigger == trigger && e.target_id == target)
+    }
+
+    /// What the trigger shows while its events run: the first action's `loading_message`.
+    pub fn loading_message(
+        &self,
+        trigger: crate::domain::event::Trigger,
+        target: Option<Uuid>,
+    ) -> Option<String> {
+        self.events_for(trigger, target)
+            .flat_map(|e| e.actions.iter())
+            .find_map(|a| a.loading_message.clone())
+    }
+
     /// The steps a runner passes through given `answers`, in order.
     pub fn visible_steps(&self, answers: &Answers) -> Vec<&Step> {
         self.steps

@@ -10,6 +10,7 @@
 //! Text-like inputs take their initial value from `answers` and are not re-driven from it
 //! afterwards, so a half-typed number or a caret position is never overwritten.
 
+mod action_slot;
 mod checkboxes;
 mod choice;
 mod color_picker;
@@ -39,6 +40,8 @@ use wizard_core::domain::{
 };
 
 use super::deferred::deferred;
+pub use action_slot::ActionHost;
+use action_slot::action_slot;
 use checkboxes::checkboxes;
 use choice::choice;
 use color_picker::color_picker;
@@ -357,17 +360,7 @@ fn FieldInput(ctx: Ctx) -> impl IntoView {
         Field::FileUpload(s) => deferred(file_upload_widget(ctx, s)),
         Field::RichText(_) => deferred(rich_text_widget(ctx)),
         Field::DynamicTable(_) | Field::ApplyButton(_) | Field::Output(_) => {
-            let kind = match ctx.os.selection_type() {
-                SelectionType::DynamicTable => "A table",
-                SelectionType::ApplyButton => "A button",
-                _ => "An output",
-            };
-            view! {
-                <div class="action-slot" id=ctx.id.clone() aria-describedby=ctx.described.clone()>
-                    {kind} " filled by an action when the wizard runs."
-                </div>
-            }
-            .into_any()
+            action_slot(ctx).into_any()
         }
     }
 }

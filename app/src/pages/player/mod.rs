@@ -20,17 +20,22 @@ use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::run::{RunStatus, RunView, Visibility};
 use wizard_core::domain::{SelectionType, Wizard};
 
+mod events;
+
 use super::RequireUser;
 use crate::components::answers::{AnswerSummary, short_time};
 use crate::components::deferred::deferred;
 use crate::components::fields::StepForm;
+use crate::components::renderers::RenderSlot;
 use crate::components::save_queue::{SaveQueue, SaveStatus, Sent};
+use crate::components::toasts::{ToastList, Toasts};
 use crate::fns::Outcome;
 use crate::fns::runs::{
     complete_run, get_run, next_step, previous_step, save_run_answers, start_run, store_run,
     unstore_run,
 };
 use crate::session::use_session;
+use events::Events;
 
 /// How long typing pauses before its answer is saved.
 const TYPING_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -122,6 +127,13 @@ impl Saver {
 
     fn is_sending(self) -> bool {
         self.queue.is_sending()
+    }
+
+    /// Keys with a change not yet sent.
+    fn pending_keys(self) -> std::collections::HashSet<String> {
+        self.pending
+            .try_with_value(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn cancel_timer(self) {
@@ -282,16 +294,21 @@ fn is_typed(wizard: &Wizard, key: &str) -> bool {
     })
 }
 
-/// Messages about fields on other steps, which cannot be shown beside their inputs.
+/// Messages that cannot be shown beside an input on this step: about fields on other
+/// steps, or about no field at all.
 fn describe_elsewhere(wizard: &Wizard, errors: &[FieldError], here: Uuid) -> Vec<String> {
     errors
         .iter()
         .filter_map(|e| {
             let key = answer_key(&e.field);
-            let step = wizard
+            let Some(step) = wizard
                 .steps
                 .iter()
-                .find(|s| s.option_sets.iter().any(|os| os.key == key.as_str()))?;
+                .find(|s| s.option_sets.iter().any(|os| os.key == key.as_str()))
+            else {
+                // Not about a field (a `step.onValidate` rule names the step): said as is.
+                return Some(e.message.clone());
+            };
             if step.id == here {
                 return None;
             }
@@ -322,6 +339,23 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         answers,
         errors,
     };
+    let toasts = Toasts::new();
+    let events = Events {
+        run_id,
+        wizard,
+        answers,
+        errors,
+        saver,
+        toasts,
+        renders: RwSignal::new(run.renders),
+        running: RwSignal::new(HashMap::new()),
+        go: StoredValue::new(None),
+        again: StoredValue::new(HashMap::new()),
+        loaded: StoredValue::new(Default::default()),
+    };
+    provide_context(events.host());
+    // What each answer was before its latest change, for the option triggers.
+    let seen = StoredValue::new(answers.get_untracked());
 
     // Leaving with unsaved answers asks first (the browser shows its own wording).
     #[cfg(feature = "hydrate")]
@@ -359,12 +393,43 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         }
     });
 
+    let change_timers = StoredValue::new(HashMap::<String, TimeoutHandle>::new());
     let on_change = Callback::new(move |(key, value): (String, Value)| {
         errors.update(|m| {
             m.remove(&key);
         });
         let typed = wizard.with_untracked(|w| is_typed(w, &key));
-        saver.queue(key, value, typed);
+        saver.queue(key.clone(), value.clone(), typed);
+        // Events on the change go after the save, typing debounced like saving.
+        let fire = {
+            let key = key.clone();
+            move || {
+                let before = seen
+                    .try_update_value(|s| {
+                        let before = s.get(&key).cloned();
+                        if value.is_null() {
+                            s.remove(&key);
+                        } else {
+                            s.insert(key.clone(), value.clone());
+                        }
+                        before
+                    })
+                    .flatten();
+                events.changed(&key, before.as_ref(), &value);
+            }
+        };
+        if let Some(t) = change_timers.try_update_value(|m| m.remove(&key)).flatten() {
+            t.clear();
+        }
+        if typed {
+            if let Ok(handle) = set_timeout_with_handle(fire, TYPING_DEBOUNCE) {
+                change_timers.update_value(|m| {
+                    m.insert(key, handle);
+                });
+            }
+        } else {
+            fire();
+        }
     });
 
     let step = Memo::new(move |_| wizard.with(|w| w.step(current.get()).cloned()));
@@ -380,6 +445,12 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
     let moved = move |to: Uuid| {
         errors.set(HashMap::new());
         current.set(to);
+        events.fire(
+            wizard_core::domain::event::Trigger::StepOnEntry,
+            Some(to),
+            None,
+        );
+        events.shown(to);
         #[cfg(feature = "hydrate")]
         request_animation_frame(move || {
             if let Some(h) = heading.get_untracked() {
@@ -461,6 +532,15 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         });
     };
 
+    events
+        .go
+        .set_value(Some(Callback::new(move |(forward, finish)| {
+            go(forward, finish)
+        })));
+    // Fields shown when the page opens get their `optionSet.onLoad` (browser only: effects
+    // do not run on the server).
+    Effect::new(move |_| events.shown(current.get_untracked()));
+
     let status = saver.queue.status;
     let retry = move |_| {
         spawn_local(async move {
@@ -470,6 +550,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
 
     view! {
         <Title text=title.clone() />
+        <ToastList toasts />
         <div class="player">
             <div class="page-head player-head">
                 <div>
@@ -622,6 +703,29 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
             <div class="summary-card">
                 <AnswerSummary wizard=run.definition.clone() answers=run.answers.clone() />
             </div>
+            {(!run.renders.is_empty()).then(|| {
+                let outputs = run
+                    .renders
+                    .clone()
+                    .into_iter()
+                    .map(|(slot, render)| {
+                        let label = run
+                            .definition
+                            .option_set(&slot)
+                            .map_or(slot.clone(), |os| os.label.clone());
+                        view! {
+                            <h3>{label}</h3>
+                            <RenderSlot field_key=slot render />
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <section class="summary-card" aria-labelledby="outputs-heading" data-testid="run-outputs">
+                        <h2 id="outputs-heading">"Outputs"</h2>
+                        {outputs}
+                    </section>
+                }
+            })}
             <div class="summary-actions">
                 {move || stored.get().map(|_| view! { <StartFromButton wizard_id=summary.wizard_id from=summary.id /> })}
                 {is_owner.then(|| view! { <StoreForm run_id=summary.id default_name=run.definition.name.clone() stored /> })}

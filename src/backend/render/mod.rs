@@ -1,6 +1,10 @@
 //! Markup the server makes for renderers whose libraries stay out of the browser bundle
-//! (ARCHITECTURE.md, "Renderers"): a document's Markdown becomes sanitized HTML here, once,
-//! when the action runs, and travels and is stored with the render.
+//! (ARCHITECTURE.md, "Renderers"): a document's Markdown becomes sanitized HTML, code
+//! becomes highlighted HTML and a chart becomes SVG here, once, when the action runs, and travels and is stored with the
+//! render.
+
+pub mod chart;
+pub mod highlight;
 
 use std::collections::HashSet;
 
@@ -17,6 +21,20 @@ pub fn render(renderer: Renderer, data: Value) -> Render {
         Renderer::Document(c) => document::shape(&data, c)
             .ok()
             .map(|doc| markdown_html(&doc.view)),
+        Renderer::Chart(c) => {
+            crate::domain::render::chart::shape(&data, c)
+                .ok()
+                .and_then(|shaped| match chart::svg(&shaped.view) {
+                    Ok(svg) => Some(svg),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "a chart could not be drawn");
+                        None
+                    }
+                })
+        }
+        Renderer::Code(c) => crate::domain::render::code::shape(&data, c)
+            .ok()
+            .and_then(|shaped| highlight::html(&shaped.view.text, shaped.view.language.as_deref())),
         _ => None,
     };
     Render {

@@ -1,0 +1,78 @@
+//! The fields that actions drive: `output` and `dynamic_table` slots show the latest
+//! render an action put there; `apply_button` fires its `optionSet.onApply` event.
+//!
+//! They need the page that runs the form ([`ActionHost`], provided by the player); the
+//! builder's preview has none and shows what each slot will hold.
+
+use std::collections::{BTreeMap, HashMap};
+
+use wizard_core::domain::event::{Render, Trigger};
+
+use super::*;
+use crate::components::renderers::RenderSlot;
+
+/// What the action fields of a form reach on the page running it.
+#[derive(Clone, Copy)]
+pub struct ActionHost {
+    /// The latest render of each slot, by field key.
+    pub renders: RwSignal<BTreeMap<String, Render>>,
+    /// Fires an event: (trigger, target, `event.value`).
+    pub fire: Callback<(Trigger, Option<Uuid>, Option<Value>)>,
+    /// Targets whose event is running, with what it is doing now.
+    pub running: RwSignal<HashMap<Uuid, String>>,
+    /// A dropdown renderer writing a field: (key, value), saved like any answer.
+    pub pick: Callback<(String, Value)>,
+}
+
+pub(super) fn action_slot(ctx: Ctx) -> impl IntoView {
+    let os = ctx.os.clone();
+    let key = os.key.to_string();
+    let Some(host) = use_context::<ActionHost>() else {
+        let kind = match os.selection_type() {
+            SelectionType::DynamicTable => "A table",
+            SelectionType::ApplyButton => "A button",
+            _ => "An output",
+        };
+        return view! {
+            <div class="action-slot" id=ctx.id.clone() aria-describedby=ctx.described.clone()>
+                {kind} " filled by an action when the wizard runs."
+            </div>
+        }
+        .into_any();
+    };
+    if os.selection_type() == SelectionType::ApplyButton {
+        let id = os.id;
+        let label = os.label.clone();
+        let running = move || host.running.with(|r| r.get(&id).cloned());
+        return view! {
+            <div class="apply">
+                <button
+                    type="button"
+                    class="btn"
+                    id=ctx.id.clone()
+                    aria-describedby=ctx.described.clone()
+                    data-testid=format!("apply-{key}")
+                    disabled=move || ctx.disabled.get() || running().is_some()
+                    aria-busy=move || running().is_some().then_some("true")
+                    on:click=move |_| host.fire.run((Trigger::OptionSetOnApply, Some(id), None))
+                >
+                    {label}
+                </button>
+                <span class="apply-progress" role="status" aria-live="polite" data-testid=format!("progress-{key}")>
+                    {move || running().map(|m| view! { <span class="spinner" aria-hidden="true"></span> {m} })}
+                </span>
+            </div>
+        }
+        .into_any();
+    }
+    let slot = key.clone();
+    view! {
+        <div class="action-slot filled" id=ctx.id.clone() aria-describedby=ctx.described.clone() aria-live="polite">
+            {move || match host.renders.with(|r| r.get(&slot).cloned()) {
+                Some(render) => view! { <RenderSlot field_key=slot.clone() render on_pick=host.pick /> }.into_any(),
+                None => view! { <p class="muted">"Nothing to show yet."</p> }.into_any(),
+            }}
+        </div>
+    }
+    .into_any()
+}

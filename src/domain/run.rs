@@ -127,6 +127,20 @@ pub struct RunView {
     pub renders: std::collections::BTreeMap<String, crate::domain::event::Render>,
 }
 
+impl RunView {
+    /// The definition as this run shows it: selects that actions filled carry those
+    /// options instead of the definition's.
+    pub fn definition_with_run_options(&self) -> Wizard {
+        let mut w = self.definition.clone();
+        for (key, options) in &self.dynamic_options {
+            if let Some(os) = w.option_set_mut(key) {
+                os.options = options.clone();
+            }
+        }
+        w
+    }
+}
+
 /// What changes as a run is played: returned by every answer save and move so the player
 /// can stay in step without reloading the definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -242,7 +242,10 @@ mod tests {
             rows,
         ))
         .expect("pie");
-        assert!(pie.contains("Jan") && pie.contains("<polygon"), "slices are polygons");
+        assert!(
+            pie.contains("Jan") && pie.contains("<polygon"),
+            "slices are polygons"
+        );
     }
 
     #[test]

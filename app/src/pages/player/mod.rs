@@ -325,7 +325,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
     let run_id = run.summary.id;
     let title = run.definition.name.clone();
     let version = run.summary.version_number;
-    let wizard = RwSignal::new(run.definition);
+    let wizard = RwSignal::new(run.definition_with_run_options());
     let answers = RwSignal::new(run.answers);
     let current = RwSignal::new(run.summary.current_step_id);
     let errors = RwSignal::new(HashMap::<String, String>::new());
@@ -701,7 +701,7 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
                 <div class="notice">"This run is still in progress; you see it read-only."</div>
             })}
             <div class="summary-card">
-                <AnswerSummary wizard=run.definition.clone() answers=run.answers.clone() />
+                <AnswerSummary wizard=run.definition_with_run_options() answers=run.answers.clone() />
             </div>
             {(!run.renders.is_empty()).then(|| {
                 let outputs = run

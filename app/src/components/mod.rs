@@ -1,5 +1,6 @@
 //! Components shared by several pages.
 
+pub mod activity;
 pub mod answers;
 #[cfg(feature = "hydrate")]
 pub mod browser;

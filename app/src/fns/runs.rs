@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wizard_core::domain::condition::Answers;
 use wizard_core::domain::draft::{TemplateSummary, WizardSummary};
-use wizard_core::domain::event::{ExecuteEventRequest, ExecuteEventResponse};
+use wizard_core::domain::event::{ActionLog, ExecuteEventRequest, ExecuteEventResponse};
 use wizard_core::domain::run::{RunState, RunStatus, RunSummary, RunView, Visibility};
 
 #[cfg(feature = "ssr")]
@@ -78,6 +78,17 @@ pub async fn execute_event(
     let state = state()?;
     let actor = require_user().await?;
     outcome(wizard_core::backend::engine::execute_event(&state, &actor, id, req).await)
+}
+
+/// The run's action-log trees, newest event last (inputs and outputs only for the
+/// wizard's owner).
+#[server(input = Json)]
+pub async fn run_activity(id: Uuid) -> Result<Vec<ActionLog>, UiError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::backend::engine::logs::run_logs(&state, &actor, id)
+        .await
+        .map_err(ui_error)
 }
 
 /// Validates the current step on the server and moves to the next visible one.

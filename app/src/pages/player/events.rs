@@ -41,6 +41,8 @@ pub(super) struct Events {
     /// The latest `optionSet.onChange` that arrived while one was running at the same
     /// field: it goes out when that one ends, so the last value always reaches the server.
     pub again: StoredValue<HashMap<Uuid, Option<Value>>>,
+    /// Bumped after every event, so the Activity panel reloads.
+    pub activity: RwSignal<u64>,
     /// Option sets whose `optionSet.onLoad` already fired on this page.
     pub loaded: StoredValue<HashSet<Uuid>>,
 }
@@ -120,6 +122,7 @@ impl Events {
                 r.remove(&slot);
             });
             let queued = self.again.try_update_value(|a| a.remove(&slot)).flatten();
+            self.activity.update(|n| *n += 1);
             match result {
                 Ok(Outcome::Done(resp)) => self.apply(resp),
                 Ok(Outcome::Invalid(problems)) => {

@@ -23,6 +23,7 @@ use wizard_core::domain::{SelectionType, Wizard};
 mod events;
 
 use super::RequireUser;
+use crate::components::activity::ActivityPanel;
 use crate::components::answers::{AnswerSummary, short_time};
 use crate::components::deferred::deferred;
 use crate::components::fields::StepForm;
@@ -351,6 +352,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         running: RwSignal::new(HashMap::new()),
         go: StoredValue::new(None),
         again: StoredValue::new(HashMap::new()),
+        activity: RwSignal::new(0),
         loaded: StoredValue::new(Default::default()),
     };
     provide_context(events.host());
@@ -655,6 +657,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
                     }}
                 </div>
             </form>
+            <ActivityPanel run_id refresh=events.activity />
         </div>
     }.into_any()
 }
@@ -726,6 +729,7 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
                     </section>
                 }
             })}
+            {is_owner.then(|| view! { <ActivityPanel run_id=summary.id refresh=Signal::stored(0u64) /> })}
             <div class="summary-actions">
                 {move || stored.get().map(|_| view! { <StartFromButton wizard_id=summary.wizard_id from=summary.id /> })}
                 {is_owner.then(|| view! { <StoreForm run_id=summary.id default_name=run.definition.name.clone() stored /> })}

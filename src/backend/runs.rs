@@ -13,6 +13,7 @@ use crate::backend::error::{AppError, AppResult};
 use crate::backend::run_store::{editable, load, own, readable, save_incoming, state};
 use crate::backend::state::AppState;
 use crate::domain::condition::Answers;
+use crate::domain::event::{ExecuteEventRequest, Trigger};
 use crate::domain::run::*;
 use crate::domain::{Field, Wizard};
 
@@ -59,6 +60,46 @@ pub async fn start(
     .await?;
     tracing::info!(run_id = %id, wizard_id = %row.id, version = number, "run started");
     view(&run, definition, actor)
+}
+
+/// [`start`], then what a player does when a run begins: `wizard.onStart` and the first
+/// step's `step.onEntry` run once, here, so a reload of the player never fires them again.
+/// Their answers and renders are stored with the run; a failing action shows in the run's
+/// Activity and does not undo the start. (`POST /wizard-runs` is the plain start: API
+/// clients fire start events themselves through `execute-event`.)
+pub async fn start_playing(
+    app: &AppState,
+    actor: &CurrentUser,
+    req: &StartRunRequest,
+) -> AppResult<RunView> {
+    let run = start(app, actor, req).await?;
+    let first_step = run.summary.current_step_id;
+    let mut fired = false;
+    for (trigger, target) in [
+        (Trigger::WizardOnStart, None),
+        (Trigger::StepOnEntry, Some(first_step)),
+    ] {
+        if run.definition.events_for(trigger, target).next().is_none() {
+            continue;
+        }
+        fired = true;
+        let event = ExecuteEventRequest {
+            trigger,
+            target_id: target,
+            answers: Answers::new(),
+            value: None,
+        };
+        if let Err(e) =
+            crate::backend::engine::execute_event(app, actor, run.summary.id, event).await
+        {
+            tracing::warn!(run_id = %run.summary.id, %trigger, error = %e, "a start event failed");
+        }
+    }
+    if fired {
+        get(app, actor, run.summary.id).await
+    } else {
+        Ok(run)
+    }
 }
 
 pub async fn list(

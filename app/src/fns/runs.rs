@@ -22,7 +22,8 @@ use super::{Outcome, UiError};
 use crate::session::server::{require_user, state, ui_error};
 
 /// Starts a run on the wizard's live version, pre-filled from `from_run_id` when given
-/// (the caller's own run or a shared Store entry).
+/// (the caller's own run or a shared Store entry), and plays its start events
+/// (`wizard.onStart`, the first step's `step.onEntry`) once.
 #[server(input = Json)]
 pub async fn start_run(wizard_id: Uuid, from_run_id: Option<Uuid>) -> Result<RunView, UiError> {
     let state = state()?;
@@ -31,7 +32,7 @@ pub async fn start_run(wizard_id: Uuid, from_run_id: Option<Uuid>) -> Result<Run
         wizard_id,
         from_run_id,
     };
-    wizard_core::backend::runs::start(&state, &actor, &req)
+    wizard_core::backend::runs::start_playing(&state, &actor, &req)
         .await
         .map_err(ui_error)
 }

@@ -10,7 +10,9 @@
 //! server-made markup.)
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+
+mod support;
+use support::percentiles;
 
 use criterion::{Criterion, criterion_group};
 use serde_json::{Value, json};
@@ -150,21 +152,6 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("{i}_ours"), |b| b.iter(|| (case.ours)()));
     }
     group.finish();
-}
-
-fn percentiles(calls: usize, run: &dyn Fn()) -> (Duration, Duration) {
-    for _ in 0..calls / 10 + 1 {
-        run();
-    }
-    let mut times: Vec<Duration> = (0..calls)
-        .map(|_| {
-            let start = Instant::now();
-            run();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[calls / 2], times[(calls * 99 / 100).min(calls - 1)])
 }
 
 fn report() {

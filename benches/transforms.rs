@@ -8,7 +8,10 @@
 //! and the 1 ms per action target at p50.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod support;
+use support::percentiles;
 
 use criterion::{Criterion, criterion_group};
 use serde_json::{Value, json};
@@ -117,22 +120,6 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-}
-
-/// p50 and p99 of single calls (after a warm-up).
-fn percentiles(calls: usize, mut run: impl FnMut()) -> (Duration, Duration) {
-    for _ in 0..calls / 10 {
-        run();
-    }
-    let mut times: Vec<Duration> = (0..calls)
-        .map(|_| {
-            let start = Instant::now();
-            run();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[calls / 2], times[calls * 99 / 100])
 }
 
 /// Baselines and ours measured together so machine load affects both alike.

@@ -1,5 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
+import { hydrated, password, register, signIn } from "./helpers";
 
 // The action system in the player, with the seeded "Trip budget" template (no internet
 // needed): an apply button runs JavaScript and JMESPath transforms whose outputs are shown
@@ -8,24 +9,14 @@ import { readFileSync } from "node:fs";
 // and show without JavaScript.
 const stamp = Date.now();
 const who = { email: `trip-${stamp}@example.com`, name: "Tess Traveller" };
-const password = "correct horse battery";
 let runUrl = "";
-
-async function hydrated(page: Page) {
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible({ timeout: 30_000 });
-}
 
 const saved = (page: Page) => expect(page.getByTestId("save-status")).toContainText("All changes saved");
 const breakdown = (page: Page) => page.getByTestId("render-breakdown");
 
 test.describe.serial("actions in the player", () => {
   test("an apply button fills a table, a chart, dynamic options and a toast", async ({ page }) => {
-    await page.goto("/register");
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel("Name").fill(who.name);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByTestId("whoami")).toContainText(who.name);
+    await register(page, who);
 
     await page.goto("/gallery?q=trip");
     await hydrated(page);
@@ -80,11 +71,7 @@ test.describe.serial("actions in the player", () => {
   });
 
   test("the next step shows a sanitized document and a JSON tree; a rule blocks Next", async ({ page }) => {
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByTestId("whoami")).toBeVisible();
+    await signIn(page, who.email);
     await page.goto(runUrl);
     await hydrated(page);
     // Renders survive a reload.

@@ -1,4 +1,5 @@
 import { test, expect, type Page, type Browser } from "@playwright/test";
+import { hydrated, register, signIn } from "./helpers";
 
 // The player end to end, against the real server and its seeded gallery templates: start a
 // run from the gallery, watch conditions react, reload mid-run and resume, complete, find
@@ -7,36 +8,12 @@ import { test, expect, type Page, type Browser } from "@playwright/test";
 const stamp = Date.now();
 const alice = { email: `alice-${stamp}@example.com`, name: "Alice Runner" };
 const bob = { email: `bob-runner-${stamp}@example.com`, name: "Bob Reader" };
-const password = "correct horse battery";
 const template = "Customer satisfaction survey";
 const storedName = `Survey of ${stamp}`;
 
 let runUrl = "";
 let prefilledUrl = "";
 
-async function register(page: Page, who: { email: string; name: string }) {
-  await page.goto("/register");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Name").fill(who.name);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByTestId("whoami")).toContainText(who.name);
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("whoami")).toBeVisible();
-}
-
-// A debug WASM bundle on a busy two-core machine can take a while to compile.
-async function hydrated(page: Page) {
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible({ timeout: 30_000 });
-  // The layout sets the marker only once the page's own chunk (lazy routes) and any
-  // deferred widget have arrived and hydrated (app/src/components/loading.rs).
-}
 
 const saved = (page: Page) => expect(page.getByTestId("save-status")).toContainText("All changes saved");
 const progress = (page: Page) => page.getByTestId("run-progress");

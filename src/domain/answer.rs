@@ -48,6 +48,16 @@ pub fn is_blank(value: &Value) -> bool {
     is_empty(value) || value.as_str().is_some_and(|s| s.trim().is_empty())
 }
 
+/// The option values a select's answer holds: the one value of a single select, each
+/// text of a multiple select's list; nothing for any other shape.
+pub fn chosen_values(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whether `value` is no answer for this particular field: [`is_blank`], and for rich text
 /// also markup without any text (`<p><br></p>` is what an emptied editor leaves behind).
 fn is_blank_for(field: &Field, value: &Value) -> bool {

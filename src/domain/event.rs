@@ -281,24 +281,7 @@ impl ActionConfig {
     /// Reads the `config` object of an action of type `t`; errors name the key
     /// (`config.url: missing field`).
     pub fn parse(t: ActionType, config: Value) -> Result<Self, String> {
-        // In the browser configurations only ever come from the server, which has already
-        // checked them with paths; a plain read keeps the path-tracking deserializer out of
-        // the bundle every runner downloads (README, "Browser bundle").
-        #[cfg(target_arch = "wasm32")]
-        fn typed<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, String> {
-            serde_json::from_value(v).map_err(|e| format!("config: {e}"))
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        fn typed<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, String> {
-            serde_path_to_error::deserialize(v).map_err(|e| {
-                let path = e.path().to_string();
-                if path == "." {
-                    format!("config: {}", e.inner())
-                } else {
-                    format!("config.{path}: {}", e.inner())
-                }
-            })
-        }
+        use crate::domain::member::read_config as typed;
         Ok(match t {
             ActionType::ApiCall => ActionConfig::ApiCall(typed(config)?),
             ActionType::McpCall => ActionConfig::McpCall(typed(config)?),

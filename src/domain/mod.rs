@@ -11,6 +11,7 @@ pub mod event;
 pub mod event_view;
 pub mod integration;
 pub mod key;
+pub mod member;
 pub mod pattern;
 pub mod problem;
 pub mod render;

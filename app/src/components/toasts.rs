@@ -62,18 +62,23 @@ impl Toasts {
 pub fn ToastList(toasts: Toasts) -> impl IntoView {
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
-            <For each=move || toasts.list.get() key=|t| t.id let(t)>
-                {
-                    let id = t.id;
-                    let role = (t.level == MessageLevel::Error).then_some("alert");
-                    view! {
-                        <div class=format!("toast toast-{}", t.level.as_str()) role=role data-testid="toast">
-                            <span>{t.text}</span>
-                            <button type="button" class="btn-link" aria-label="Dismiss" on:click=move |_| toasts.dismiss(id)>"×"</button>
-                        </div>
-                    }
-                }
-            </For>
+            {move || {
+                toasts
+                    .list
+                    .get()
+                    .into_iter()
+                    .map(|t| {
+                        let id = t.id;
+                        let role = (t.level == MessageLevel::Error).then_some("alert");
+                        view! {
+                            <div class=format!("toast toast-{}", t.level.as_str()) role=role data-testid="toast">
+                                <span>{t.text}</span>
+                                <button type="button" class="btn-link" aria-label="Dismiss" on:click=move |_| toasts.dismiss(id)>"×"</button>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
         </div>
     }
 }

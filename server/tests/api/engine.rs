@@ -60,18 +60,6 @@ fn event(name: &str, trigger: &str, target: Option<&str>, actions: Vec<Value>) -
 }
 
 /// The id of field `key` in a definition.
-fn field_id(def: &Value, key: &str) -> String {
-    def["steps"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|s| s["option_sets"].as_array().into_iter().flatten())
-        .find(|os| os["key"] == key)
-        .and_then(|os| os["id"].as_str())
-        .expect("field")
-        .to_owned()
-}
-
 /// Publishes `definition` and puts `events(version definition)` into the published
 /// version; returns (wizard id, version definition with the events).
 async fn publish_with_events(
@@ -241,7 +229,7 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
         vec![event(
             "name changed",
             "optionSet.onChange",
-            Some(&field_id(def, "name")),
+            Some(&support::field_id(def, "name")),
             vec![
                 action(
                     "email",
@@ -279,7 +267,7 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
         &app,
         &owner,
         run_id,
-        json!({"trigger": "optionSet.onChange", "target_id": field_id(&def, "name"),
+        json!({"trigger": "optionSet.onChange", "target_id": support::field_id(&def, "name"),
                "answers": {"name": "Ada"}, "value": 42}),
     )
     .await;
@@ -318,7 +306,7 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
         &app,
         &owner,
         run_id,
-        json!({"trigger": "optionSet.onChange", "target_id": field_id(&def, "name"),
+        json!({"trigger": "optionSet.onChange", "target_id": support::field_id(&def, "name"),
                "value": "not a number"}),
     )
     .await;
@@ -361,7 +349,7 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
             &app,
             &owner,
             run_id,
-            json!({"trigger": "optionSet.onChange", "target_id": field_id(&def, "name"),
+            json!({"trigger": "optionSet.onChange", "target_id": support::field_id(&def, "name"),
                    "answers": {"age": "old"}}),
         )
         .await,
@@ -448,7 +436,7 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
 
     // The target must fit the trigger and be in the version.
     for target in [
-        json!(field_id(&def, "name")),
+        json!(support::field_id(&def, "name")),
         json!(Uuid::new_v4()),
         Value::Null,
     ] {
@@ -705,7 +693,7 @@ async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
         vec![event(
             "load countries",
             "optionSet.onLoad",
-            Some(&field_id(def, "country")),
+            Some(&support::field_id(def, "country")),
             vec![load, count, first],
         )]
     })
@@ -716,7 +704,7 @@ async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
         &app,
         &admin,
         run_id,
-        json!({"trigger": "optionSet.onLoad", "target_id": field_id(&def, "country")}),
+        json!({"trigger": "optionSet.onLoad", "target_id": support::field_id(&def, "country")}),
     )
     .await;
     assert_eq!(
@@ -1230,7 +1218,7 @@ async fn events_saved_through_the_api_run_from_the_pinned_version(app: TestApp) 
     let draft = support::create_draft(&app, &owner, &contact_wizard()).await;
     let wizard_id = draft["id"].as_str().unwrap().to_owned();
     let def = &draft["definition"];
-    let name_id = field_id(def, "name");
+    let name_id = support::field_id(def, "name");
     let add_event = |label: &str, text: &str| {
         json!({"name": label, "trigger": "optionSet.onChange", "target_id": name_id,
         "actions": [

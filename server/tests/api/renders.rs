@@ -3,7 +3,7 @@
 //! renders are stored with the run and come back on reload with the server-made markup,
 //! Markdown from data is sanitized, and bad renderer configurations are refused by path.
 
-use crate::common;
+use crate::{common, support};
 
 use common::{TestApp, assert_problem};
 use reqwest::Method;
@@ -14,18 +14,6 @@ on_both_backends!(
     markdown_from_data_is_sanitized_before_it_is_stored,
     renderer_configurations_are_refused_by_path,
 );
-
-fn field_id(def: &Value, key: &str) -> String {
-    def["steps"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|s| s["option_sets"].as_array().into_iter().flatten())
-        .find(|os| os["key"] == key)
-        .and_then(|os| os["id"].as_str())
-        .unwrap_or_else(|| panic!("no field {key}"))
-        .to_owned()
-}
 
 async fn execute(app: &TestApp, token: &str, run_id: &str, body: Value) -> Value {
     app.call(
@@ -63,7 +51,7 @@ async fn the_trip_budget_template_plans_and_its_renders_survive_a_reload(app: Te
         &app,
         &token,
         &run_id,
-        json!({"trigger": "optionSet.onApply", "target_id": field_id(&def, "plan"),
+        json!({"trigger": "optionSet.onApply", "target_id": support::field_id(&def, "plan"),
                "answers": {"destination": "Lisbon", "nights": 3, "travelers": 2,
                            "daily_budget": 100, "style": "comfort"}}),
     )
@@ -100,7 +88,7 @@ async fn the_trip_budget_template_plans_and_its_renders_survive_a_reload(app: Te
         .by(token.as_str())
         .expect(200)
         .await;
-    let stay = field_id(&def, "hotel");
+    let stay = support::field_id(&def, "hotel");
     let step_two = def["steps"][1]["id"].as_str().expect("step").to_owned();
     let entered = execute(
         &app,
@@ -181,9 +169,9 @@ async fn markdown_from_data_is_sanitized_before_it_is_stored(app: TestApp) {
             {"key": "doc", "label": "Doc", "selection_type": "output"}
         ]}]
     });
-    let draft = crate::support::create_draft(&app, &token, &definition).await;
+    let draft = support::create_draft(&app, &token, &definition).await;
     let wizard_id = draft["id"].as_str().expect("id").to_owned();
-    let go = field_id(&draft["definition"], "go");
+    let go = support::field_id(&draft["definition"], "go");
     let markdown = "# Hello\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n\
                     [bad](javascript:alert(3)) [data](data:text/html,x) [good](https://example.com)";
     app.call(Method::POST, &format!("/api/v1/wizards/{wizard_id}/events"))
@@ -196,8 +184,8 @@ async fn markdown_from_data_is_sanitized_before_it_is_stored(app: TestApp) {
         .by(token.as_str())
         .expect(201)
         .await;
-    crate::support::publish_current(&app, &token, &wizard_id).await;
-    let run = crate::support::start(&app, &token, &wizard_id).await;
+    support::publish_current(&app, &token, &wizard_id).await;
+    let run = support::start(&app, &token, &wizard_id).await;
     let run_id = run["id"].as_str().expect("run").to_owned();
     execute(
         &app,
@@ -231,9 +219,9 @@ async fn renderer_configurations_are_refused_by_path(app: TestApp) {
             {"key": "out", "label": "Out", "selection_type": "output"}
         ]}]
     });
-    let draft = crate::support::create_draft(&app, &token, &definition).await;
+    let draft = support::create_draft(&app, &token, &definition).await;
     let wizard_id = draft["id"].as_str().expect("id").to_owned();
-    let go = field_id(&draft["definition"], "go");
+    let go = support::field_id(&draft["definition"], "go");
     let body = |render: Value| {
         json!({"name": "e", "trigger": "optionSet.onApply", "target_id": go,
             "actions": [{"name": "a", "action_type": "transform_data",

@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::domain::FieldKey;
 use crate::domain::condition::type_name;
+use crate::domain::member::read_config as typed;
 use crate::domain::text_enum::text_enum;
 
 pub use path::DataPath;
@@ -204,25 +205,6 @@ impl Renderer {
             Renderer::Chart(c) => map(chart::shape(data, c)?, SlotView::Chart),
         })
     }
-}
-
-// In the browser configurations only ever come from the server, which has already checked
-// them with paths: a plain read keeps the path-tracking deserializer out of the bundle.
-#[cfg(target_arch = "wasm32")]
-fn typed<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, String> {
-    serde_json::from_value(v).map_err(|e| format!("config: {e}"))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn typed<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            format!("config: {}", e.inner())
-        } else {
-            format!("config.{path}: {}", e.inner())
-        }
-    })
 }
 
 impl From<Renderer> for RawRenderer {

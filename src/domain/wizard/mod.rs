@@ -5,6 +5,7 @@
 
 mod answers;
 pub mod event_check;
+mod events;
 mod navigation;
 
 use std::collections::HashMap;
@@ -219,29 +220,6 @@ impl Wizard {
             .iter_mut()
             .flat_map(|s| s.option_sets.iter_mut())
             .find(|os| os.key == key)
-    }
-
-    /// The enabled events that fire on `trigger` at `target`: the player asks the server to
-    /// run a trigger only when there is one (no round trip otherwise).
-    pub fn events_for(
-        &self,
-        trigger: crate::domain::event::Trigger,
-        target: Option<Uuid>,
-    ) -> impl Iterator<Item = &Event> {
-        self.events
-            .iter()
-            .filter(move |e| e.enabled && e.trigger == trigger && e.target_id == target)
-    }
-
-    /// What the trigger shows while its events run: the first action's `loading_message`.
-    pub fn loading_message(
-        &self,
-        trigger: crate::domain::event::Trigger,
-        target: Option<Uuid>,
-    ) -> Option<String> {
-        self.events_for(trigger, target)
-            .flat_map(|e| e.actions.iter())
-            .find_map(|a| a.loading_message.clone())
     }
 
     /// The steps a runner passes through given `answers`, in order.

@@ -69,10 +69,17 @@ pub(super) fn action_slot(ctx: Ctx) -> impl IntoView {
     view! {
         <div class="action-slot filled" id=ctx.id.clone() aria-describedby=ctx.described.clone() aria-live="polite">
             {move || match host.renders.with(|r| r.get(&slot).cloned()) {
-                Some(render) => view! { <RenderSlot field_key=slot.clone() render on_pick=host.pick /> }.into_any(),
+                Some(render) => deferred(render_widget(slot.clone(), render, host.pick)),
                 None => view! { <p class="muted">"Nothing to show yet."</p> }.into_any(),
             }}
         </div>
     }
     .into_any()
+}
+
+// The renderers load their code on demand (components/deferred.rs): most runs of most
+// wizards show none, and the player's bundle stays small (README, "Browser bundle").
+#[cfg_attr(feature = "hydrate", leptos::lazy)]
+fn render_widget(field_key: String, render: Render, pick: Callback<(String, Value)>) -> AnyView {
+    view! { <RenderSlot field_key render on_pick=pick /> }.into_any()
 }

@@ -1,17 +1,15 @@
 //! A multiple select: one checkbox per option.
 
 use super::*;
+use wizard_core::domain::answer::chosen_values;
 
 pub(super) fn checkboxes(ctx: Ctx, allow_other: bool) -> impl IntoView {
     let value = ctx.value;
     let chosen = move || -> Vec<String> {
-        value.with(|v| match v {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-            _ => Vec::new(),
+        value.with(|v| {
+            v.as_ref()
+                .map(|v| chosen_values(v).into_iter().map(str::to_owned).collect())
+                .unwrap_or_default()
         })
     };
     let order: Arc<Vec<String>> =

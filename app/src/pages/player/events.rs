@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use uuid::Uuid;
+use wizard_core::domain::answer::chosen_values;
 use wizard_core::domain::condition::Answers;
 use wizard_core::domain::event::{
     Effects, ExecuteEventRequest, ExecuteEventResponse, MessageLevel, NavTarget, Render, Trigger,
@@ -176,13 +177,7 @@ impl Events {
         });
         for (key, options) in replace_options {
             let lost = self.answers.with_untracked(|a| {
-                let chosen = a.get(&key)?;
-                let values: Vec<&str> = match chosen {
-                    Value::String(s) => vec![s.as_str()],
-                    Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-                    _ => Vec::new(),
-                };
-                values
+                chosen_values(a.get(&key)?)
                     .into_iter()
                     .find(|v| !options.iter().any(|o| o.value == *v))
                     .map(str::to_owned)
@@ -250,20 +245,13 @@ impl Events {
         if !is_choice {
             return;
         }
-        let chosen = |v: Option<&Value>| -> Vec<String> {
-            match v {
-                Some(Value::String(s)) => vec![s.clone()],
-                Some(Value::Array(items)) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        let (was, now) = (chosen(before), chosen(Some(after)));
+        let was = before.map(chosen_values).unwrap_or_default();
+        let now = chosen_values(after);
         for o in &options {
-            let (a, b) = (was.contains(&o.value), now.contains(&o.value));
+            let (a, b) = (
+                was.contains(&o.value.as_str()),
+                now.contains(&o.value.as_str()),
+            );
             if a == b {
                 continue;
             }

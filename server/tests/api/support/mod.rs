@@ -103,6 +103,19 @@ pub async fn answer(app: &TestApp, token: &str, run_id: &str, answers: Value) ->
 }
 
 /// The id of the step titled `title` in a definition.
+/// The id of the field `key` in a definition (JSON).
+pub fn field_id(definition: &Value, key: &str) -> String {
+    definition["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["option_sets"].as_array().into_iter().flatten())
+        .find(|os| os["key"] == key)
+        .and_then(|os| os["id"].as_str())
+        .unwrap_or_else(|| panic!("no field {key}"))
+        .to_owned()
+}
+
 pub fn step_id(definition: &Value, title: &str) -> String {
     definition["steps"]
         .as_array()

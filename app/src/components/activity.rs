@@ -6,30 +6,50 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use wizard_core::domain::event::{ActionLog, LogKind, LogStatus};
 
+use super::deferred::deferred;
 use crate::fns::runs::run_activity;
 
-/// The panel; `refresh` changes whenever an event has run, so the tree reloads.
+/// The panel; `refresh` changes whenever an event has run, so the tree reloads. Its code
+/// loads when it is first opened (few runners open it), or at once when `open` (the
+/// owner's summary of a finished run, itself loaded on demand).
 #[component]
-pub fn ActivityPanel(run_id: Uuid, #[prop(into)] refresh: Signal<u64>) -> impl IntoView {
+pub fn ActivityPanel(
+    run_id: Uuid,
+    #[prop(into)] refresh: Signal<u64>,
+    #[prop(optional)] open: bool,
+) -> impl IntoView {
+    let shown = RwSignal::new(open);
+    view! {
+        <details class="activity" data-testid="activity" open=open>
+            <summary on:click=move |_| shown.set(true)>"Activity"</summary>
+            {move || shown.get().then(|| deferred(activity_tree(run_id, refresh)))}
+        </details>
+    }
+}
+
+#[cfg_attr(feature = "hydrate", leptos::lazy)]
+fn activity_tree(run_id: Uuid, refresh: Signal<u64>) -> AnyView {
+    view! { <ActivityTree run_id refresh /> }.into_any()
+}
+
+#[component]
+fn ActivityTree(run_id: Uuid, refresh: Signal<u64>) -> impl IntoView {
     let logs = Resource::new(move || refresh.get(), move |_| run_activity(run_id));
     view! {
-        <details class="activity" data-testid="activity">
-            <summary>"Activity"</summary>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match logs.await {
-                        Err(e) => view! { <p class="render-error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => {
-                            view! { <p class="muted">"No action has run yet."</p> }.into_any()
-                        }
-                        Ok(list) => {
-                            let items = list.into_iter().map(node).collect_view();
-                            view! { <ul class="activity-tree" aria-live="polite">{items}</ul> }.into_any()
-                        }
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match logs.await {
+                    Err(e) => view! { <p class="render-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => {
+                        view! { <p class="muted">"No action has run yet."</p> }.into_any()
                     }
-                })}
-            </Transition>
-        </details>
+                    Ok(list) => {
+                        let items = list.into_iter().map(node).collect_view();
+                        view! { <ul class="activity-tree" aria-live="polite">{items}</ul> }.into_any()
+                    }
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -654,13 +654,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
                     }}
                 </div>
             </form>
-            {deferred(activity_widget(run_id, events.activity))}
+            <ActivityPanel run_id refresh=events.activity />
         </div>
     }.into_any()
-}
-
-// The Activity panel is opened by few runners: its code loads on demand.
-#[cfg_attr(feature = "hydrate", leptos::lazy)]
-fn activity_widget(run_id: Uuid, refresh: RwSignal<u64>) -> AnyView {
-    view! { <ActivityPanel run_id refresh /> }.into_any()
 }

@@ -84,7 +84,7 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
                     </section>
                 }
             })}
-            {is_owner.then(|| view! { <ActivityPanel run_id=summary.id refresh=Signal::stored(0u64) /> })}
+            {is_owner.then(|| view! { <ActivityPanel run_id=summary.id refresh=Signal::stored(0u64) open=true /> })}
             <div class="summary-actions">
                 {move || stored.get().map(|_| view! { <StartFromButton wizard_id=summary.wizard_id from=summary.id /> })}
                 {is_owner.then(|| view! { <StoreForm run_id=summary.id default_name=run.definition.name.clone() stored /> })}

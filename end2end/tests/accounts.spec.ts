@@ -1,32 +1,15 @@
 import { test, expect, type Page } from "@playwright/test";
+import { password, register, signIn } from "./helpers";
 
 // One run against a fresh data directory: the first account registered becomes admin.
 const stamp = Date.now();
 const admin = { email: `admin-${stamp}@example.com`, name: "Ada Admin" };
 const second = { email: `bob-${stamp}@example.com`, name: "Bob Builder" };
-const password = "correct horse battery";
-
-async function register(page: Page, who: { email: string; name: string }) {
-  await page.goto("/register");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Name").fill(who.name);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByTestId("whoami")).toContainText(who.name);
-}
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByTestId("whoami")).toHaveCount(0);
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("whoami")).toBeVisible();
 }
 
 const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });

@@ -106,17 +106,6 @@ async fn execute(app: &TestApp, token: &str, run_id: &str, body: Value) -> reqwe
     .await
 }
 
-async fn execute_ok(app: &TestApp, token: &str, run_id: &str, body: Value) -> Value {
-    app.call(
-        Method::POST,
-        &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
-    )
-    .body(&body)
-    .by(token)
-    .expect(200)
-    .await
-}
-
 async fn get_run(app: &TestApp, token: &str, run_id: &str) -> Value {
     app.call(Method::GET, &format!("/api/v1/wizard-runs/{run_id}"))
         .by(token)
@@ -263,7 +252,7 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
     .await;
     let run = support::start(&app, &owner, &wizard).await;
     let run_id = run["id"].as_str().unwrap();
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,
@@ -302,7 +291,7 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
     );
 
     // A value that does not fit the field is that action's error; the rest goes on.
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,
@@ -324,7 +313,7 @@ async fn actions_set_fields_show_messages_and_navigate(app: TestApp) {
     );
 
     // A template that cannot be resolved is that action's error (not retried), not a 500.
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,
@@ -413,7 +402,7 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
     let run_id = run["id"].as_str().unwrap();
     let step = support::step_id(&def, "Contact");
 
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,
@@ -424,7 +413,7 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
     assert_eq!(resp["log_ids"], json!([]));
     assert!(logs(&app, &owner, run_id).await.is_empty());
 
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,
@@ -478,7 +467,7 @@ async fn conditions_and_targets_decide_what_runs(app: TestApp) {
         None,
     )
     .await;
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,
@@ -547,7 +536,7 @@ async fn on_error_policies_retry_only_what_may_work(app: TestApp) {
     .await;
     let run = support::start(&app, &admin, &wizard).await;
     let run_id = run["id"].as_str().unwrap();
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &admin,
         run_id,
@@ -700,7 +689,7 @@ async fn output_handling_extracts_sets_replaces_and_renders(app: TestApp) {
     .await;
     let run = support::start(&app, &admin, &wizard).await;
     let run_id = run["id"].as_str().unwrap();
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &admin,
         run_id,
@@ -850,7 +839,7 @@ async fn a_failing_on_validate_event_blocks_next_and_keeps_answers(app: TestApp)
     assert!(reloaded["answers"].get("notes").is_none());
 
     // The same event through execute-event reports the block instead.
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,
@@ -913,7 +902,7 @@ async fn only_the_owner_executes_and_reads_logs(app: TestApp) {
     let run_id = run["id"].as_str().unwrap();
     let body = json!({"trigger": "step.onEntry", "target_id": support::step_id(&def, "Contact")});
     assert_problem(execute(&app, &other, run_id, body.clone()).await, 404, None).await;
-    let resp = execute_ok(&app, &owner, run_id, body.clone()).await;
+    let resp = support::execute_ok(&app, &owner, run_id, body.clone()).await;
     let log_id = resp["log_ids"][0].as_str().unwrap();
     for path in [
         format!("/api/v1/wizard-runs/{run_id}/action-logs"),
@@ -950,7 +939,7 @@ async fn only_the_owner_executes_and_reads_logs(app: TestApp) {
     // Someone else running the wizard sees what ran and how it went, not its internals.
     let theirs = support::start(&app, &other, &wizard).await;
     let theirs = theirs["id"].as_str().unwrap();
-    let resp = execute_ok(&app, &other, theirs, body.clone()).await;
+    let resp = support::execute_ok(&app, &other, theirs, body.clone()).await;
     assert_eq!(resp["effects"]["messages"][0]["text"], "hi", "{resp}");
     let seen = logs(&app, &other, theirs).await;
     let action = &seen[0]["children"][0];
@@ -1023,7 +1012,7 @@ async fn scripts_fail_cleanly_and_the_next_action_works(app: TestApp) {
     .await;
     let run = support::start(&app, &owner, &wizard).await;
     let run_id = run["id"].as_str().unwrap();
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,
@@ -1106,13 +1095,13 @@ async fn executions_are_rate_limited_per_user(backend: Backend) {
     let theirs = support::start(&app, &other, &wizard).await;
     let body = json!({"trigger": "wizard.onStart"});
     let mine = mine["id"].as_str().unwrap();
-    execute_ok(&app, &owner, mine, body.clone()).await;
-    execute_ok(&app, &owner, mine, body.clone()).await;
+    support::execute_ok(&app, &owner, mine, body.clone()).await;
+    support::execute_ok(&app, &owner, mine, body.clone()).await;
     let resp = execute(&app, &owner, mine, body.clone()).await;
     assert!(resp.headers().contains_key("retry-after"));
     assert_problem(resp, 429, None).await;
     // Another user has their own budget.
-    execute_ok(&app, &other, theirs["id"].as_str().unwrap(), body).await;
+    support::execute_ok(&app, &other, theirs["id"].as_str().unwrap(), body).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1176,7 +1165,7 @@ async fn scripts_call_only_declared_apis_and_calls_are_logged(app: TestApp) {
     .await;
     let run = support::start(&app, &admin, &wizard_id).await;
     let run_id = run["id"].as_str().unwrap();
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &admin,
         run_id,
@@ -1252,7 +1241,7 @@ async fn events_saved_through_the_api_run_from_the_pinned_version(app: TestApp) 
         .await;
     let run = support::start(&app, &owner, &wizard_id).await;
     let run_id = run["id"].as_str().unwrap();
-    let resp = execute_ok(
+    let resp = support::execute_ok(
         &app,
         &owner,
         run_id,

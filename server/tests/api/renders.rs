@@ -15,17 +15,6 @@ on_both_backends!(
     renderer_configurations_are_refused_by_path,
 );
 
-async fn execute(app: &TestApp, token: &str, run_id: &str, body: Value) -> Value {
-    app.call(
-        Method::POST,
-        &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
-    )
-    .body(&body)
-    .by(token)
-    .expect(200)
-    .await
-}
-
 async fn the_trip_budget_template_plans_and_its_renders_survive_a_reload(app: TestApp) {
     let (_, token) = app.register("traveller@example.com").await;
     let templates = app
@@ -47,7 +36,7 @@ async fn the_trip_budget_template_plans_and_its_renders_survive_a_reload(app: Te
     let def = run["definition"].clone();
 
     // Plan: the answers go with the event and are saved first.
-    let planned = execute(
+    let planned = support::execute_ok(
         &app,
         &token,
         &run_id,
@@ -90,7 +79,7 @@ async fn the_trip_budget_template_plans_and_its_renders_survive_a_reload(app: Te
         .await;
     let stay = support::field_id(&def, "hotel");
     let step_two = def["steps"][1]["id"].as_str().expect("step").to_owned();
-    let entered = execute(
+    let entered = support::execute_ok(
         &app,
         &token,
         &run_id,
@@ -187,7 +176,7 @@ async fn markdown_from_data_is_sanitized_before_it_is_stored(app: TestApp) {
     support::publish_current(&app, &token, &wizard_id).await;
     let run = support::start(&app, &token, &wizard_id).await;
     let run_id = run["id"].as_str().expect("run").to_owned();
-    execute(
+    support::execute_ok(
         &app,
         &token,
         &run_id,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{DataPath, ShapeError, Shaped, describe, text_at, truncate};
+use super::{DataPath, ShapeError, Shaped, describe, safe_link, text_at, truncate};
 
 /// Largest `data:` URI accepted, in bytes (about 1.5 MB of image).
 pub const MAX_DATA_URI: usize = 2 * 1024 * 1024;
@@ -64,10 +64,7 @@ pub fn checked_source(s: &str) -> Result<String, String> {
     let t = s.trim();
     let lower = t.get(..16).unwrap_or(t).to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
-        if t.contains(char::is_whitespace) || t.len() <= "https://".len() {
-            return Err("not a valid image address".into());
-        }
-        return Ok(t.to_owned());
+        return safe_link(t).ok_or_else(|| "not a valid image address".into());
     }
     if lower.starts_with("data:") {
         if t.len() > MAX_DATA_URI {

@@ -347,9 +347,15 @@ pub(crate) fn text_at(row: &Value, path: Option<&DataPath>, max: usize) -> Optio
 pub fn safe_link(s: &str) -> Option<String> {
     let t = s.trim();
     let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
-    ((lower.starts_with("https://") || lower.starts_with("http://"))
-        && !t.contains(char::is_whitespace))
-    .then(|| t.to_owned())
+    // The scheme is ASCII, so these byte offsets are character boundaries.
+    let host = if lower.starts_with("https://") {
+        &t[8..]
+    } else if lower.starts_with("http://") {
+        &t[7..]
+    } else {
+        return None;
+    };
+    (!host.is_empty() && !t.contains(char::is_whitespace)).then(|| t.to_owned())
 }
 
 #[cfg(test)]

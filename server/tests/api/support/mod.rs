@@ -84,6 +84,18 @@ pub async fn publish_current(app: &TestApp, token: &str, wizard_id: &str) -> Val
     current
 }
 
+/// Runs a trigger on a run, which must answer 200; returns the effects and outcomes.
+pub async fn execute_ok(app: &TestApp, token: &str, run_id: &str, body: Value) -> Value {
+    app.call(
+        Method::POST,
+        &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
+    )
+    .body(&body)
+    .by(token)
+    .expect(200)
+    .await
+}
+
 /// Starts a run of wizard `id`; returns the run view.
 pub async fn start(app: &TestApp, token: &str, wizard_id: &str) -> Value {
     app.call(Method::POST, "/api/v1/wizard-runs")

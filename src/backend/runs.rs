@@ -79,7 +79,7 @@ pub async fn start_playing(
         (Trigger::WizardOnStart, None),
         (Trigger::StepOnEntry, Some(first_step)),
     ] {
-        if run.definition.events_for(trigger, target).next().is_none() {
+        if !run.definition.hooks.listens(trigger, target) {
             continue;
         }
         fired = true;
@@ -351,7 +351,7 @@ fn view(run: &RunRow, definition: Arc<Wizard>, actor: &CurrentUser) -> AppResult
         editable: run.user_id == actor.user.id && summary.status == RunStatus::InProgress,
         summary,
         answers: run.answers()?,
-        definition: (*definition).clone(),
+        definition: RunDefinition::from(&*definition),
         dynamic_options: Default::default(),
         renders: Default::default(),
     })

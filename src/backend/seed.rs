@@ -35,6 +35,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "trip-budget",
         include_str!("../../seed/templates/trip-budget.json"),
     ),
+    (
+        "weather-forecast",
+        include_str!("../../seed/templates/weather-forecast.json"),
+    ),
 ];
 
 /// Imports and publishes every template not applied before; returns how many were added.
@@ -49,6 +53,11 @@ pub async fn apply(app: &AppState) -> AppResult<usize> {
             continue;
         }
         w.id = Uuid::now_v7();
+        // Event, action and configuration ids are global rows, as for an import: a
+        // document's API configurations carry the export's local ids (`…0001`, `…0002`),
+        // which another template's would repeat, so every one is renewed (references
+        // follow).
+        w.renew_event_and_config_ids();
         w.assign_missing_ids();
         // Events and configurations travel with the template (in their own tables, and in
         // the published version's document, as for any wizard).

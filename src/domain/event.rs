@@ -608,8 +608,7 @@ pub struct Effects {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub replace_options: BTreeMap<String, Vec<WizardOption>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(feature = "ssr", schema(value_type = BTreeMap<String, RawRender>))]
-    pub renders: BTreeMap<String, Render>,
+        pub renders: BTreeMap<String, Render>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<Message>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -627,18 +626,13 @@ pub struct Message {
 /// What a slot shows: its renderer, the action's data, and the markup the server made from
 /// it where that needs heavy libraries (sanitized HTML of a document). The latest render of
 /// each slot is stored with the run.
+///
+/// The renderer travels as its kind and raw configuration (checked when the action was
+/// saved); [`Render::typed`] reads it where the slot is drawn, so the player's main wasm
+/// bundle carries no configuration decoders (ARCHITECTURE.md, "Bundle budget").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(into = "RawRender", try_from = "RawRender")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Render {
-    pub renderer: Renderer,
-    pub data: Value,
-    pub markup: Option<String>,
-}
-
-/// [`Render`] as it travels (and as the API document names it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = Render))]
-pub struct RawRender {
     pub renderer: RendererKind,
     #[serde(default, skip_serializing_if = "Value::is_null")]
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
@@ -649,26 +643,20 @@ pub struct RawRender {
     pub markup: Option<String>,
 }
 
-impl From<Render> for RawRender {
-    fn from(r: Render) -> Self {
-        let raw = RawRenderer::from(r.renderer);
-        RawRender {
+impl Render {
+    pub fn new(renderer: Renderer, data: Value, markup: Option<String>) -> Self {
+        let raw = RawRenderer::from(renderer);
+        Render {
             renderer: raw.renderer,
             config: raw.config,
-            data: r.data,
-            markup: r.markup,
+            data,
+            markup,
         }
     }
-}
 
-impl TryFrom<RawRender> for Render {
-    type Error = String;
-    fn try_from(raw: RawRender) -> Result<Self, String> {
-        Ok(Render {
-            renderer: Renderer::parse(raw.renderer, raw.config)?,
-            data: raw.data,
-            markup: raw.markup,
-        })
+    /// The renderer with its typed configuration.
+    pub fn typed(&self) -> Result<Renderer, String> {
+        Renderer::parse(self.renderer, self.config.clone())
     }
 }
 

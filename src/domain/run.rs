@@ -7,8 +7,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::Wizard;
 use crate::domain::condition::Answers;
+use crate::domain::event::Trigger;
+use crate::domain::wizard::Step;
+use crate::domain::{Wizard, WizardOption};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,14 +118,13 @@ pub struct RunView {
     pub answers: Answers,
     /// True when the caller owns the run and it is in progress.
     pub editable: bool,
-    pub definition: Wizard,
+    pub definition: RunDefinition,
     /// Options that actions put into selects of this run (`replace_options`), by field
     /// key; they replace the definition's options of that select.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub dynamic_options: std::collections::BTreeMap<String, Vec<crate::domain::WizardOption>>,
+    pub dynamic_options: std::collections::BTreeMap<String, Vec<WizardOption>>,
     /// The latest render of each output slot (by field key), as the actions left them.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    #[cfg_attr(feature = "ssr", schema(value_type = std::collections::BTreeMap<String, crate::domain::event::RawRender>))]
     pub renders: std::collections::BTreeMap<String, crate::domain::event::Render>,
 }
 
@@ -131,13 +132,115 @@ impl RunView {
     /// The definition as this run shows it: selects that actions filled carry those
     /// options instead of the definition's.
     pub fn definition_with_run_options(&self) -> Wizard {
-        let mut w = self.definition.clone();
+        let mut w = self.definition.wizard();
         for (key, options) in &self.dynamic_options {
             if let Some(os) = w.option_set_mut(key) {
                 os.options = options.clone();
             }
         }
         w
+    }
+}
+
+/// A version as the person running it receives it: its steps, and where events listen
+/// ([`EventHook`]) — never the actions, their code or the API and MCP configurations,
+/// which stay on the server (DESIGN.md §6: the runner triggers events, the server decides
+/// what they do). Keeping them out also keeps their decoders out of the player's bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunDefinition {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// One per enabled event of the version.
+    #[serde(default, skip_serializing_if = "Hooks::is_empty")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<EventHook>))]
+    pub hooks: Hooks,
+}
+
+/// The [`EventHook`]s of a version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Hooks(pub Vec<EventHook>);
+
+/// Where an enabled event listens, and what its trigger shows while it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventHook {
+    pub trigger: Trigger,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_id: Option<Uuid>,
+    /// The first action's `loading_message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loading_message: Option<String>,
+}
+
+impl From<&Wizard> for RunDefinition {
+    fn from(w: &Wizard) -> Self {
+        RunDefinition {
+            id: w.id,
+            name: w.name.clone(),
+            description: w.description.clone(),
+            category: w.category.clone(),
+            steps: w.steps.clone(),
+            hooks: Hooks(
+                w.events
+                .iter()
+                .filter(|e| e.enabled)
+                .map(|e| EventHook {
+                    trigger: e.trigger,
+                    target_id: e.target_id,
+                        loading_message: e.actions.iter().find_map(|a| a.loading_message.clone()),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl RunDefinition {
+    /// The steps as a [`Wizard`] (without events or configurations), for the navigation
+    /// and answer rules the player shares with the server.
+    pub fn wizard(&self) -> Wizard {
+        Wizard {
+            id: self.id,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            category: self.category.clone(),
+            steps: self.steps.clone(),
+            events: Vec::new(),
+            api_configs: Vec::new(),
+            mcp_configs: Vec::new(),
+        }
+    }
+}
+
+impl Hooks {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether an enabled event listens for `trigger` at `target`: the player asks the
+    /// server to run a trigger only then (no round trip otherwise).
+    pub fn listens(&self, trigger: Trigger, target: Option<Uuid>) -> bool {
+        self.0
+            .iter()
+            .any(|h| h.trigger == trigger && h.target_id == target)
+    }
+
+    /// What the trigger shows while its events start (the first `loading_message`).
+    pub fn loading_message(&self, trigger: Trigger, target: Option<Uuid>) -> Option<String> {
+        self.0
+            .iter()
+            .filter(|h| h.trigger == trigger && h.target_id == target)
+            .find_map(|h| h.loading_message.clone())
     }
 }
 

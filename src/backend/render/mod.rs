@@ -37,11 +37,7 @@ pub fn render(renderer: Renderer, data: Value) -> Render {
             .and_then(|shaped| highlight::html(&shaped.view.text, shaped.view.language.as_deref())),
         _ => None,
     };
-    Render {
-        renderer,
-        data,
-        markup,
-    }
+    Render::new(renderer, data, markup)
 }
 
 /// Markdown (CommonMark with tables, strikethrough and task lists) as HTML that is safe to

@@ -5,7 +5,6 @@
 
 mod answers;
 pub mod event_check;
-mod events;
 mod navigation;
 
 use std::collections::HashMap;

@@ -31,7 +31,11 @@ pub fn RenderSlot(
     render: Render,
     #[prop(optional, into)] on_pick: Option<Callback<(String, Value)>>,
 ) -> impl IntoView {
-    let shaped = render.renderer.shape(&render.data);
+    // Parsed here, in the renderers' lazy chunk, not where the render was decoded.
+    let shaped = render
+        .typed()
+        .map_err(wizard_core::domain::render::ShapeError)
+        .and_then(|r| r.shape(&render.data));
     let shaped = match shaped {
         Err(e) => {
             return view! {
@@ -56,7 +60,7 @@ pub fn RenderSlot(
         SlotView::Chart(c) => chart::chart(c, render.markup, &field_key).into_any(),
     };
     view! {
-        <div class="render" data-renderer=render.renderer.kind().as_str() data-testid=format!("render-{field_key}")>
+        <div class="render" data-renderer=render.renderer.as_str() data-testid=format!("render-{field_key}")>
             {notice}
             {body}
         </div>

@@ -2,7 +2,7 @@
 //! that come back are applied (fields, options, renders, messages, then navigation).
 //!
 //! A trigger goes to the server only when the pinned version has an enabled event for it
-//! at that target (`Wizard::events_for`); answers waiting to be saved go first, so events
+//! at that target (the run definition's hooks); answers waiting to be saved go first, so events
 //! see what is on screen.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -16,6 +16,7 @@ use wizard_core::domain::condition::Answers;
 use wizard_core::domain::event::{
     Effects, ExecuteEventRequest, ExecuteEventResponse, MessageLevel, NavTarget, Render, Trigger,
 };
+use wizard_core::domain::run::Hooks;
 use wizard_core::domain::{Field, Wizard};
 
 use super::{Saver, error_map};
@@ -34,6 +35,8 @@ pub(super) struct Events {
     pub saver: Saver,
     pub toasts: Toasts,
     pub renders: RwSignal<BTreeMap<String, Render>>,
+    /// Where the version's enabled events listen.
+    pub hooks: StoredValue<Hooks>,
     /// Targets (or the nil id for wizard-level triggers) whose event is running.
     pub running: RwSignal<HashMap<Uuid, String>>,
     /// Next/Back/Complete with their usual checks: (forward, finish); set once the
@@ -68,8 +71,7 @@ impl Events {
     }
 
     fn has(self, trigger: Trigger, target: Option<Uuid>) -> bool {
-        self.wizard
-            .with_untracked(|w| w.events_for(trigger, target).next().is_some())
+        self.hooks.with_value(|h| h.listens(trigger, target))
     }
 
     /// Fires `trigger` at `target` if an event listens there; a trigger already running at
@@ -88,8 +90,8 @@ impl Events {
             return;
         }
         let message = self
-            .wizard
-            .with_untracked(|w| w.loading_message(trigger, target))
+            .hooks
+            .with_value(|h| h.loading_message(trigger, target))
             .unwrap_or_else(|| "Working…".into());
         self.running.update(|r| {
             r.insert(slot, message);

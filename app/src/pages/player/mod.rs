@@ -346,6 +346,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         saver,
         toasts,
         renders: RwSignal::new(run.renders),
+        hooks: StoredValue::new(run.definition.hooks),
         running: RwSignal::new(HashMap::new()),
         go: StoredValue::new(None),
         again: StoredValue::new(HashMap::new()),

@@ -40,6 +40,7 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
         .as_deref()
         .map_or_else(|| short_time(&summary.updated_at), short_time);
     let title = run.definition.name.clone();
+    let wizard = run.definition_with_run_options();
     let owner_line = (!is_owner).then(|| format!("By {}", summary.owner_name));
     view! {
         <Title text=title.clone() />
@@ -59,7 +60,7 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
                 <div class="notice">"This run is still in progress; you see it read-only."</div>
             })}
             <div class="summary-card">
-                <AnswerSummary wizard=run.definition_with_run_options() answers=run.answers.clone() />
+                <AnswerSummary wizard=wizard.clone() answers=run.answers.clone() />
             </div>
             {(!run.renders.is_empty()).then(|| {
                 let outputs = run
@@ -67,8 +68,7 @@ fn RunSummaryView(run: RunView) -> impl IntoView {
                     .clone()
                     .into_iter()
                     .map(|(slot, render)| {
-                        let label = run
-                            .definition
+                        let label = wizard
                             .option_set(&slot)
                             .map_or(slot.clone(), |os| os.label.clone());
                         view! {

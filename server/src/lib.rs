@@ -81,6 +81,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         mcp: McpPool::new(),
         event_limiter: RateLimit::new(engine.events_per_minute, engine.events_burst),
         run_gates: Default::default(),
+        progress: Default::default(),
         engine,
     });
     if settings.seed_templates {

@@ -18,6 +18,7 @@ pub mod mcp;
 pub mod mcp_configs;
 pub mod mcp_servers;
 pub mod outbound;
+pub mod progress;
 pub mod render;
 pub mod run_store;
 pub mod runs;

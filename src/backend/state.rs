@@ -75,6 +75,8 @@ pub struct App {
     /// Answer writes to one run take turns on this instance, so concurrent savers of
     /// different keys merge instead of colliding (runs.rs, issue 10).
     pub run_gates: crate::backend::gates::Gates<uuid::Uuid>,
+    /// What each run's running event is doing, for the player's progress stream.
+    pub progress: crate::backend::progress::ProgressHub,
 }
 
 #[derive(Clone)]

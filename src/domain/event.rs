@@ -598,6 +598,21 @@ pub struct ExecuteEventResponse {
     pub log_ids: Vec<Uuid>,
 }
 
+/// Where a running event is, streamed to the player while it runs
+/// (`GET /wizard-runs/{run_id}/progress`): the trigger's spinner shows `message`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Progress {
+    pub trigger: Trigger,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_id: Option<Uuid>,
+    /// The current action's `loading_message`, or "Running <name>…" without one.
+    pub message: String,
+    /// The action's position in its event (1-based) and the event's number of actions.
+    pub step: u32,
+    pub steps: u32,
+}
+
 /// Changes the player applies, in this order: fields, options, renders, messages, then
 /// navigation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -608,7 +623,7 @@ pub struct Effects {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub replace_options: BTreeMap<String, Vec<WizardOption>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        pub renders: BTreeMap<String, Render>,
+    pub renders: BTreeMap<String, Render>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<Message>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -192,11 +192,11 @@ impl From<&Wizard> for RunDefinition {
             steps: w.steps.clone(),
             hooks: Hooks(
                 w.events
-                .iter()
-                .filter(|e| e.enabled)
-                .map(|e| EventHook {
-                    trigger: e.trigger,
-                    target_id: e.target_id,
+                    .iter()
+                    .filter(|e| e.enabled)
+                    .map(|e| EventHook {
+                        trigger: e.trigger,
+                        target_id: e.target_id,
                         loading_message: e.actions.iter().find_map(|a| a.loading_message.clone()),
                     })
                     .collect(),

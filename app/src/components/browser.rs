@@ -161,3 +161,50 @@ pub fn download_text(filename: &str, mime: &str, text: &str) {
 pub fn copy_text(text: &str) {
     let _ = window().navigator().clipboard().write_text(text);
 }
+
+/// A run's progress stream (`GET /api/v1/wizard-runs/{id}/progress`, Server-Sent Events),
+/// open until dropped or until the server says the run's events have ended.
+pub struct ProgressStream {
+    source: web_sys::EventSource,
+    _progress: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _idle: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Drop for ProgressStream {
+    fn drop(&mut self) {
+        self.source.close();
+    }
+}
+
+/// Opens `run_id`'s progress stream; `on_progress` gets each action as it starts. `None`
+/// when the browser cannot open it (the outcome still arrives with the event's response).
+pub fn follow_progress(
+    run_id: Uuid,
+    on_progress: impl Fn(wizard_core::domain::event::Progress) + 'static,
+) -> Option<ProgressStream> {
+    use wasm_bindgen::closure::Closure;
+    let source =
+        web_sys::EventSource::new(&format!("/api/v1/wizard-runs/{run_id}/progress")).ok()?;
+    let progress =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            if let Some(text) = e.data().as_string()
+                && let Ok(p) = serde_json::from_str(&text)
+            {
+                on_progress(p);
+            }
+        });
+    // Closed at `idle`, or the browser would reconnect when the server ends the stream.
+    let closing = source.clone();
+    let idle = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| closing.close());
+    source
+        .add_event_listener_with_callback("progress", progress.as_ref().unchecked_ref())
+        .ok()?;
+    source
+        .add_event_listener_with_callback("idle", idle.as_ref().unchecked_ref())
+        .ok()?;
+    Some(ProgressStream {
+        source,
+        _progress: progress,
+        _idle: idle,
+    })
+}

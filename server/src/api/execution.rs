@@ -1,15 +1,21 @@
 //! `/api/v1/wizard-runs/{run_id}/execute-event` and the run's execution logs: events run
 //! on the server against the run's pinned version; the logs are its trace trees.
 
+use std::convert::Infallible;
+use std::time::Duration;
+
 use axum::Json;
 use axum::extract::State;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures_util::Stream;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wizard_core::backend::auth::CurrentUser;
 use wizard_core::backend::engine;
 use wizard_core::backend::error::AppResult;
+use wizard_core::backend::progress;
 use wizard_core::backend::state::AppState;
-use wizard_core::domain::event::{ActionLog, ExecuteEventRequest, ExecuteEventResponse};
+use wizard_core::domain::event::{ActionLog, ExecuteEventRequest, ExecuteEventResponse, Progress};
 use wizard_core::domain::problem::Problem;
 
 use crate::extract::ApiJson;
@@ -19,6 +25,7 @@ use crate::extract::{ApiPath, PathId};
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(execute_event))
+        .routes(routes!(progress))
         .routes(routes!(action_logs))
         .routes(routes!(action_log))
 }
@@ -50,6 +57,90 @@ pub async fn execute_event(
     Ok(Json(
         engine::execute_event(&state, &user, run_id.uuid(), req).await?,
     ))
+}
+
+/// How long a progress stream waits for an event to start before it ends: the player
+/// opens the stream as it sends the event.
+const PROGRESS_GRACE: Duration = Duration::from_secs(5);
+
+/// Follow the events running in a run, as Server-Sent Events: a `progress` event
+/// (a `Progress` document) each time an action starts, then one `idle` event when they have
+/// ended, and the stream closes. It also closes with `idle` when nothing starts within five
+/// seconds. The outcome itself comes with the `execute-event` response.
+#[utoipa::path(
+    get, path = "/api/v1/wizard-runs/{run_id}/progress", tag = "execution",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("run_id" = Uuid, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "`event: progress` with a `Progress` document per action started, then `event: idle`", body = Progress, content_type = "text/event-stream"),
+        (status = 404, description = "No such run of yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn progress(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(run_id): ApiPath<PathId>,
+) -> AppResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
+    let rx = progress::follow(&state, &user, run_id.uuid()).await?;
+    Ok(Sse::new(progress_events(rx)).keep_alive(KeepAlive::default()))
+}
+
+/// The stream of [`progress`]: what runs now, each change, and `idle` at the end.
+fn progress_events(
+    rx: tokio::sync::watch::Receiver<Option<Progress>>,
+) -> impl Stream<Item = Result<SseEvent, Infallible>> {
+    struct Follow {
+        rx: tokio::sync::watch::Receiver<Option<Progress>>,
+        /// Something ran since the stream opened (the end of it ends the stream).
+        busy: bool,
+        first: bool,
+        done: bool,
+    }
+    let idle = || SseEvent::default().event("idle").data("{}");
+    let start = Follow {
+        rx,
+        busy: false,
+        first: true,
+        done: false,
+    };
+    futures_util::stream::unfold(start, move |mut f| async move {
+        if f.done {
+            return None;
+        }
+        if !f.first {
+            let changed = if f.busy {
+                f.rx.changed().await.is_ok()
+            } else {
+                matches!(
+                    tokio::time::timeout(PROGRESS_GRACE, f.rx.changed()).await,
+                    Ok(Ok(()))
+                )
+            };
+            if !changed {
+                f.done = true;
+                return Some((Ok(idle()), f));
+            }
+        }
+        let opening = std::mem::replace(&mut f.first, false);
+        let now = f.rx.borrow_and_update().clone();
+        let item = match now {
+            Some(p) => {
+                f.busy = true;
+                SseEvent::default()
+                    .event("progress")
+                    .json_data(&p)
+                    .unwrap_or_else(|_| SseEvent::default().comment("unserialisable"))
+            }
+            // Ended (also an event that ran whole between two looks).
+            None if !opening => {
+                f.done = true;
+                idle()
+            }
+            // Nothing runs yet: a comment opens the stream while it waits.
+            None => SseEvent::default().comment("waiting"),
+        };
+        Some((Ok(item), f))
+    })
 }
 
 /// The run's execution logs as trace trees: one root per event run, its action attempts

@@ -28,6 +28,7 @@ on_both_backends!(
     scripts_call_only_declared_apis_and_calls_are_logged,
     events_saved_through_the_api_run_from_the_pinned_version,
     testing_an_action_runs_it_once_and_stores_nothing,
+    progress_streams_each_action_then_idle,
 );
 
 /// Step "Contact" (name, email, age, a dynamic select, an output slot), step "Done".
@@ -1327,4 +1328,81 @@ async fn testing_an_action_runs_it_once_and_stores_nothing(app: TestApp) {
         None,
     )
     .await;
+}
+
+/// Reads a progress stream (Server-Sent Events) until `event: idle`; the `progress`
+/// messages in the order they came.
+async fn read_progress(mut resp: reqwest::Response) -> Vec<String> {
+    let mut text = String::new();
+    let mut seen = Vec::new();
+    while let Some(chunk) = resp.chunk().await.expect("stream chunk") {
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            if block.contains("event: idle") {
+                return seen;
+            }
+            if block.contains("event: progress") {
+                let data = block
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .expect("data line");
+                let p: Value = serde_json::from_str(data).expect("progress JSON");
+                seen.push(p["message"].as_str().expect("message").to_owned());
+            }
+        }
+    }
+    panic!("the progress stream ended without `idle`; saw {seen:?}");
+}
+
+async fn progress_streams_each_action_then_idle(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (_, other) = app.register("other@example.com").await;
+    // Three actions that each take a moment, so each one is seen while it runs.
+    let slow = "const t = Date.now(); while (Date.now() - t < 400) {} return 1;";
+    let (wizard, _) = publish_with_events(&app, &owner, &contact_wizard(), |_| {
+        let mut one = action("one", "custom_script", json!({"code": slow}));
+        one["loading_message"] = json!("Checking the address…");
+        let mut two = action("two", "custom_script", json!({"code": slow}));
+        two["loading_message"] = json!("Pricing the order…");
+        let three = action("three", "custom_script", json!({"code": slow}));
+        vec![event("go", "wizard.onStart", None, vec![one, two, three])]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().expect("run id").to_owned();
+    let path = format!("/api/v1/wizard-runs/{run_id}/progress");
+
+    // Only the run's owner follows it.
+    let resp = app.get(&path, Some(&other)).await;
+    assert_problem(resp, 404, None).await;
+
+    // Straight from the client: the contract check of `app.get` would read the whole body.
+    let resp = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .expect("progress stream");
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/event-stream")
+    );
+    let reader = tokio::spawn(read_progress(resp));
+    let done = execute(&app, &owner, &run_id, json!({"trigger": "wizard.onStart"})).await;
+    assert_eq!(done.status(), 200);
+    let seen = reader.await.expect("reader");
+    assert_eq!(
+        seen,
+        [
+            "Checking the address…",
+            "Pricing the order…",
+            "Running three…"
+        ],
+        "each action's message, in order, then idle"
+    );
 }

@@ -21,8 +21,8 @@ use crate::backend::state::AppState;
 use crate::domain::condition::Answers;
 use crate::domain::event::{
     Action, ActionConfig, ActionOutcome, ActionStatus, Effects, Event, ExecuteEventRequest,
-    ExecuteEventResponse, LogKind, LogStatus, MAX_RETRY_COUNT, OnError, ReplaceOptions, TargetType,
-    Trigger,
+    ExecuteEventResponse, LogKind, LogStatus, MAX_RETRY_COUNT, OnError, Progress, ReplaceOptions,
+    TargetType, Trigger,
 };
 use crate::domain::template;
 use crate::domain::{Wizard, WizardOption};
@@ -65,6 +65,7 @@ pub async fn execute_event(
     runner
         .run_trigger(req.trigger, req.target_id, req.value.as_ref())
         .await;
+    app.progress.finish(run_id);
     let answers = runner.persist_answers().await?;
     Ok(runner.into_response(answers))
 }
@@ -98,6 +99,7 @@ pub(crate) async fn leave_step(
             .run_trigger(Trigger::StepOnExit, Some(step), None)
             .await;
     }
+    app.progress.finish(run.id);
     let changed = !runner.changed.is_empty();
     runner.persist_answers().await?;
     match runner.blocked {
@@ -448,7 +450,7 @@ impl<'a> Runner<'a> {
         let mut outputs = Map::new();
         let mut stopped = false;
         let mut first_error: Option<String> = None;
-        for action in &event.actions {
+        for (i, action) in event.actions.iter().enumerate() {
             if stopped {
                 let h = self
                     .logger
@@ -476,6 +478,21 @@ impl<'a> Runner<'a> {
                     output: None,
                 });
                 continue;
+            }
+            if self.info.run_id != Uuid::nil() {
+                self.app.progress.publish(
+                    self.info.run_id,
+                    Progress {
+                        trigger: event.trigger,
+                        target_id: target,
+                        message: action
+                            .loading_message
+                            .clone()
+                            .unwrap_or_else(|| format!("Running {}…", action.name)),
+                        step: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                        steps: u32::try_from(event.actions.len()).unwrap_or(u32::MAX),
+                    },
+                );
             }
             let context = self.context(event, target, value, &outputs);
             let (result, attempts) = self.run_action(event, action, &context, ev_log.id).await;

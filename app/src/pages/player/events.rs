@@ -14,7 +14,8 @@ use uuid::Uuid;
 use wizard_core::domain::answer::chosen_values;
 use wizard_core::domain::condition::Answers;
 use wizard_core::domain::event::{
-    Effects, ExecuteEventRequest, ExecuteEventResponse, MessageLevel, NavTarget, Render, Trigger,
+    ActionStatus, Effects, ExecuteEventRequest, ExecuteEventResponse, MessageLevel, NavTarget,
+    Render, Trigger,
 };
 use wizard_core::domain::run::Hooks;
 use wizard_core::domain::{Field, Wizard};
@@ -117,7 +118,20 @@ impl Events {
                 answers: Answers::new(),
                 value,
             };
+            // The spinner follows the server from action to action while the event runs.
+            #[cfg(feature = "hydrate")]
+            let stream = crate::components::browser::follow_progress(self.run_id, move |p| {
+                if p.target_id.unwrap_or(Uuid::nil()) == slot {
+                    self.running.try_update(|r| {
+                        if let Some(m) = r.get_mut(&slot) {
+                            *m = p.message;
+                        }
+                    });
+                }
+            });
             let result = execute_event(self.run_id, req).await;
+            #[cfg(feature = "hydrate")]
+            drop(stream);
             if self.running.is_disposed() {
                 return;
             }
@@ -150,6 +164,7 @@ impl Events {
             effects,
             blocked,
             answers: saved,
+            actions,
             ..
         } = resp;
         let Effects {
@@ -207,6 +222,22 @@ impl Events {
         }
         for m in messages {
             self.toasts.push(m.level, m.text);
+        }
+        // A failed action is said, not only logged (a blocking one says so below); the first
+        // failure is the cause, later ones usually follow from it (Activity has them all).
+        let mut failed = actions.iter().filter(|a| a.status == ActionStatus::Error);
+        if blocked.is_none()
+            && let Some(first) = failed.next()
+        {
+            let why = first.error.as_deref().unwrap_or("it failed");
+            let more = match failed.count() {
+                0 => String::new(),
+                n => format!(" ({n} more failed after it: see Activity)"),
+            };
+            self.toasts.push(
+                MessageLevel::Error,
+                format!("“{}” did not work: {why}{more}", first.name),
+            );
         }
         if let Some(message) = blocked {
             self.toasts.push(MessageLevel::Error, message);

@@ -595,6 +595,28 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
                     </div>
                 }
             }}
+            // Events running on a step or a field (an apply button shows its own).
+            <p class="event-status" role="status" aria-live="polite" data-testid="event-status">
+                {move || {
+                    let messages: Vec<String> = events.running.with(|r| {
+                        wizard.with(|w| {
+                            r.iter()
+                                .filter(|(id, _)| {
+                                    !w.option_sets().any(|os| {
+                                        os.id == **id
+                                            && os.selection_type() == SelectionType::ApplyButton
+                                    })
+                                })
+                                .map(|(_, m)| m.clone())
+                                .collect()
+                        })
+                    });
+                    messages
+                        .into_iter()
+                        .map(|m| view! { <span class="event-running"><span class="spinner" aria-hidden="true"></span>{m}</span> })
+                        .collect_view()
+                }}
+            </p>
             <form
                 class="step-card"
                 novalidate

@@ -213,6 +213,37 @@ pub async fn complete(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResul
     Ok(state)
 }
 
+/// [`complete`], then what a player does when a run ends: the version's
+/// `wizard.onComplete` events run once, here (their renders and logs are stored with the
+/// completed run, which shows them). A failing action shows in the run's Activity and
+/// does not undo the completion. (`POST /wizard-runs/{id}/complete` is the plain
+/// completion: API clients fire `wizard.onComplete` themselves through `execute-event`.)
+pub async fn complete_playing(
+    app: &AppState,
+    actor: &CurrentUser,
+    id: Uuid,
+) -> AppResult<RunState> {
+    let state = complete(app, actor, id).await?;
+    let run = own(app, actor, id).await?;
+    let definition = app.versions.get(&app.db, run.version_id).await?;
+    if definition
+        .events
+        .iter()
+        .any(|e| e.enabled && e.trigger == Trigger::WizardOnComplete)
+    {
+        let event = ExecuteEventRequest {
+            trigger: Trigger::WizardOnComplete,
+            target_id: None,
+            answers: Answers::new(),
+            value: None,
+        };
+        if let Err(e) = crate::backend::engine::execute_event(app, actor, id, event).await {
+            tracing::warn!(run_id = %id, error = %e, "a wizard.onComplete event failed");
+        }
+    }
+    Ok(state)
+}
+
 fn check_complete(run: &RunRow, definition: &Wizard, current: Uuid) -> AppResult<Answers> {
     let answers = run.answers()?;
     if definition.next_step(current, &answers).is_some() {

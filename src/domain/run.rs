@@ -196,7 +196,10 @@ impl From<&Wizard> for RunDefinition {
                     .filter(|e| e.enabled)
                     .map(|e| EventHook {
                         trigger: e.trigger,
-                        target_id: e.target_id,
+                        // Wizard-level events fire wherever they name the wizard.
+                        target_id: e.target_id.filter(|_| {
+                            e.trigger.target_type() != crate::domain::event::TargetType::Wizard
+                        }),
                         loading_message: e.actions.iter().find_map(|a| a.loading_message.clone()),
                     })
                     .collect(),

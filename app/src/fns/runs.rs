@@ -108,12 +108,12 @@ pub async fn previous_step(id: Uuid) -> Result<Outcome<RunState>, UiError> {
     outcome(wizard_core::backend::runs::back(&state, &actor, id).await)
 }
 
-/// Validates every visible step and makes the run read-only.
+/// Validates every visible step, makes the run read-only and runs its `wizard.onComplete`.
 #[server(input = Json)]
 pub async fn complete_run(id: Uuid) -> Result<Outcome<RunState>, UiError> {
     let state = state()?;
     let actor = require_user().await?;
-    outcome(wizard_core::backend::runs::complete(&state, &actor, id).await)
+    outcome(wizard_core::backend::runs::complete_playing(&state, &actor, id).await)
 }
 
 #[server(input = Json)]

@@ -368,6 +368,11 @@ impl<'a> Runner<'a> {
         })
     }
 
+    /// A real run (not the builder's action test, which stores nothing).
+    fn is_run(&self) -> bool {
+        !self.info.run_id.is_nil()
+    }
+
     /// Writes the answers actions set; returns the run's answers as they now are.
     async fn persist_answers(&self) -> AppResult<Answers> {
         if !self.persist || self.changed.is_empty() {
@@ -479,7 +484,7 @@ impl<'a> Runner<'a> {
                 });
                 continue;
             }
-            if self.info.run_id != Uuid::nil() {
+            if self.is_run() {
                 self.app.progress.publish(
                     self.info.run_id,
                     Progress {
@@ -674,7 +679,9 @@ impl<'a> Runner<'a> {
             }
             if let Some(r) = &oh.render {
                 let render = crate::backend::render::render(r.renderer.clone(), out.clone());
-                if self.persist {
+                // Stored for completed runs too: `wizard.onComplete` renders show in the
+                // read-only view.
+                if self.is_run() {
                     crate::backend::db::renders::upsert(
                         &self.app.db,
                         self.info.run_id,

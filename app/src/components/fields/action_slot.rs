@@ -18,8 +18,8 @@ pub struct ActionHost {
     pub renders: RwSignal<BTreeMap<String, Render>>,
     /// Fires an event: (trigger, target, `event.value`).
     pub fire: Callback<(Trigger, Option<Uuid>, Option<Value>)>,
-    /// Targets whose event is running, with what it is doing now.
-    pub running: RwSignal<HashMap<Uuid, String>>,
+    /// Triggers whose events are running, by target, with what they are doing now.
+    pub running: RwSignal<HashMap<(Trigger, Uuid), String>>,
     /// A dropdown renderer writing a field: (key, value), saved like any answer.
     pub pick: Callback<(String, Value)>,
 }
@@ -43,7 +43,10 @@ pub(super) fn action_slot(ctx: Ctx) -> impl IntoView {
     if os.selection_type() == SelectionType::ApplyButton {
         let id = os.id;
         let label = os.label.clone();
-        let running = move || host.running.with(|r| r.get(&id).cloned());
+        let running = move || {
+            host.running
+                .with(|r| r.get(&(Trigger::OptionSetOnApply, id)).cloned())
+        };
         return view! {
             <div class="apply">
                 <button

@@ -2,6 +2,8 @@
 //! option's description. The two widgets differ only in what "checked" means and what a
 //! change does.
 
+use wizard_core::domain::event::Trigger;
+
 use super::*;
 
 pub(super) fn choice(
@@ -22,6 +24,22 @@ pub(super) fn choice(
     let name = (kind == "radio").then(|| id.clone());
     let disabled = ctx.disabled;
     let label_for = oid.clone();
+    // `option.onClick` on every click (also of a radio already chosen), after the change
+    // the click makes has been taken (a timer: the browser's `change` follows `click`).
+    let host = use_context::<ActionHost>();
+    let (option_id, value) = (option.id, option.value.clone());
+    let on_click = move |_| {
+        if let Some(host) = host {
+            let value = Value::String(value.clone());
+            set_timeout(
+                move || {
+                    host.fire
+                        .run((Trigger::OptionOnClick, Some(option_id), Some(value)))
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    };
     view! {
         <label class="choice" for=label_for>
             <input
@@ -35,6 +53,7 @@ pub(super) fn choice(
                 aria-invalid=ctx.aria_invalid()
                 aria-describedby=ctx.described.clone()
                 on:change=on_change
+                on:click=on_click
             />
             <span class="choice-text">
                 <span>{option.label.clone()}</span>

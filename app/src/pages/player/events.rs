@@ -38,14 +38,18 @@ pub(super) struct Events {
     pub renders: RwSignal<BTreeMap<String, Render>>,
     /// Where the version's enabled events listen.
     pub hooks: StoredValue<Hooks>,
-    /// Targets (or the nil id for wizard-level triggers) whose event is running.
-    pub running: RwSignal<HashMap<Uuid, String>>,
+    /// Triggers whose events are running, by target (the nil id for wizard-level
+    /// triggers), with what they are doing now.
+    pub running: RwSignal<HashMap<(Trigger, Uuid), String>>,
     /// Next/Back/Complete with their usual checks: (forward, finish); set once the
     /// player has built it.
     pub go: StoredValue<Option<Callback<(bool, bool)>>>,
+    /// The player's answer change (save, clear the error, fire the change events); set
+    /// once the player has built it.
+    pub change: StoredValue<Option<Callback<(String, Value)>>>,
     /// The latest `optionSet.onChange` that arrived while one was running at the same
     /// field: it goes out when that one ends, so the last value always reaches the server.
-    pub again: StoredValue<HashMap<Uuid, Option<Value>>>,
+    pub again: StoredValue<HashMap<(Trigger, Uuid), Option<Value>>>,
     /// Bumped after every event, so the Activity panel reloads.
     pub activity: RwSignal<u64>,
     /// Option sets whose `optionSet.onLoad` already fired on this page.
@@ -66,7 +70,11 @@ impl Events {
                         a.insert(key.clone(), value.clone());
                     }
                 });
-                self.saver.queue(key, value, false);
+                // As if the person had changed the field: saved, errors cleared, events fired.
+                match self.change.get_value() {
+                    Some(change) => change.run((key, value)),
+                    None => self.saver.queue(key, value, false),
+                }
             }),
         }
     }
@@ -81,7 +89,7 @@ impl Events {
         if !self.has(trigger, target) {
             return;
         }
-        let slot = target.unwrap_or(Uuid::nil());
+        let slot = (trigger, target.unwrap_or(Uuid::nil()));
         if self.running.with_untracked(|r| r.contains_key(&slot)) {
             if trigger == Trigger::OptionSetOnChange {
                 self.again.update_value(|a| {
@@ -121,7 +129,7 @@ impl Events {
             // The spinner follows the server from action to action while the event runs.
             #[cfg(feature = "hydrate")]
             let stream = crate::components::browser::follow_progress(self.run_id, move |p| {
-                if p.target_id.unwrap_or(Uuid::nil()) == slot {
+                if (p.trigger, p.target_id.unwrap_or(Uuid::nil())) == slot {
                     self.running.try_update(|r| {
                         if let Some(m) = r.get_mut(&slot) {
                             *m = p.message;

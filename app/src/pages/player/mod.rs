@@ -16,6 +16,7 @@ use leptos_router::hooks::use_params_map;
 use serde_json::Value;
 use uuid::Uuid;
 use wizard_core::domain::condition::Answers;
+use wizard_core::domain::event::Trigger;
 use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::run::{RunStatus, RunView};
 use wizard_core::domain::{SelectionType, Wizard};
@@ -349,6 +350,7 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         hooks: StoredValue::new(run.definition.hooks),
         running: RwSignal::new(HashMap::new()),
         go: StoredValue::new(None),
+        change: StoredValue::new(None),
         again: StoredValue::new(HashMap::new()),
         activity: RwSignal::new(0),
         loaded: StoredValue::new(Default::default()),
@@ -431,6 +433,8 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
             fire();
         }
     });
+
+    events.change.set_value(Some(on_change));
 
     let step = Memo::new(move |_| wizard.with(|w| w.step(current.get()).cloned()));
     let progress =
@@ -537,9 +541,12 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
         .set_value(Some(Callback::new(move |(forward, finish)| {
             go(forward, finish)
         })));
-    // Fields shown when the page opens get their `optionSet.onLoad` (browser only: effects
-    // do not run on the server).
-    Effect::new(move |_| events.shown(current.get_untracked()));
+    // Fields shown when the page opens, and fields a condition reveals later, get their
+    // `optionSet.onLoad` once (browser only: effects do not run on the server).
+    Effect::new(move |_| {
+        answers.track();
+        events.shown(current.get_untracked());
+    });
 
     let status = saver.queue.status;
     let retry = move |_| {
@@ -599,17 +606,10 @@ fn Player(run: RunView, reload: Callback<()>) -> impl IntoView {
             <p class="event-status" role="status" aria-live="polite" data-testid="event-status">
                 {move || {
                     let messages: Vec<String> = events.running.with(|r| {
-                        wizard.with(|w| {
-                            r.iter()
-                                .filter(|(id, _)| {
-                                    !w.option_sets().any(|os| {
-                                        os.id == **id
-                                            && os.selection_type() == SelectionType::ApplyButton
-                                    })
-                                })
-                                .map(|(_, m)| m.clone())
-                                .collect()
-                        })
+                        r.iter()
+                            .filter(|((t, _), _)| *t != Trigger::OptionSetOnApply)
+                            .map(|(_, m)| m.clone())
+                            .collect()
                     });
                     messages
                         .into_iter()

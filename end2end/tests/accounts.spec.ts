@@ -1,5 +1,7 @@
-import { test, expect, type Page } from "@playwright/test";
-import { password, register, signIn } from "./helpers";
+import { test, expect, type APIResponse, type Page } from "@playwright/test";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { hydrated, password, register, signIn } from "./helpers";
 
 // One run against a fresh data directory: the first account registered becomes admin.
 const stamp = Date.now();
@@ -102,4 +104,124 @@ test.describe.serial("accounts", () => {
     await expect(nav(page).getByRole("link", { name: "Admin" })).toBeVisible();
     await page.screenshot({ path: "artifacts/layout-phone.png", fullPage: true });
   });
+
+  // Admin powers at work in the player: 127.0.0.1 allowed, mcp-server-time registered,
+  // and an apply button that calls httpbin (under gunicorn, started here) through an API
+  // configuration and the time server through MCP.
+  test("an apply button calls httpbin and mcp-server-time; the spinner follows each action", async ({ page }) => {
+    const gunicorn = process.env.WP_PEER_GUNICORN;
+    const timeServer = process.env.WP_PEER_MCP_TIME;
+    if (!gunicorn || !timeServer) throw new Error("run through scripts/test, which installs the peers (WP_PEER_*)");
+    const port = await freePort();
+    const httpbin = spawn(gunicorn, ["--no-control-socket", "-b", `127.0.0.1:${port}`, "-k", "gthread", "--threads", "4", "httpbin:app"], { stdio: "ignore" });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/get`);
+      await signIn(page, admin.email);
+      const api = page.request;
+      await ok(api.post("/api/v1/admin/outbound-allowlist", { data: { pattern: "127.0.0.1", note: "e2e peers" } }));
+      await ok(api.post("/api/v1/mcp/servers", {
+        data: { name: "time", transport: "stdio", command: timeServer, args: ["--local-timezone", "UTC"] },
+      }));
+      const created = await ok(api.post("/api/v1/wizards", { data: { name: "Peers at work" } }));
+      const definition = {
+        name: "Peers at work",
+        steps: [{ title: "Ask", option_sets: [
+          { key: "go", label: "Ask the peers", selection_type: "apply_button" },
+          { key: "slides", label: "Slides", selection_type: "output" },
+          { key: "slide", label: "Slide", selection_type: "single_select", settings: { dynamic_options: true } },
+          { key: "now", label: "Time in UTC", selection_type: "text_input" },
+        ] }],
+      };
+      const draft = await ok(api.put(`/api/v1/wizards/${created.id}`, { data: { version: created.version, definition } }));
+      const go = draft.definition.steps[0].option_sets[0].id;
+      const bin = await ok(api.post(`/api/v1/wizards/${created.id}/api-configs`, {
+        data: { name: "httpbin", base_url: `http://127.0.0.1:${port}` },
+      }));
+      const clock = await ok(api.post(`/api/v1/wizards/${created.id}/mcp-configs`, { data: { name: "clock", server: "time" } }));
+      await ok(api.post(`/api/v1/wizards/${created.id}/events`, { data: {
+        name: "ask", trigger: "optionSet.onApply", target_id: go, actions: [
+          { name: "wait", action_type: "api_call", loading_message: "Asking httpbin…",
+            config: { api_config_id: bin.id, method: "GET", url: "/delay/1" } },
+          { name: "clock", action_type: "mcp_call", loading_message: "Asking the clock…",
+            config: { mcp_config_id: clock.id, tool: "get_current_time", arguments: { timezone: "UTC" } },
+            output_handling: { extract: "datetime", set_field: "now" } },
+          { name: "slides", action_type: "api_call", loading_message: "Reading the slides…",
+            config: { api_config_id: bin.id, method: "GET", url: "/json" },
+            output_handling: { extract: "slideshow.slides",
+              render: { slot: "slides", renderer: "table", config: { columns: [{ path: "title", label: "Title" }, { path: "type", label: "Type" }] } },
+              replace_options: { option_set: "slide", label_path: "title", value_path: "title" } } },
+          { name: "say", action_type: "show_message", config: { level: "success", text: "Slides and time are in." } },
+        ],
+      } }));
+      const current = await ok(api.get(`/api/v1/wizards/${created.id}`));
+      await ok(api.post(`/api/v1/wizards/${created.id}/publish`, { data: { version: current.version } }));
+
+      const run = await ok(api.post("/api/v1/wizard-runs", { data: { wizard_id: created.id } }));
+      await page.goto(`/runs/${run.id}`);
+      await hydrated(page);
+      // Every message the spinner shows, as the page changes (none is missed between polls).
+      await page.getByTestId("progress-go").evaluate((el) => {
+        const seen: string[] = [];
+        (window as unknown as { seen: string[] }).seen = seen;
+        new MutationObserver(() => {
+          const text = (el.textContent ?? "").trim();
+          if (text && seen[seen.length - 1] !== text) seen.push(text);
+        }).observe(el, { childList: true, subtree: true, characterData: true });
+      });
+      const button = page.getByTestId("apply-go");
+      await button.click();
+      await expect(button).toBeDisabled();
+      await expect(page.getByTestId("toast").filter({ hasText: "Slides and time are in." })).toHaveCount(1, { timeout: 30_000 });
+      await expect(button).toBeEnabled();
+      const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+      const at = (m: string) => seen.indexOf(m);
+      expect(at("Asking httpbin…"), `spinner said ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(0);
+      expect(at("Asking the clock…"), `spinner said ${JSON.stringify(seen)}`).toBeGreaterThan(at("Asking httpbin…"));
+
+      // The table from httpbin, the options it gave, the field the time server set.
+      const table = page.getByTestId("render-slides").locator("table");
+      await expect(table.locator("tbody tr")).toHaveCount(2);
+      await expect(table.locator("tbody tr").first()).toContainText("Wake up to WonderWidgets!");
+      await page.getByLabel("Slide", { exact: true }).selectOption("Overview");
+      await expect(page.getByLabel("Time in UTC")).toHaveValue(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+      await expect(page.getByTestId("save-status")).toContainText("All changes saved");
+      await page.reload();
+      await hydrated(page);
+      await expect(page.getByLabel("Slide", { exact: true })).toHaveValue("Overview");
+      await expect(page.getByTestId("render-slides").locator("tbody tr")).toHaveCount(2);
+    } finally {
+      httpbin.kill("SIGTERM");
+    }
+  });
 });
+
+/** The JSON body of a successful API call (the test fails with the body otherwise). */
+async function ok(response: Promise<APIResponse>) {
+  const r = await response;
+  if (!r.ok()) throw new Error(`${r.url()}: ${r.status()} ${await r.text()}`);
+  return r.status() === 204 ? {} : await r.json();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within 30 s`);
+}

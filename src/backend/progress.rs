@@ -1,6 +1,7 @@
 //! Live progress of the events running in each run, for the player's spinner (issue 12):
 //! the runner publishes the action it is starting, `GET /wizard-runs/{run_id}/progress`
-//! streams it as Server-Sent Events.
+//! streams it as Server-Sent Events (`runs::follow_progress` checks who may follow).
+//! A leaf module: `state` holds the hub.
 //!
 //! Held in this process only: with several instances behind a load balancer a stream may
 //! land on another instance than the event and then shows nothing new; the outcome never
@@ -12,21 +13,7 @@ use std::sync::Mutex;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::backend::auth::CurrentUser;
-use crate::backend::error::AppResult;
-use crate::backend::run_store;
-use crate::backend::state::AppState;
 use crate::domain::event::Progress;
-
-/// Follows the progress of the caller's own run `run_id` (anyone else's is "not found").
-pub async fn follow(
-    app: &AppState,
-    actor: &CurrentUser,
-    run_id: Uuid,
-) -> AppResult<watch::Receiver<Option<Progress>>> {
-    let run = run_store::own(app, actor, run_id).await?;
-    Ok(app.progress.subscribe(run.id))
-}
 
 /// One watch channel per run that has a running event or a listener: the latest
 /// [`Progress`], or `None` when nothing runs.

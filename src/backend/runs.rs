@@ -102,6 +102,17 @@ pub async fn start_playing(
     }
 }
 
+/// Follows the progress of the events running in the caller's own run (anyone else's is
+/// "not found"): the receiver holds what runs now, then each change.
+pub async fn follow_progress(
+    app: &AppState,
+    actor: &CurrentUser,
+    id: Uuid,
+) -> AppResult<tokio::sync::watch::Receiver<Option<crate::domain::event::Progress>>> {
+    let run = own(app, actor, id).await?;
+    Ok(app.progress.subscribe(run.id))
+}
+
 pub async fn list(
     app: &AppState,
     actor: &CurrentUser,

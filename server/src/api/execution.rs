@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use wizard_core::backend::auth::CurrentUser;
 use wizard_core::backend::engine;
 use wizard_core::backend::error::AppResult;
-use wizard_core::backend::progress;
+use wizard_core::backend::runs;
 use wizard_core::backend::state::AppState;
 use wizard_core::domain::event::{ActionLog, ExecuteEventRequest, ExecuteEventResponse, Progress};
 use wizard_core::domain::problem::Problem;
@@ -81,7 +81,7 @@ pub async fn progress(
     user: CurrentUser,
     ApiPath(run_id): ApiPath<PathId>,
 ) -> AppResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
-    let rx = progress::follow(&state, &user, run_id.uuid()).await?;
+    let rx = runs::follow_progress(&state, &user, run_id.uuid()).await?;
     Ok(Sse::new(progress_events(rx)).keep_alive(KeepAlive::default()))
 }
 

@@ -448,14 +448,25 @@ fn arb_field() -> impl Strategy<Value = Field> {
                 })
             }),
         opt(any::<u32>()).prop_map(|max_length| Field::RichText(RichTextSettings { max_length })),
-        prop::collection::vec((arb_text(), arb_text()), 0..3).prop_map(|cols| {
-            Field::DynamicTable(DynamicTableSettings {
-                columns: cols
-                    .into_iter()
-                    .map(|(key, label)| TableColumn { key, label })
-                    .collect(),
-            })
-        }),
+        (
+            prop::collection::vec((arb_text(), arb_text()), 0..3),
+            prop::sample::select(vec![
+                RowSelection::None,
+                RowSelection::Single,
+                RowSelection::Multiple,
+            ]),
+            opt(arb_text()),
+        )
+            .prop_map(|(cols, selection, value_path)| {
+                Field::DynamicTable(DynamicTableSettings {
+                    columns: cols
+                        .into_iter()
+                        .map(|(key, label)| TableColumn { key, label })
+                        .collect(),
+                    selection,
+                    value_path,
+                })
+            }),
         Just(Field::ApplyButton(ApplyButtonSettings {})),
         Just(Field::Output(OutputSettings {})),
     ]

@@ -193,6 +193,81 @@ test.describe.serial("accounts", () => {
       httpbin.kill("SIGTERM");
     }
   });
+
+  test("choices fire option events, wizard.onStart fires once, wizard.onComplete renders into the summary", async ({ page }) => {
+    await signIn(page, admin.email);
+    const api = page.request;
+    const created = await ok(api.post("/api/v1/wizards", { data: { name: "Event triggers" } }));
+    const definition = {
+      name: "Event triggers",
+      steps: [{ title: "Pick", option_sets: [
+        { key: "toppings", label: "Toppings", selection_type: "multiple_select",
+          options: [{ label: "Cheese", value: "cheese" }, { label: "Olives", value: "olives" }] },
+        { key: "log", label: "Log", selection_type: "text_input" },
+        { key: "status", label: "Status", selection_type: "output" },
+        { key: "load", label: "Load plans", selection_type: "apply_button" },
+        { key: "plan", label: "Plan", selection_type: "dynamic_table", settings: { selection: "single", value_path: "code" } },
+      ] }],
+    };
+    const draft = await ok(api.put(`/api/v1/wizards/${created.id}`, { data: { version: created.version, definition } }));
+    const [cheese, olives] = draft.definition.steps[0].option_sets[0].options.map((o: { id: string }) => o.id);
+    const load = draft.definition.steps[0].option_sets[3].id;
+    const set = (text: string) => [{ name: "log", action_type: "set_field_value", config: { field: "log", value: text } }];
+    const say = (text: string) => [{ name: "say", action_type: "show_message", config: { level: "info", text } }];
+    for (const event of [
+      { name: "hello", trigger: "wizard.onStart", actions: say("Welcome aboard.") },
+      { name: "on", trigger: "option.onSelect", target_id: olives, actions: set("olives on") },
+      { name: "off", trigger: "option.onDeselect", target_id: olives, actions: set("olives off") },
+      { name: "click", trigger: "option.onClick", target_id: cheese, actions: say("Cheese clicked.") },
+      { name: "plans", trigger: "optionSet.onApply", target_id: load, actions: [{ name: "rows", action_type: "transform_data",
+        config: { language: "jmespath", expression: "[{code: 'basic', name: 'Basic'}, {code: 'pro', name: 'Pro'}]" },
+        output_handling: { render: { slot: "plan", renderer: "table", config: { columns: [{ path: "name", label: "Name" }] } } } }] },
+      { name: "bye", trigger: "wizard.onComplete", actions: [{ name: "thanks", action_type: "transform_data",
+        config: { language: "jmespath", expression: "'# Thank you'" },
+        output_handling: { render: { slot: "status", renderer: "document" } } }] },
+    ]) {
+      await ok(api.post(`/api/v1/wizards/${created.id}/events`, { data: event }));
+    }
+    const current = await ok(api.get(`/api/v1/wizards/${created.id}`));
+    await ok(api.post(`/api/v1/wizards/${created.id}/publish`, { data: { version: current.version } }));
+
+    // Started from the page: wizard.onStart runs once, with the start.
+    await page.goto("/runs");
+    await hydrated(page);
+    await page.getByRole("button", { name: "Start Event triggers" }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    await hydrated(page);
+    const log = page.getByLabel("Log");
+    const toasts = page.getByTestId("toast");
+    const toppings = page.getByTestId("field-toppings");
+    await toppings.getByLabel("Olives").check();
+    await expect(log).toHaveValue("olives on");
+    await toppings.getByLabel("Olives").uncheck();
+    await expect(log).toHaveValue("olives off");
+    await toppings.getByLabel("Cheese").check();
+    await expect(toasts.filter({ hasText: "Cheese clicked." })).toHaveCount(1);
+
+    // A dynamic table's rows are picked with the keyboard; the pick is the answer.
+    await page.getByTestId("apply-load").click();
+    const pro = page.getByRole("radio", { name: "Pick Pro" });
+    await pro.focus();
+    await page.keyboard.press("Space");
+    await expect(pro).toBeChecked();
+    await expect(page.getByTestId("save-status")).toContainText("All changes saved");
+    await page.reload();
+    await hydrated(page);
+    await expect(log).toHaveValue("olives off");
+    await expect(page.getByRole("radio", { name: "Pick Pro" })).toBeChecked();
+    await expect(page.getByRole("radio", { name: "Pick Basic" })).not.toBeChecked();
+
+    await page.getByTestId("run-complete").click();
+    // The read-only summary shows what wizard.onComplete rendered, and the Activity has it.
+    await expect(page.getByRole("heading", { name: "Thank you", exact: true })).toBeVisible();
+    const events = await ok(api.get(`/api/v1/wizard-runs/${page.url().split("/").pop()}/action-logs`));
+    const names = events.map((e: { name: string }) => e.name);
+    expect(names.filter((n: string) => n === "hello")).toHaveLength(1);
+    expect(names).toContain("bye");
+  });
 });
 
 /** The JSON body of a successful API call (the test fails with the body otherwise). */

@@ -129,3 +129,19 @@ test.describe.serial("actions in the player", () => {
     await context.close();
   });
 });
+
+// The template that calls a public HTTP API: it works where the internet is reachable and
+// says clearly what happened where it is not (CI machines reach only package registries).
+test("the weather template reports the outcome of its public API call", async ({ page }) => {
+  await register(page, { email: `weather-${stamp}@example.com`, name: "Wendy Weather" });
+  await page.goto("/gallery?q=weather");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Run Weather forecast" }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+  await expect(page.getByLabel("City")).toHaveValue("Berlin");
+  await page.getByTestId("apply-look_up").click();
+  const outcome = page.getByTestId("toast").filter({ hasText: /Found \d+ place|could not be reached|did not work/ });
+  await expect(outcome.first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("apply-look_up")).toBeEnabled();
+});

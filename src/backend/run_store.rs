@@ -164,6 +164,9 @@ async fn accept_answer(
     if os.field.has_dynamic_options() {
         check_dynamic_choice(app, run, os, value).await?;
     }
+    if let Field::DynamicTable(t) = &os.field {
+        check_table_pick(app, run, key, t, value).await?;
+    }
     match &os.field {
         Field::RichText(_) => {
             let html = value.as_str().unwrap_or_default();
@@ -199,6 +202,39 @@ async fn accept_answer(
 
 /// A select whose options an action replaced in this run takes only those options (unless
 /// it allows other values); before any action filled it, any value of the right kind.
+/// A `dynamic_table` answer must pick rows the table holds in this run: the latest rows an
+/// action rendered into it (`run_renders`), by the field's `value_path`.
+async fn check_table_pick(
+    app: &AppState,
+    run: &RunRow,
+    key: &str,
+    settings: &crate::domain::DynamicTableSettings,
+    value: &serde_json::Value,
+) -> Result<(), String> {
+    use crate::domain::render::{DataPath, Renderer, table};
+    if settings.selection.is_none() {
+        return table::check_pick(settings.selection, value, &[]);
+    }
+    let path: DataPath = settings
+        .value_path
+        .as_deref()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| format!("the table's value_path is unusable: {e}"))?;
+    let render = db::renders::get(&app.db, run.id, key)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading a run's table rows");
+            "the rows could not be checked; try again".to_owned()
+        })?
+        .ok_or_else(|| "this table has no rows yet in this run".to_owned())?;
+    let rows = match render.typed() {
+        Ok(Renderer::Table(c)) => table::row_values(&render.data, &c, &path),
+        _ => return Err("this field's rows are not shown as a table".into()),
+    };
+    table::check_pick(settings.selection, value, &rows)
+}
+
 async fn check_dynamic_choice(
     app: &AppState,
     run: &RunRow,

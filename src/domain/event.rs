@@ -644,7 +644,7 @@ pub struct Message {
 ///
 /// The renderer travels as its kind and raw configuration (checked when the action was
 /// saved); [`Render::typed`] reads it where the slot is drawn, so the player's main wasm
-/// bundle carries no configuration decoders (ARCHITECTURE.md, "Bundle budget").
+/// bundle carries no configuration decoders (ARCHITECTURE.md, "Renderers").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Render {

@@ -530,6 +530,32 @@ pub struct DynamicTableSettings {
     /// Empty shows every property of the rows.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<TableColumn>,
+    /// Whether the person picks rows. The answer is the `value_path` of the picked row
+    /// (`single`) or the list of them (`multiple`), checked on the server against the
+    /// rows this run's action put into the table.
+    #[serde(skip_serializing_if = "RowSelection::is_none")]
+    pub selection: RowSelection,
+    /// Where a row's value is (`id`, `code.iso`; the row path language of the renderers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_path: Option<String>,
+}
+
+/// How many rows of a `dynamic_table` the person picks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum RowSelection {
+    /// Rows are only shown.
+    #[default]
+    None,
+    Single,
+    Multiple,
+}
+
+impl RowSelection {
+    pub fn is_none(&self) -> bool {
+        *self == RowSelection::None
+    }
 }
 
 /// `apply_button` settings (none yet; the option set's label is the button's text).
@@ -772,6 +798,14 @@ impl Field {
                 }
             }
             Field::DynamicTable(s) => {
+                if !s.selection.is_none()
+                    && s.value_path.as_deref().is_none_or(|p| p.trim().is_empty())
+                {
+                    out.push(
+                        "value_path",
+                        "is needed to pick rows: where each row's value is",
+                    );
+                }
                 for (i, c) in s.columns.iter().enumerate() {
                     if c.key.trim().is_empty() {
                         out.push(&format!("columns[{i}].key"), "must not be empty");
@@ -1135,11 +1169,18 @@ mod tests {
                     label: String::new(),
                 },
             ],
+            ..Default::default()
         });
         assert_eq!(
             paths(&f.check_settings("p")),
             ["p.settings.columns[1].key", "p.settings.columns[2].key"]
         );
+        // Picking rows needs to know where a row's value is.
+        let f = Field::DynamicTable(DynamicTableSettings {
+            selection: RowSelection::Multiple,
+            ..Default::default()
+        });
+        assert_eq!(paths(&f.check_settings("p")), ["p.settings.value_path"]);
     }
 
     #[test]

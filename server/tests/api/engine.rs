@@ -29,6 +29,7 @@ on_both_backends!(
     events_saved_through_the_api_run_from_the_pinned_version,
     testing_an_action_runs_it_once_and_stores_nothing,
     progress_streams_each_action_then_idle,
+    dynamic_table_picks_are_checked_against_the_rows_of_the_run,
 );
 
 /// Step "Contact" (name, email, age, a dynamic select, an output slot), step "Done".
@@ -1405,4 +1406,122 @@ async fn progress_streams_each_action_then_idle(app: TestApp) {
         ],
         "each action's message, in order, then idle"
     );
+}
+
+async fn dynamic_table_picks_are_checked_against_the_rows_of_the_run(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let definition = json!({
+        "name": "Pick a plan",
+        "steps": [{"title": "Plans", "option_sets": [
+            {"key": "load", "label": "Load plans", "selection_type": "apply_button"},
+            {"key": "plan", "label": "Plan", "selection_type": "dynamic_table",
+             "settings": {"selection": "single", "value_path": "code"}},
+            {"key": "extras", "label": "Extras", "selection_type": "dynamic_table",
+             "settings": {"selection": "multiple", "value_path": "id"}},
+            {"key": "shown", "label": "Shown", "selection_type": "dynamic_table"}
+        ]}]
+    });
+    let table = |slot: &str| json!({"slot": slot, "renderer": "table"});
+    let (wizard, _) = publish_with_events(&app, &owner, &definition, |def| {
+        let load = support::field_id(def, "load");
+        let mut plans = action(
+            "plans",
+            "transform_data",
+            json!({"language": "jmespath",
+                   "expression": "[{code: 'basic', name: 'Basic'}, {code: 'pro', name: 'Pro'}]"}),
+        );
+        plans["output_handling"] = json!({"render": table("plan")});
+        let mut extras = action(
+            "extras",
+            "transform_data",
+            json!({"language": "jmespath", "expression": "[{id: `1`}, {id: `2`}, {id: `3`}]"}),
+        );
+        extras["output_handling"] = json!({"render": table("extras")});
+        vec![event(
+            "load",
+            "optionSet.onApply",
+            Some(&load),
+            vec![plans, extras],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().expect("run id").to_owned();
+
+    // Before the action ran there is nothing to pick.
+    let early = support::answer(&app, &owner, &run_id, json!({"plan": "basic"})).await;
+    let p = assert_problem(early, 422, Some("answers.plan")).await;
+    assert!(p.to_string().contains("no rows yet"), "{p}");
+
+    let load = support::field_id(&run["definition"], "load");
+    support::execute_ok(
+        &app,
+        &owner,
+        &run_id,
+        json!({"trigger": "optionSet.onApply", "target_id": load}),
+    )
+    .await;
+    // A row's value is accepted and stored; anything else names the field.
+    let ok = support::answer(
+        &app,
+        &owner,
+        &run_id,
+        json!({"plan": "pro", "extras": [3, 1]}),
+    )
+    .await;
+    assert_eq!(ok.status(), 200);
+    let saved = get_run(&app, &owner, &run_id).await;
+    assert_eq!(saved["answers"]["plan"], "pro");
+    assert_eq!(saved["answers"]["extras"], json!([3, 1]));
+    for (answers, field, says) in [
+        (json!({"plan": "gold"}), "answers.plan", "not a row"),
+        (json!({"plan": ["pro"]}), "answers.plan", "one row"),
+        (json!({"extras": [1, 1]}), "answers.extras", "twice"),
+        (json!({"extras": 2}), "answers.extras", "list"),
+        (json!({"shown": "x"}), "answers.shown", "takes no answer"),
+    ] {
+        let resp = support::answer(&app, &owner, &run_id, answers.clone()).await;
+        let p = assert_problem(resp, 422, Some(field)).await;
+        assert!(p.to_string().contains(says), "{answers}: {p}");
+    }
+    // Clearing is always possible.
+    let cleared = support::answer(&app, &owner, &run_id, json!({"plan": null})).await;
+    assert_eq!(cleared.status(), 200);
+
+    // A dynamic table is fed by the table renderer only, and picking needs a value path.
+    let draft = support::create_draft(&app, &owner, &definition).await;
+    let draft_id = draft["id"].as_str().expect("id");
+    let plan = support::field_id(&draft["definition"], "load");
+    let mut wrong = action(
+        "json",
+        "transform_data",
+        json!({"language": "jmespath", "expression": "`[]`"}),
+    );
+    wrong["output_handling"] = json!({"render": {"slot": "plan", "renderer": "json"}});
+    let mut body = event("wrong", "optionSet.onApply", Some(&plan), vec![wrong]);
+    body.as_object_mut().expect("event").remove("id");
+    let resp = app
+        .post_json(
+            &format!("/api/v1/wizards/{draft_id}/events"),
+            &body,
+            Some(&owner),
+        )
+        .await;
+    let p = assert_problem(resp, 422, None).await;
+    assert!(p.to_string().contains("table renderer"), "{p}");
+    let mut no_path = definition.clone();
+    no_path["steps"][0]["option_sets"][1]["settings"] = json!({"selection": "single"});
+    let resp = app
+        .put_json(
+            &format!("/api/v1/wizards/{draft_id}"),
+            &json!({"version": draft["version"], "definition": no_path}),
+            Some(&owner),
+        )
+        .await;
+    assert_problem(
+        resp,
+        422,
+        Some("steps[0].option_sets[1].settings.value_path"),
+    )
+    .await;
 }

@@ -35,6 +35,25 @@ pub async fn upsert(
     Ok(())
 }
 
+/// The stored render of `slot` in `run_id`, if an action made one.
+pub async fn get(db: &Db, run_id: Uuid, slot: &str) -> AppResult<Option<Render>> {
+    let row = sqlx::query_as::<_, (String,)>(
+        "SELECT render FROM run_renders WHERE run_id = $1 AND slot = $2",
+    )
+    .bind(run_id.to_string())
+    .bind(slot)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(text,)| {
+        serde_json::from_str(&text).map_err(|e| {
+            AppError::Internal(format!(
+                "stored render of slot {slot} in run {run_id} is unreadable: {e}"
+            ))
+        })
+    })
+    .transpose()
+}
+
 /// Every stored render of a run, by slot.
 pub async fn of_run(db: &Db, run_id: Uuid) -> AppResult<BTreeMap<String, Render>> {
     let rows = sqlx::query_as::<_, (String, String)>(

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{DataPath, ShapeError, Shaped, clip, rows_of, safe_link, text_of};
+use crate::domain::selection::RowSelection;
 use crate::domain::text_enum::text_enum;
 
 /// Rows per page when the configuration says nothing.
@@ -359,6 +360,49 @@ fn defuse(f: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The value each shown row stands for when a `dynamic_table` lets the person pick rows:
+/// the row's `value` path, `None` for a row without one (it cannot be picked). Rows are
+/// those the table shows, in the same order (`TableView::rows`).
+pub fn row_values(data: &Value, c: &TableConfig, value: &DataPath) -> Vec<Option<Value>> {
+    rows_of("table", data, c.rows.as_ref(), "an array of objects")
+        .map(|(rows, _)| rows.into_iter().map(|r| value.get(r).cloned()).collect())
+        .unwrap_or_default()
+}
+
+/// Checks a `dynamic_table` answer: one row's value (`single`) or a list of distinct ones
+/// (`multiple`), each among `rows` (from [`row_values`]).
+pub fn check_pick(
+    selection: RowSelection,
+    value: &Value,
+    rows: &[Option<Value>],
+) -> Result<(), String> {
+    let offered = |v: &Value| rows.iter().flatten().any(|r| r == v);
+    let not_offered = |v: &Value| format!("{v} is not a row of this table in this run");
+    match (selection, value) {
+        (RowSelection::None, _) => Err("this table only shows rows; it takes no answer".into()),
+        (RowSelection::Single, Value::Array(_)) => Err("pick one row, not a list".into()),
+        (RowSelection::Single, v) => {
+            if offered(v) {
+                Ok(())
+            } else {
+                Err(not_offered(v))
+            }
+        }
+        (RowSelection::Multiple, Value::Array(items)) => {
+            for (i, v) in items.iter().enumerate() {
+                if items[..i].contains(v) {
+                    return Err(format!("{v} is picked twice"));
+                }
+                if !offered(v) {
+                    return Err(not_offered(v));
+                }
+            }
+            Ok(())
+        }
+        (RowSelection::Multiple, _) => Err("must be a list of picked rows".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,5 +534,23 @@ mod tests {
         assert_eq!(format_number(1000.0), "1,000");
         assert_eq!(date_part("2026-01-02"), "2026-01-02");
         assert_eq!(date_part("not a date"), "not a date");
+    }
+
+    #[test]
+    fn picks_are_checked_against_the_rows_of_the_run() {
+        let data = json!({"items": [{"id": 1, "name": "a"}, {"id": 2}, {"name": "no id"}]});
+        let c: TableConfig = serde_json::from_value(json!({"rows": "items"})).expect("config");
+        let values = row_values(&data, &c, &"id".parse().expect("path"));
+        assert_eq!(values, [Some(json!(1)), Some(json!(2)), None]);
+        assert!(check_pick(RowSelection::Single, &json!(2), &values).is_ok());
+        let wrong = check_pick(RowSelection::Single, &json!(3), &values).unwrap_err();
+        assert!(wrong.contains("not a row"), "{wrong}");
+        assert!(check_pick(RowSelection::Single, &json!([1]), &values).is_err());
+        assert!(check_pick(RowSelection::Multiple, &json!([1, 2]), &values).is_ok());
+        assert!(check_pick(RowSelection::Multiple, &json!([1, 1]), &values).is_err());
+        assert!(check_pick(RowSelection::Multiple, &json!(1), &values).is_err());
+        assert!(check_pick(RowSelection::None, &json!(1), &values).is_err());
+        // Data of the wrong shape offers no row at all.
+        assert!(row_values(&json!("text"), &c, &"id".parse().expect("path")).is_empty());
     }
 }

@@ -404,6 +404,18 @@ fn check_output_handling(
                     ),
                 ))
             }
+            Some(os)
+                if os.selection_type() == SelectionType::DynamicTable
+                    && r.renderer.kind() != crate::domain::render::RendererKind::Table =>
+            {
+                errors.push(FieldError::new(
+                    join(path, "render.renderer"),
+                    format!(
+                        "`{}` is a dynamic_table: its rows are shown by the table renderer",
+                        os.key
+                    ),
+                ))
+            }
             Some(_) => {}
         }
         // The configuration itself was checked when it was read (unknown keys, malformed

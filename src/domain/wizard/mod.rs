@@ -300,6 +300,15 @@ impl Wizard {
                     keys.insert(&os.key, path.clone());
                 }
                 errors.extend(os.field.check_settings(&path));
+                // The path language lives with the renderers (settings cannot name it).
+                if let Field::DynamicTable(t) = &os.field
+                    && let Some(Err(e)) = t
+                        .value_path
+                        .as_deref()
+                        .map(str::parse::<crate::domain::render::DataPath>)
+                {
+                    errors.push(FieldError::new(format!("{path}.settings.value_path"), e));
+                }
                 check_options(os, &path, &mut errors);
                 for (k, option) in os.options.iter().enumerate() {
                     see_id(option.id, format!("{path}.options[{k}]"), &mut errors);

@@ -6,10 +6,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use wizard_core::domain::RowSelection;
 use wizard_core::domain::event::{Render, Trigger};
 
 use super::*;
-use crate::components::renderers::RenderSlot;
+use crate::components::renderers::{RenderSlot, RowPick};
 
 /// What the action fields of a form reach on the page running it.
 #[derive(Clone, Copy)]
@@ -20,8 +21,11 @@ pub struct ActionHost {
     pub fire: Callback<(Trigger, Option<Uuid>, Option<Value>)>,
     /// Triggers whose events are running, by target, with what they are doing now.
     pub running: RwSignal<HashMap<(Trigger, Uuid), String>>,
-    /// A dropdown renderer writing a field: (key, value), saved like any answer.
+    /// A dropdown renderer or a picked table row writing a field: (key, value), taken
+    /// like any change of an answer.
     pub pick: Callback<(String, Value)>,
+    /// The run's answers (a `dynamic_table` shows the rows picked).
+    pub answers: RwSignal<wizard_core::domain::condition::Answers>,
 }
 
 pub(super) fn action_slot(ctx: Ctx) -> impl IntoView {
@@ -69,10 +73,23 @@ pub(super) fn action_slot(ctx: Ctx) -> impl IntoView {
         .into_any();
     }
     let slot = key.clone();
+    // Rows the person picks: the answer is the picked rows' values (checked by the server).
+    let rows = match &os.field {
+        Field::DynamicTable(t) if !t.selection.is_none() => {
+            let (answer, write) = (key.clone(), key.clone());
+            Some(RowPick {
+                multiple: t.selection == RowSelection::Multiple,
+                value_path: t.value_path.clone().unwrap_or_default(),
+                chosen: Signal::derive(move || host.answers.with(|a| a.get(&answer).cloned())),
+                on_pick: Callback::new(move |v| host.pick.run((write.clone(), v))),
+            })
+        }
+        _ => None,
+    };
     view! {
         <div class="action-slot filled" id=ctx.id.clone() aria-describedby=ctx.described.clone() aria-live="polite">
             {move || match host.renders.with(|r| r.get(&slot).cloned()) {
-                Some(render) => deferred(render_widget(slot.clone(), render, host.pick)),
+                Some(render) => deferred(render_widget(slot.clone(), render, host.pick, rows.clone())),
                 None => view! { <p class="muted">"Nothing to show yet."</p> }.into_any(),
             }}
         </div>
@@ -83,6 +100,14 @@ pub(super) fn action_slot(ctx: Ctx) -> impl IntoView {
 // The renderers load their code on demand (components/deferred.rs): most runs of most
 // wizards show none, and the player's bundle stays small (README, "Browser bundle").
 #[cfg_attr(feature = "hydrate", leptos::lazy)]
-fn render_widget(field_key: String, render: Render, pick: Callback<(String, Value)>) -> AnyView {
-    view! { <RenderSlot field_key render on_pick=pick /> }.into_any()
+fn render_widget(
+    field_key: String,
+    render: Render,
+    pick: Callback<(String, Value)>,
+    rows: Option<RowPick>,
+) -> AnyView {
+    match rows {
+        Some(rows) => view! { <RenderSlot field_key render on_pick=pick rows /> }.into_any(),
+        None => view! { <RenderSlot field_key render on_pick=pick /> }.into_any(),
+    }
 }

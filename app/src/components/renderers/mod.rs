@@ -21,8 +21,21 @@ use serde_json::Value;
 use wizard_core::domain::event::Render;
 use wizard_core::domain::render::SlotView;
 
+/// A `dynamic_table` whose rows the person picks (its settings and answer).
+#[derive(Clone)]
+pub struct RowPick {
+    pub multiple: bool,
+    /// Where each row's value is.
+    pub value_path: String,
+    /// The field's answer: one row's value, or a list of them.
+    pub chosen: Signal<Option<Value>>,
+    /// Writes the new answer (`null` clears it).
+    pub on_pick: Callback<Value>,
+}
+
 /// Shows `render`. `on_pick` receives `(field, value)` when a dropdown renderer writes a
-/// field; without it (read-only views) the dropdown is disabled.
+/// field; without it (read-only views) the dropdown is disabled. `rows` makes a table's
+/// rows pickable.
 #[component]
 pub fn RenderSlot(
     /// The slot's field key: element ids inside derive from it.
@@ -30,12 +43,24 @@ pub fn RenderSlot(
     field_key: String,
     render: Render,
     #[prop(optional, into)] on_pick: Option<Callback<(String, Value)>>,
+    #[prop(optional)] rows: Option<RowPick>,
 ) -> impl IntoView {
     // Parsed here, in the renderers' lazy chunk, not where the render was decoded.
-    let shaped = render
+    let typed = render
         .typed()
-        .map_err(wizard_core::domain::render::ShapeError)
-        .and_then(|r| r.shape(&render.data));
+        .map_err(wizard_core::domain::render::ShapeError);
+    let pick = match (&typed, rows) {
+        (Ok(wizard_core::domain::render::Renderer::Table(c)), Some(rows)) => {
+            let values = rows
+                .value_path
+                .parse()
+                .map(|path| wizard_core::domain::render::table::row_values(&render.data, c, &path))
+                .unwrap_or_default();
+            Some((rows, values))
+        }
+        _ => None,
+    };
+    let shaped = typed.and_then(|r| r.shape(&render.data));
     let shaped = match shaped {
         Err(e) => {
             return view! {
@@ -49,7 +74,7 @@ pub fn RenderSlot(
         .notice
         .map(|n| view! { <p class="render-notice muted" data-testid="render-notice">{n}</p> });
     let body = match shaped.view {
-        SlotView::Table(t) => table::table(t, &field_key).into_any(),
+        SlotView::Table(t) => table::table(t, &field_key, pick).into_any(),
         SlotView::Dropdown(d) => dropdown::dropdown(d, on_pick).into_any(),
         SlotView::CardGrid { cards } => cards::cards(cards).into_any(),
         SlotView::List(l) => list::list(l).into_any(),

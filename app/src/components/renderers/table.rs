@@ -2,11 +2,22 @@
 //! than one page of rows in the DOM) and CSV download of the rows shown or of all rows.
 
 use leptos::prelude::*;
+use serde_json::Value;
 use std::sync::Arc;
 use wizard_core::domain::render::table::{SortDirection, TableView};
 
-pub(super) fn table(t: TableView, slot: &str) -> impl IntoView {
+use super::RowPick;
+
+/// `pick`: a `dynamic_table` whose rows the person picks, with the value of each row
+/// (`TableView::rows` order; `None` for a row that cannot be picked).
+pub(super) fn table(
+    t: TableView,
+    slot: &str,
+    pick: Option<(RowPick, Vec<Option<Value>>)>,
+) -> impl IntoView {
     let t = Arc::new(t);
+    let pick = pick.map(Arc::new);
+    let group = format!("{slot}-pick");
     let query = RwSignal::new(String::new());
     let sort = RwSignal::new(None::<(usize, SortDirection)>);
     let page = RwSignal::new(0usize);
@@ -58,15 +69,26 @@ pub(super) fn table(t: TableView, slot: &str) -> impl IntoView {
             }
         })
         .collect_view();
+    let pick_heading = pick
+        .is_some()
+        .then(|| view! { <th scope="col"><span class="sr-only">"Pick"</span></th> });
     let rows = {
         let t = t.clone();
+        let pick = pick.clone();
+        let group = group.clone();
         move || {
             let t = t.clone();
+            let pick = pick.clone();
+            let group = group.clone();
             visible.with(|v| {
                 t.page(v, page.get())
                     .iter()
                     .map(|&i| {
-                        t.rows[i]
+                        let picker = pick.as_ref().map(|p| {
+                            let name = t.rows[i].first().map_or(String::new(), |c| c.text.clone());
+                            pick_cell(&p.0, p.1.get(i).cloned().flatten(), group.clone(), i, name)
+                        });
+                        let cells = t.rows[i]
                             .iter()
                             .zip(&t.columns)
                             .map(|(c, h)| {
@@ -82,9 +104,9 @@ pub(super) fn table(t: TableView, slot: &str) -> impl IntoView {
                                     None => view! { <td class:num=numeric>{c.text.clone()}</td> }.into_any(),
                                 }
                             })
-                            .collect_view()
+                            .collect_view();
+                        view! { <tr>{picker}{cells}</tr> }
                     })
-                    .map(|cells| view! { <tr>{cells}</tr> })
                     .collect_view()
             })
         }
@@ -106,7 +128,7 @@ pub(super) fn table(t: TableView, slot: &str) -> impl IntoView {
     };
     let download_all = download.clone();
     let count = t.rows.len();
-    let columns = t.columns.len();
+    let columns = t.columns.len() + usize::from(pick.is_some());
     let searchable = t.searchable;
     let search_id = format!("{slot}-search");
     view! {
@@ -128,7 +150,7 @@ pub(super) fn table(t: TableView, slot: &str) -> impl IntoView {
             </div>
             <div class="table-scroll">
                 <table>
-                    <thead><tr>{headings}</tr></thead>
+                    <thead><tr>{pick_heading}{headings}</tr></thead>
                     <tbody>
                         {rows}
                         {move || visible.with(Vec::is_empty).then(|| view! {
@@ -152,4 +174,69 @@ pub(super) fn table(t: TableView, slot: &str) -> impl IntoView {
             </nav>
         </div>
     }
+}
+
+/// The radio (one row) or checkbox (several) that picks row `i`, whose value is `value`.
+fn pick_cell(
+    pick: &RowPick,
+    value: Option<Value>,
+    group: String,
+    i: usize,
+    name: String,
+) -> AnyView {
+    let Some(value) = value else {
+        return view! { <td></td> }.into_any();
+    };
+    let multiple = pick.multiple;
+    let chosen = pick.chosen;
+    let on_pick = pick.on_pick;
+    let label = if name.is_empty() {
+        format!("Pick row {}", i + 1)
+    } else {
+        format!("Pick {name}")
+    };
+    let is_chosen = {
+        let value = value.clone();
+        move || {
+            chosen.with(|c| match c {
+                Some(Value::Array(items)) => items.contains(&value),
+                Some(v) => *v == value,
+                None => false,
+            })
+        }
+    };
+    let toggle = move |_| {
+        let next = if multiple {
+            let mut items = match chosen.get_untracked() {
+                Some(Value::Array(items)) => items,
+                _ => Vec::new(),
+            };
+            match items.iter().position(|v| *v == value) {
+                Some(at) => {
+                    items.remove(at);
+                }
+                None => items.push(value.clone()),
+            }
+            if items.is_empty() {
+                Value::Null
+            } else {
+                Value::Array(items)
+            }
+        } else {
+            value.clone()
+        };
+        on_pick.run(next);
+    };
+    view! {
+        <td class="pick">
+            <input
+                type=if multiple { "checkbox" } else { "radio" }
+                name=group
+                aria-label=label
+                prop:checked=is_chosen
+                on:change=toggle
+            />
+        </td>
+    }
+    .into_any()
 }

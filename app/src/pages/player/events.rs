@@ -62,6 +62,7 @@ impl Events {
             renders: self.renders,
             fire: Callback::new(move |(t, target, value)| self.fire(t, target, value)),
             running: self.running,
+            answers: self.answers,
             pick: Callback::new(move |(key, value): (String, Value)| {
                 self.answers.update(|a| {
                     if value.is_null() {

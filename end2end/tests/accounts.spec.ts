@@ -128,7 +128,7 @@ test.describe.serial("accounts", () => {
         steps: [{ title: "Ask", option_sets: [
           { key: "go", label: "Ask the peers", selection_type: "apply_button" },
           { key: "slides", label: "Slides", selection_type: "output" },
-          { key: "slide", label: "Slide", selection_type: "single_select", settings: { dynamic_options: true } },
+          { key: "slide", label: "Slide", selection_type: "single_select", settings: { dynamic_options: true, display: "dropdown" } },
           { key: "now", label: "Time in UTC", selection_type: "text_input" },
         ] }],
       };

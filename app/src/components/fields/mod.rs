@@ -383,6 +383,51 @@ fn rich_text_widget(ctx: Ctx) -> AnyView {
     view! { <RichText ctx /> }.into_any()
 }
 
+/// Keeps a text box showing its answer when something other than typing changes it (an
+/// action's `set_field_value`): the box is rewritten only when what it holds reads as
+/// another answer (`read`), so typing, partial input included, never moves the caret.
+#[cfg(feature = "hydrate")]
+fn follow_input(
+    value: Memo<Option<Value>>,
+    node: NodeRef<leptos::html::Input>,
+    read: fn(String) -> Value,
+    show: fn(&Option<Value>) -> String,
+) {
+    Effect::new(move |_| {
+        let answer = value.get();
+        if let Some(el) = node.get()
+            && read(el.value()) != answer.clone().unwrap_or(Value::Null)
+        {
+            el.set_value(&show(&answer));
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn follow_input(
+    _: Memo<Option<Value>>,
+    _: NodeRef<leptos::html::Input>,
+    _: fn(String) -> Value,
+    _: fn(&Option<Value>) -> String,
+) {
+}
+
+/// [`follow_input`] for a multi-line box.
+#[cfg(feature = "hydrate")]
+fn follow_textarea(value: Memo<Option<Value>>, node: NodeRef<leptos::html::Textarea>) {
+    Effect::new(move |_| {
+        let answer = value.get();
+        if let Some(el) = node.get()
+            && text_value(el.value()) != answer.clone().unwrap_or(Value::Null)
+        {
+            el.set_value(&as_text(&answer));
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn follow_textarea(_: Memo<Option<Value>>, _: NodeRef<leptos::html::Textarea>) {}
+
 fn as_text(v: &Option<Value>) -> String {
     v.as_ref()
         .and_then(Value::as_str)

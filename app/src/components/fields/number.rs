@@ -30,8 +30,21 @@ pub(super) fn number_input(
         .unwrap_or_default();
     let set = ctx.set;
     let check = ctx.check;
+    let node = NodeRef::new();
+    follow_input(
+        ctx.value,
+        node,
+        |raw| number_value(&raw),
+        |v| {
+            v.as_ref()
+                .filter(|v| v.is_number())
+                .map(Value::to_string)
+                .unwrap_or_default()
+        },
+    );
     view! {
         <input
+            node_ref=node
             type="number"
             inputmode="decimal"
             id=ctx.id.clone()

@@ -8,10 +8,17 @@ pub(super) fn text_input(ctx: Ctx, s: wizard_core::domain::TextSettings) -> impl
     let check = ctx.check;
     let on_input = move |ev| set.run((text_value(event_target_value(&ev)), false));
     let maxlength = s.max_length.map(|m| m.to_string());
+    let (line, lines) = (NodeRef::new(), NodeRef::new());
+    if s.multiline {
+        follow_textarea(ctx.value, lines);
+    } else {
+        follow_input(ctx.value, line, text_value, as_text);
+    }
     let minlength = s.min_length.map(|m| m.to_string());
     if s.multiline {
         view! {
             <textarea
+                node_ref=lines
                 id=ctx.id.clone()
                 rows="4"
                 maxlength=maxlength
@@ -31,6 +38,7 @@ pub(super) fn text_input(ctx: Ctx, s: wizard_core::domain::TextSettings) -> impl
     } else {
         view! {
             <input
+                node_ref=line
                 type="text"
                 id=ctx.id.clone()
                 value=initial

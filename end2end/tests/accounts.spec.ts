@@ -105,6 +105,34 @@ test.describe.serial("accounts", () => {
     await page.screenshot({ path: "artifacts/layout-phone.png", fullPage: true });
   });
 
+  test("the admin edits the outbound allow-list, with the server's validation beside the input", async ({ page }) => {
+    await signIn(page, admin.email);
+    await page.goto("/admin");
+    await hydrated(page);
+    const pattern = page.getByLabel("Host, IP address or CIDR block");
+    await pattern.fill("10.0.0.0/99");
+    await page.getByRole("button", { name: "Allow" }).click();
+    await expect(page.getByTestId("allow-pattern-error")).toContainText("prefix length must be 0..=32");
+    await expect(pattern).toHaveAttribute("aria-invalid", "true");
+
+    await pattern.fill("10.20.0.0/16");
+    await page.getByLabel("Note").fill("the lab network");
+    await pattern.press("Enter");
+    const table = page.getByTestId("allowlist-table");
+    await expect(table.getByRole("row").filter({ hasText: "10.20.0.0/16" })).toContainText("the lab network");
+    await expect(page.getByTestId("allowlist-status")).toContainText("10.20.0.0/16 is allowed now.");
+    await expect(pattern).toHaveValue("");
+    await expect(page.getByTestId("allow-pattern-error")).toBeEmpty();
+
+    page.once("dialog", (d) => d.accept());
+    await page.getByRole("button", { name: "Remove 10.20.0.0/16" }).click();
+    await expect(page.getByTestId("allowlist-status")).toContainText("10.20.0.0/16 is no longer allowed.");
+    await expect(page.getByText("10.20.0.0/16", { exact: true })).toHaveCount(0);
+    // The same list through the API (the page is a view of it, not a copy).
+    const listed = await ok(page.request.get("/api/v1/admin/outbound-allowlist"));
+    expect(listed.map((e: { pattern: string }) => e.pattern)).not.toContain("10.20.0.0/16");
+  });
+
   // Admin powers at work in the player: 127.0.0.1 allowed, mcp-server-time registered,
   // and an apply button that calls httpbin (under gunicorn, started here) through an API
   // configuration and the time server through MCP.

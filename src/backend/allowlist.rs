@@ -5,7 +5,6 @@
 //! Changes invalidate the guard's cache at once on this instance; other instances (they
 //! share the database) pick them up within the guard's short cache lifetime.
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::backend::auth::CurrentUser;
@@ -15,24 +14,7 @@ use crate::backend::outbound::AllowPattern;
 use crate::backend::state::AppState;
 use crate::domain::user::Role;
 
-/// An allow-list entry as the admin API shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AllowEntry {
-    pub id: String,
-    /// A host name, an IP address or a CIDR block (normalised).
-    pub pattern: String,
-    pub note: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewAllowEntry {
-    /// `internal.example.com`, `10.0.0.5`, `10.0.0.0/8`, `fd00::/8`.
-    pub pattern: String,
-    #[serde(default)]
-    pub note: String,
-}
+pub use crate::domain::allowlist::{AllowEntry, NewAllowEntry};
 
 fn view(r: &AllowRow) -> AllowEntry {
     AllowEntry {

@@ -3,6 +3,7 @@
 //! versions, runs, answer validation, users and problem documents. Nothing here touches
 //! storage or the network (ARCHITECTURE.md, "The boundary").
 
+pub mod allowlist;
 pub mod answer;
 pub mod concurrency;
 pub mod condition;

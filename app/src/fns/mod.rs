@@ -1,6 +1,7 @@
 //! Server functions: thin wrappers that take the caller and state from context and call a
 //! `wizard-core` service. One module per area.
 
+pub mod allowlist;
 pub mod runs;
 pub mod users;
 pub mod wizards;

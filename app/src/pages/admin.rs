@@ -162,7 +162,7 @@ fn AllowList() -> impl IntoView {
                 "unless the host, address or network (CIDR) is listed here."
             </p>
             <p class="notice" aria-live="polite" data-testid="allowlist-status">{move || message.get()}</p>
-            <form class="inline allow-form" on:submit=add data-testid="allowlist-form">
+            <form class="allow-form" on:submit=add data-testid="allowlist-form">
                 <label for="allow-pattern">"Host, IP address or CIDR block"</label>
                 <input
                     id="allow-pattern"

@@ -233,17 +233,19 @@ impl Hooks {
     /// Whether an enabled event listens for `trigger` at `target`: the player asks the
     /// server to run a trigger only then (no round trip otherwise).
     pub fn listens(&self, trigger: Trigger, target: Option<Uuid>) -> bool {
-        self.0
-            .iter()
-            .any(|h| h.trigger == trigger && h.target_id == target)
+        self.at(trigger, target).next().is_some()
     }
 
     /// What the trigger shows while its events start (the first `loading_message`).
     pub fn loading_message(&self, trigger: Trigger, target: Option<Uuid>) -> Option<String> {
+        self.at(trigger, target)
+            .find_map(|h| h.loading_message.clone())
+    }
+
+    fn at(&self, trigger: Trigger, target: Option<Uuid>) -> impl Iterator<Item = &EventHook> {
         self.0
             .iter()
-            .filter(|h| h.trigger == trigger && h.target_id == target)
-            .find_map(|h| h.loading_message.clone())
+            .filter(move |h| h.trigger == trigger && h.target_id == target)
     }
 }
 

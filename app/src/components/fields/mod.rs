@@ -387,46 +387,62 @@ fn rich_text_widget(ctx: Ctx) -> AnyView {
 /// action's `set_field_value`): the box is rewritten only when what it holds reads as
 /// another answer (`read`), so typing, partial input included, never moves the caret.
 #[cfg(feature = "hydrate")]
-fn follow_input(
+fn follow_answer<E>(
     value: Memo<Option<Value>>,
-    node: NodeRef<leptos::html::Input>,
+    node: NodeRef<E>,
     read: fn(String) -> Value,
     show: fn(&Option<Value>) -> String,
-) {
+) where
+    E: leptos::html::ElementType,
+    E::Output: TextBox + wasm_bindgen::JsCast + Clone + 'static,
+{
     Effect::new(move |_| {
         let answer = value.get();
         if let Some(el) = node.get()
-            && read(el.value()) != answer.clone().unwrap_or(Value::Null)
+            && read(el.text()) != answer.clone().unwrap_or(Value::Null)
         {
-            el.set_value(&show(&answer));
+            el.set_text(&show(&answer));
         }
     });
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn follow_input(
+fn follow_answer<E>(
     _: Memo<Option<Value>>,
-    _: NodeRef<leptos::html::Input>,
+    _: NodeRef<E>,
     _: fn(String) -> Value,
     _: fn(&Option<Value>) -> String,
-) {
+) where
+    E: leptos::html::ElementType,
+{
 }
 
-/// [`follow_input`] for a multi-line box.
+/// The boxes [`follow_answer`] keeps in step.
 #[cfg(feature = "hydrate")]
-fn follow_textarea(value: Memo<Option<Value>>, node: NodeRef<leptos::html::Textarea>) {
-    Effect::new(move |_| {
-        let answer = value.get();
-        if let Some(el) = node.get()
-            && text_value(el.value()) != answer.clone().unwrap_or(Value::Null)
-        {
-            el.set_value(&as_text(&answer));
-        }
-    });
+trait TextBox {
+    fn text(&self) -> String;
+    fn set_text(&self, text: &str);
 }
 
-#[cfg(not(feature = "hydrate"))]
-fn follow_textarea(_: Memo<Option<Value>>, _: NodeRef<leptos::html::Textarea>) {}
+#[cfg(feature = "hydrate")]
+impl TextBox for web_sys::HtmlInputElement {
+    fn text(&self) -> String {
+        self.value()
+    }
+    fn set_text(&self, text: &str) {
+        self.set_value(text);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+impl TextBox for web_sys::HtmlTextAreaElement {
+    fn text(&self) -> String {
+        self.value()
+    }
+    fn set_text(&self, text: &str) {
+        self.set_value(text);
+    }
+}
 
 fn as_text(v: &Option<Value>) -> String {
     v.as_ref()

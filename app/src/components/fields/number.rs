@@ -30,8 +30,8 @@ pub(super) fn number_input(
         .unwrap_or_default();
     let set = ctx.set;
     let check = ctx.check;
-    let node = NodeRef::new();
-    follow_input(
+    let node = NodeRef::<leptos::html::Input>::new();
+    follow_answer(
         ctx.value,
         node,
         |raw| number_value(&raw),

@@ -8,11 +8,14 @@ pub(super) fn text_input(ctx: Ctx, s: wizard_core::domain::TextSettings) -> impl
     let check = ctx.check;
     let on_input = move |ev| set.run((text_value(event_target_value(&ev)), false));
     let maxlength = s.max_length.map(|m| m.to_string());
-    let (line, lines) = (NodeRef::new(), NodeRef::new());
+    let (line, lines) = (
+        NodeRef::<leptos::html::Input>::new(),
+        NodeRef::<leptos::html::Textarea>::new(),
+    );
     if s.multiline {
-        follow_textarea(ctx.value, lines);
+        follow_answer(ctx.value, lines, text_value, as_text);
     } else {
-        follow_input(ctx.value, line, text_value, as_text);
+        follow_answer(ctx.value, line, text_value, as_text);
     }
     let minlength = s.min_length.map(|m| m.to_string());
     if s.multiline {

@@ -17,7 +17,12 @@ export async function signIn(page: Page, email: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("whoami")).toBeVisible();
+  // On failure, say what the page said (a refused password, a rate limit) rather than only
+  // that the signed-in marker is missing.
+  await page.getByTestId("whoami").waitFor({ timeout: 10_000 }).catch(async () => {
+    const said = (await page.locator("main").innerText().catch(() => "")).slice(0, 400);
+    throw new Error(`signing in as ${email} failed; the page says: ${said}`);
+  });
 }
 
 // The layout sets the marker only once the page's own chunk (lazy routes) and any

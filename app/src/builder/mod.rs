@@ -3,6 +3,7 @@
 //! preview. The pages that host it are in `pages::builder`.
 
 pub mod condition;
+pub mod events;
 pub mod model;
 pub mod option_set;
 pub mod preview;

@@ -7,6 +7,9 @@ use wizard_core::domain::condition::Condition;
 use wizard_core::domain::{FieldKey, OptionSet, SelectionType, WizardOption};
 
 use super::condition::ConditionEditor;
+use super::events::EventStore;
+use super::events::model::Target;
+use super::events::panel::EventsPanel;
 use super::model::{self, SettingKind, SettingSpec};
 use super::state::{Builder, Dragging};
 use super::ui::{ConfirmDelete, ErrorLines, focus_later, text_memo};
@@ -381,6 +384,20 @@ pub fn OptionSetCard(b: Builder, step_id: Uuid, os_id: Uuid) -> impl IntoView {
                     })
                     .collect_view()}
             </details>
+            {use_context::<EventStore>().map(|store| {
+                let targets = Signal::derive(move || {
+                    b.wizard.with(|w| {
+                        model::option_set(w, os_id)
+                            .map(|os| {
+                                let mut ts = vec![(Target::option_set(os_id), "This field".to_owned())];
+                                ts.extend(os.options.iter().map(|o| (Target::option(o.id), format!("Option {}", o.label))));
+                                ts
+                            })
+                            .unwrap_or_default()
+                    })
+                });
+                view! { <EventsPanel b store targets key=format!("os-{}", os_id.simple()) heading="Field events" /> }
+            })}
         </div>
     }
     .into_any();

@@ -7,6 +7,9 @@ use wizard_core::domain::condition::Condition;
 use wizard_core::domain::{SelectionType, Step};
 
 use super::condition::ConditionEditor;
+use super::events::EventStore;
+use super::events::model::Target;
+use super::events::panel::EventsPanel;
 use super::model;
 use super::option_set::{OptionSetCard, set_drag_data};
 use super::state::{Builder, Dragging};
@@ -326,6 +329,15 @@ pub fn StepEditor(b: Builder, id: Uuid) -> impl IntoView {
                     "+ Add field"
                 </button>
             </div>
+            {use_context::<EventStore>().map(|store| view! {
+                <EventsPanel
+                    b
+                    store
+                    targets=vec![(Target::step(id), "This step".to_owned())]
+                    key=format!("step-{}", id.simple())
+                    heading="Step events"
+                />
+            })}
         </section>
     }.into_any()
 }

@@ -10,6 +10,10 @@ use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::user::{Role, UserView};
 
 use super::RequireUser;
+use crate::builder::events::EventStore;
+use crate::builder::events::editor::OpenEvent;
+use crate::builder::events::model::Target;
+use crate::builder::events::panel::{EventsOverview, EventsPanel};
 use crate::builder::model;
 use crate::builder::preview::Preview;
 use crate::builder::state::{Builder, SaveStatus};
@@ -394,8 +398,13 @@ pub fn BuilderPage() -> impl IntoView {
 #[component]
 fn Editor(draft: WizardDraft, reload: Callback<()>) -> impl IntoView {
     let b = Builder::new(draft);
-    // Effects run in the browser only: the version list is not needed to render.
+    let store = EventStore::new(b.id);
+    // The step and field editors find the events here (they are not part of the draft).
+    provide_context(store);
+    // Effects run in the browser only: the version list and the events are not needed to
+    // render.
     Effect::new(move |_| b.load_versions());
+    Effect::new(move |_| store.load());
     let name = text_memo(move || b.wizard.with(|w| w.name.clone()));
     let selected = Memo::new(move |_| {
         let id = b.selected_step.get()?;
@@ -441,6 +450,16 @@ fn Editor(draft: WizardDraft, reload: Callback<()>) -> impl IntoView {
                 <div class="builder-side">
                     <StepList b />
                     <WizardDetails b />
+                    <section class="panel" aria-label="Wizard events">
+                        <EventsPanel
+                            b
+                            store
+                            targets=vec![(Target::WIZARD, "The wizard".to_owned())]
+                            key="wizard".to_owned()
+                            heading="Wizard events"
+                        />
+                    </section>
+                    <EventsOverview b store />
                     <PublishPanel b />
                 </div>
                 <div class="builder-main">
@@ -453,6 +472,7 @@ fn Editor(draft: WizardDraft, reload: Callback<()>) -> impl IntoView {
                         }
                         .into_any(),
                     }}
+                    <OpenEvent b store />
                 </div>
                 <Preview b />
             </div>

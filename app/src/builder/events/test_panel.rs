@@ -1,0 +1,193 @@
+//! The Test button of an action: runs the action as edited (saved or not) once through the
+//! server's action test (nothing is stored), against sample answers the builder can edit,
+//! and shows the status, attempts, time, error or output, and the effects it would have.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+use wizard_core::domain::event::{ActionStatus, ExecuteEventResponse};
+use wizard_core::domain::event_view::TestActionRequest;
+use wizard_core::domain::problem::FieldError;
+
+use super::ActionCtx;
+use super::inputs::TextSetting;
+use crate::fns::Outcome;
+use crate::fns::events::test_action;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tested {
+    Ran {
+        response: Box<ExecuteEventResponse>,
+        millis: Option<f64>,
+    },
+    Refused(Vec<FieldError>),
+    Failed(String),
+}
+
+/// Milliseconds since some fixed point, for the duration shown (browser only).
+fn now_ms() -> Option<f64> {
+    #[cfg(feature = "hydrate")]
+    {
+        Some(js_sys::Date::now())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+#[component]
+pub fn TestPanel(ctx: ActionCtx) -> impl IntoView {
+    let answers = RwSignal::new("{}".to_owned());
+    let local = RwSignal::new(Vec::<String>::new());
+    let result = RwSignal::new(None::<Tested>);
+    let running = RwSignal::new(false);
+    let run = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        let sample = match serde_json::from_str::<Value>(&answers.get_untracked()) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => {
+                local.set(vec![
+                    "Sample answers are a JSON object: {\"field_key\": value}.".into(),
+                ]);
+                return;
+            }
+            Err(e) => {
+                local.set(vec![format!("The sample answers are not JSON: {e}")]);
+                return;
+            }
+        };
+        local.set(Vec::new());
+        let Some(action) = ctx.read(Clone::clone) else {
+            return;
+        };
+        let (trigger, target_id) = ctx.ev.draft.with_untracked(|e| (e.trigger, e.target_id));
+        let req = TestActionRequest {
+            wizard_id: ctx.ev.store.wizard_id,
+            action,
+            answers: sample,
+            value: None,
+            trigger: Some(trigger),
+            target_id,
+        };
+        running.set(true);
+        spawn_local(async move {
+            let started = now_ms();
+            let outcome = test_action(req).await;
+            let millis = now_ms().zip(started).map(|(end, start)| end - start);
+            running.set(false);
+            result.set(Some(match outcome {
+                Ok(Outcome::Done(response)) => Tested::Ran {
+                    response: Box::new(response),
+                    millis,
+                },
+                Ok(Outcome::Invalid(errors)) => Tested::Refused(errors),
+                Ok(Outcome::Conflict(m)) => Tested::Failed(m),
+                Err(e) => Tested::Failed(e.to_string()),
+            }));
+        });
+    };
+    view! {
+        <details class="test-panel" data-testid="test-panel">
+            <summary>"Test this action"</summary>
+            <TextSetting
+                id=ctx.dom("sample")
+                label="Sample answers (JSON)"
+                value=answers
+                on_change=Callback::new(move |v: String| answers.set(v))
+                errors=local
+                testid="test-answers"
+                rows=3
+                mono=true
+                hint="The answers the action sees as {{ fields.<key> }}; the event's trigger and target are used as saved."
+            />
+            <button
+                type="button"
+                class="btn btn-small"
+                data-testid="test-action"
+                disabled=move || running.get()
+                on:click=run
+            >
+                {move || if running.get() { "Testing…" } else { "Test" }}
+            </button>
+        </details>
+        <div class="test-result" aria-live="polite" data-testid="test-result">
+            {move || result.get().map(|r| match r {
+                Tested::Failed(m) => view! { <div class="alert" role="alert">{m}</div> }.into_any(),
+                Tested::Refused(errors) => view! {
+                    <div class="alert" role="alert" data-testid="test-refused">
+                        <p>"Not run: the action has problems."</p>
+                        <ul class="problem-list">
+                            {errors.into_iter().map(|e| view! { <li><code>{e.field}</code>" "{e.message}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                }.into_any(),
+                Tested::Ran { response, millis } => view! { <TestOutcome response=*response millis /> }.into_any(),
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn TestOutcome(response: ExecuteEventResponse, millis: Option<f64>) -> impl IntoView {
+    let effects = response.effects;
+    let mut lines: Vec<String> = Vec::new();
+    for (k, v) in &effects.set_fields {
+        lines.push(format!("sets {k} to {v}"));
+    }
+    for (k, opts) in &effects.replace_options {
+        lines.push(format!("gives {k} {} options", opts.len()));
+    }
+    for (slot, r) in &effects.renders {
+        lines.push(format!(
+            "shows a {} in {slot}",
+            r.renderer.as_str().replace('_', " ")
+        ));
+    }
+    for m in &effects.messages {
+        lines.push(format!("shows {} message: {}", m.level, m.text));
+    }
+    if let Some(n) = effects.navigate {
+        lines.push(format!("navigates: {n}"));
+    }
+    let time = millis
+        .map(|ms| format!(" in {ms:.0} ms"))
+        .unwrap_or_default();
+    view! {
+        {response
+            .actions
+            .into_iter()
+            .map(|a| {
+                let ok = a.status == ActionStatus::Success;
+                let attempts = if a.attempts > 1 { format!(", {} attempts", a.attempts) } else { String::new() };
+                view! {
+                    <div class="test-outcome" data-status=a.status.as_str() data-testid="test-outcome">
+                        <p>
+                            <span class=if ok { "badge badge-ok" } else { "badge badge-error" }>{a.status.as_str()}</span>
+                            " "<strong>{a.name}</strong>{format!("{attempts}{time}")}
+                        </p>
+                        {a.error.map(|e| view! { <p class="field-error" data-testid="test-error">{e}</p> })}
+                        {a.output.map(|o| view! {
+                            <p class="muted small">"Output"</p>
+                            <pre class="code-block" data-testid="test-output">{pretty(&o)}</pre>
+                        })}
+                    </div>
+                }
+            })
+            .collect_view()}
+        {(!lines.is_empty()).then(|| view! {
+            <p class="muted small">"Effects in a run"</p>
+            <ul class="effects" data-testid="test-effects">
+                {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+            </ul>
+        })}
+    }
+    .into_any()
+}

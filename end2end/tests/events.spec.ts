@@ -1,0 +1,171 @@
+import { test, expect, type Page, type Locator } from "@playwright/test";
+import { hydrated, register, signIn } from "./helpers";
+
+// The builder's event editor, through the UI only (issue 13): a new builder wires an apply
+// button to a JavaScript transform (a syntax error is refused beside the code, then fixed),
+// a message whose template names a later action (refused until the actions are reordered),
+// a set-field, and a table render; tests the transform with the Test button; publishes;
+// runs it and sees every effect. Then two tabs edit the same event: the second save gets
+// the conflict banner and keeps its edits.
+const stamp = Date.now();
+const who = { email: `events-${stamp}@example.com`, name: "Eve Events" };
+const wizardName = `Greeter ${stamp}`;
+let wizardUrl = "";
+
+/** Types into an input and leaves it, which commits the edit (a `change` event). */
+async function commit(input: Locator, text: string) {
+  await input.fill(text);
+  await input.press("Tab");
+}
+
+async function addField(page: Page, type: string, label: string, key: string): Promise<Locator> {
+  const editor = page.getByTestId("step-editor");
+  await editor.getByTestId("add-field-type").selectOption(type);
+  await editor.getByTestId("add-field").click();
+  const added = editor.getByTestId("option-set").last();
+  await commit(added.getByTestId("os-label"), label);
+  await expect(added.getByTestId("os-key")).toHaveValue(key);
+  return editor.locator(`[data-testid="option-set"][data-key="${key}"]`);
+}
+
+const draftSaved = (page: Page) =>
+  expect(page.getByTestId("builder-save-status")).toHaveAttribute("data-state", "saved");
+const card = (editor: Locator, name: string) => editor.locator(`[data-testid="action-card"][data-name="${name}"]`);
+
+async function addAction(editor: Locator, type: RegExp) {
+  await editor.getByTestId("add-action").click();
+  await editor.getByTestId("action-types").getByRole("button", { name: type }).click();
+}
+
+test.describe.serial("events in the builder", () => {
+  test("an apply button's event: transform, message, set-field and a table, tested, published and run", async ({ page }) => {
+    test.setTimeout(180_000);
+    await register(page, who);
+    await page.goto("/wizards");
+    await hydrated(page);
+    await page.locator("#new-name").fill(wizardName);
+    await page.getByRole("button", { name: "Create wizard" }).click();
+    await expect(page).toHaveURL(/\/wizards\/[0-9a-f-]{36}$/);
+    wizardUrl = new URL(page.url()).pathname;
+    await hydrated(page);
+    await page.getByTestId("add-step").click();
+    await commit(page.getByTestId("step-editor").getByTestId("step-title"), "Greeting");
+    await addField(page, "text_input", "Name", "name");
+    await addField(page, "text_input", "Greeting", "greeting");
+    const button = await addField(page, "apply_button", "Greet me", "greet_me");
+    await addField(page, "output", "Letters", "letters");
+    await draftSaved(page);
+
+    // The button's panel offers only what a button does.
+    const panel = button.getByTestId(/^events-os-/);
+    await expect(panel.getByTestId("add-event-trigger").locator("option")).toHaveText([
+      "When the button is pressed",
+      "When the field appears",
+    ]);
+    await commit(panel.getByTestId("add-event-name"), "Greet");
+    await panel.getByTestId("add-event-submit").click();
+    const editor = page.getByTestId("event-editor");
+    await expect(editor.getByTestId("event-where")).toHaveText("Field Greet me");
+    await expect(panel.getByTestId("event-row")).toHaveCount(1);
+    await expect(page.getByTestId("events-overview").getByTestId("overview-event")).toHaveText([
+      "Greet — When the button is pressed",
+    ]);
+
+    // A message naming an action that runs after it, and JavaScript with a syntax error.
+    await addAction(editor, /Show a message/);
+    const message = card(editor, "message");
+    await message.getByTestId("message-level").selectOption("success");
+    await commit(message.getByTestId("message-text"), "{{ fields.name }} has {{ actions.transform.output | length }} letters");
+    await expect(message.getByTestId("message-preview")).toContainText("has {{ actions.transform.output");
+    await addAction(editor, /Transform data/);
+    const transform = card(editor, "transform");
+    await transform.getByTestId("transform-language").selectOption("javascript");
+    await commit(
+      transform.getByTestId("transform-expression"),
+      "const name = input.fields.name;\nreturn name.split('').map((l, i) => ({ position: i + 1, letter: l });",
+    );
+    await expect(editor.getByTestId("event-save-status")).toHaveText("Unsaved changes");
+    await editor.getByTestId("event-save").click();
+    await expect(editor.getByTestId("event-errors")).toBeVisible();
+    await expect(transform.getByTestId("field-error")).toContainText(/SyntaxError.*line 2/);
+    await expect(message.locator(".field-error").first()).toContainText("transform");
+    await page.screenshot({ path: "artifacts/event-editor-errors.png", fullPage: true });
+
+    // Fixed: the closing parenthesis, and the message moved after the transform (keyboard).
+    await commit(
+      transform.getByTestId("transform-expression"),
+      "const name = input.fields.name;\nreturn name.split('').map((l, i) => ({ position: i + 1, letter: l }));",
+    );
+    const down = message.getByRole("button", { name: "Move action message down" });
+    await down.focus();
+    await page.keyboard.press("Enter");
+    await expect(editor.getByTestId("action-card")).toHaveCount(2);
+    await expect(editor.getByTestId("action-card").first()).toHaveAttribute("data-name", "transform");
+
+    // The transform's output is shown as a table in the Letters slot.
+    await transform.getByTestId("output-slot").selectOption("letters");
+    await expect(transform.getByTestId("output-renderer")).toHaveValue("table");
+
+    // Test the transform against sample answers, before saving.
+    await transform.getByText("Test this action").click();
+    await commit(transform.getByTestId("test-answers"), '{"name": "Ada"}');
+    await transform.getByTestId("test-action").click();
+    await expect(transform.getByTestId("test-outcome")).toHaveAttribute("data-status", "success");
+    await expect(transform.getByTestId("test-output")).toContainText('"letter": "A"');
+    await expect(transform.getByTestId("test-effects")).toContainText("shows a table in letters");
+
+    // A set-field from a template.
+    await addAction(editor, /Set a field/);
+    const setField = card(editor, "set_field");
+    await setField.getByTestId("set-field-field").selectOption("greeting");
+    await commit(setField.getByTestId("set-field-value"), "Hello {{ fields.name }}");
+    await expect(setField.getByTestId("action-summary")).toHaveText('greeting ← "Hello {{ fields.name }}"');
+    await page.screenshot({ path: "artifacts/event-editor.png", fullPage: true });
+
+    await editor.getByTestId("event-save").click();
+    await expect(editor.getByTestId("event-save-status")).toHaveText("Saved");
+    await expect(editor.getByTestId("event-errors")).toHaveCount(0);
+    await expect(panel.getByTestId("event-row")).toContainText("3 actions");
+
+    // Publish and run it.
+    await page.getByTestId("publish").click();
+    await expect(page.getByTestId("live-version")).toHaveText("Live: version 1");
+    await page.goto("/runs");
+    await hydrated(page);
+    await page.getByRole("button", { name: `Start ${wizardName}`, exact: true }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    await hydrated(page);
+    await page.getByLabel("Name").fill("Ada");
+    await page.getByTestId("apply-greet_me").click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Ada has 3 letters" })).toHaveCount(1);
+    await expect(page.getByLabel("Greeting")).toHaveValue("Hello Ada");
+    await expect(page.getByTestId("render-letters").locator("tbody tr")).toHaveCount(3);
+  });
+
+  test("two tabs edit one event: the second save is refused with the banner and keeps its edits", async ({ browser }) => {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    await signIn(first, who.email);
+    const second = await context.newPage();
+    for (const page of [first, second]) {
+      await page.goto(wizardUrl);
+      await hydrated(page);
+      await page.getByTestId("events-overview").getByTestId("overview-event").click();
+      await expect(page.getByTestId("event-editor")).toBeVisible();
+    }
+    const one = first.getByTestId("event-editor");
+    await commit(one.getByTestId("event-name"), "Greet the runner");
+    await one.getByTestId("event-save").click();
+    await expect(one.getByTestId("event-save-status")).toHaveText("Saved");
+
+    const two = second.getByTestId("event-editor");
+    await commit(two.getByTestId("event-description"), "Says hello");
+    await two.getByTestId("event-save").click();
+    await expect(two.getByTestId("event-conflict")).toBeVisible();
+    await expect(two.getByTestId("event-description")).toHaveValue("Says hello");
+    await two.getByTestId("event-reload").click();
+    await expect(two.getByTestId("event-conflict")).toHaveCount(0);
+    await expect(two.getByTestId("event-name")).toHaveValue("Greet the runner");
+    await context.close();
+  });
+});

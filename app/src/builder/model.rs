@@ -227,11 +227,10 @@ pub fn type_label(t: SelectionType) -> &'static str {
     }
 }
 
-/// The twelve types a builder can add here; the action-driven kinds come with events.
+/// Every type a builder can add: the twelve that take an answer, and the three that
+/// events drive (an apply button, an output slot, a dynamic table; see `builder::events`).
 pub fn buildable_types() -> impl Iterator<Item = SelectionType> {
-    SelectionType::ALL
-        .into_iter()
-        .filter(|t| !t.is_action_driven())
+    SelectionType::ALL.into_iter()
 }
 
 /// A new field of type `t` with sensible defaults: a label from the type, a unique key,
@@ -1023,7 +1022,7 @@ mod tests {
             assert_eq!(os.selection_type(), t);
             w.steps[0].option_sets.push(os);
         }
-        assert_eq!(buildable_types().count(), 12);
+        assert_eq!(buildable_types().count(), 15);
         assert!(w.check().is_empty(), "{:?}", w.check());
         // New rules on every field are valid too.
         let fields = field_choices(&w);
@@ -1191,7 +1190,8 @@ mod tests {
                 max_length: Some(10),
             }),
         ];
-        assert_eq!(full.len(), buildable_types().count());
+        // The action-driven types have no settings a builder types in.
+        assert_eq!(full.len(), buildable_types().filter(|t| !t.is_action_driven()).count());
         for field in full {
             let t = field.selection_type();
             let settings = settings_json(&field);

@@ -1,7 +1,5 @@
 import { test, expect, type APIResponse, type Page } from "@playwright/test";
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { hydrated, password, register, signIn } from "./helpers";
+import { hydrated, password, register, signIn, startHttpbin } from "./helpers";
 
 // One run against a fresh data directory: the first account registered becomes admin.
 const stamp = Date.now();
@@ -137,13 +135,10 @@ test.describe.serial("accounts", () => {
   // and an apply button that calls httpbin (under gunicorn, started here) through an API
   // configuration and the time server through MCP.
   test("an apply button calls httpbin and mcp-server-time; the spinner follows each action", async ({ page }) => {
-    const gunicorn = process.env.WP_PEER_GUNICORN;
     const timeServer = process.env.WP_PEER_MCP_TIME;
-    if (!gunicorn || !timeServer) throw new Error("run through scripts/test, which installs the peers (WP_PEER_*)");
-    const port = await freePort();
-    const httpbin = spawn(gunicorn, ["--no-control-socket", "-b", `127.0.0.1:${port}`, "-k", "gthread", "--threads", "4", "httpbin:app"], { stdio: "ignore" });
+    if (!timeServer) throw new Error("run through scripts/test, which installs the peers (WP_PEER_*)");
+    const httpbin = await startHttpbin();
     try {
-      await waitForHttp(`http://127.0.0.1:${port}/get`);
       await signIn(page, admin.email);
       const api = page.request;
       await ok(api.post("/api/v1/admin/outbound-allowlist", { data: { pattern: "127.0.0.1", note: "e2e peers" } }));
@@ -163,7 +158,7 @@ test.describe.serial("accounts", () => {
       const draft = await ok(api.put(`/api/v1/wizards/${created.id}`, { data: { version: created.version, definition } }));
       const go = draft.definition.steps[0].option_sets[0].id;
       const bin = await ok(api.post(`/api/v1/wizards/${created.id}/api-configs`, {
-        data: { name: "httpbin", base_url: `http://127.0.0.1:${port}` },
+        data: { name: "httpbin", base_url: httpbin.url },
       }));
       const clock = await ok(api.post(`/api/v1/wizards/${created.id}/mcp-configs`, { data: { name: "clock", server: "time" } }));
       await ok(api.post(`/api/v1/wizards/${created.id}/events`, { data: {
@@ -218,7 +213,7 @@ test.describe.serial("accounts", () => {
       await expect(page.getByLabel("Slide", { exact: true })).toHaveValue("Overview");
       await expect(page.getByTestId("render-slides").locator("tbody tr")).toHaveCount(2);
     } finally {
-      httpbin.kill("SIGTERM");
+      httpbin.stop();
     }
   });
 
@@ -303,28 +298,4 @@ async function ok(response: Promise<APIResponse>) {
   const r = await response;
   if (!r.ok()) throw new Error(`${r.url()}: ${r.status()} ${await r.text()}`);
   return r.status() === 204 ? {} : await r.json();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within 30 s`);
 }

@@ -1,12 +1,14 @@
 import { test, expect, type Page, type Locator } from "@playwright/test";
-import { hydrated, register, signIn } from "./helpers";
+import { hydrated, register, signIn, startHttpbin } from "./helpers";
 
 // The builder's event editor, through the UI only (issue 13): a new builder wires an apply
 // button to a JavaScript transform (a syntax error is refused beside the code, then fixed),
 // a message whose template names a later action (refused until the actions are reordered),
 // a set-field, and a table render; tests the transform with the Test button; publishes;
 // runs it and sees every effect. Then two tabs edit the same event: the second save gets
-// the conflict banner and keeps its edits.
+// the conflict banner and keeps its edits. Last, an API configuration with a bearer token
+// (typed once, shown as set ever after), its Test connection, and an api_call through it
+// tested in the editor, against httpbin on 127.0.0.1 (which accounts.spec's admin allow-lists).
 const stamp = Date.now();
 const who = { email: `events-${stamp}@example.com`, name: "Eve Events" };
 const wizardName = `Greeter ${stamp}`;
@@ -167,5 +169,62 @@ test.describe.serial("events in the builder", () => {
     await expect(two.getByTestId("event-conflict")).toHaveCount(0);
     await expect(two.getByTestId("event-name")).toHaveValue("Greet the runner");
     await context.close();
+  });
+
+  test("an API configuration with a write-only bearer token, its Test connection, and an api_call through it", async ({ page }) => {
+    const httpbin = await startHttpbin();
+    try {
+      await signIn(page, who.email);
+      await page.goto(wizardUrl);
+      await hydrated(page);
+      const configs = page.getByTestId("api-configs");
+      await configs.getByTestId("api-config-new").click();
+      const form = configs.getByTestId("api-config-form");
+      await commit(form.getByTestId("api-config-name"), "bin");
+      await commit(form.getByTestId("api-config-base-url"), "ftp://nowhere");
+      await form.getByTestId("api-config-auth").selectOption("bearer");
+      await form.getByTestId("api-config-save").click();
+      // The server's rules, beside their inputs: a bearer needs its token, the URL its scheme.
+      await expect(form.locator("#api-config-secret-errors")).toContainText("is required");
+      await expect(form.locator("#api-config-base-url-errors")).not.toBeEmpty();
+      await commit(form.getByTestId("api-config-base-url"), httpbin.url);
+      await commit(form.getByTestId("api-config-secret"), "s3cret-token-123");
+      await form.getByTestId("api-config-save").click();
+      await expect(configs.getByTestId("api-config-status")).toHaveText("Saved bin.");
+      await expect(form.getByTestId("secret-set")).toBeVisible();
+      await expect(form.getByTestId("api-config-secret")).toHaveCount(0);
+      await expect(configs.getByTestId("api-config-row")).toContainText("credential set");
+      await page.screenshot({ path: "artifacts/api-config-editor.png", fullPage: true });
+
+      // Test connection: httpbin's /bearer answers 200 only with the token.
+      await commit(form.getByTestId("api-config-test-path"), "/bearer");
+      await form.getByTestId("api-config-test").click();
+      await expect(form.getByTestId("api-config-test-result")).toContainText("Reached · HTTP 200");
+
+      // After a reload the token is still only "set": it never reaches the page.
+      await page.reload();
+      await hydrated(page);
+      await configs.getByRole("button", { name: "Edit API configuration bin" }).click();
+      await expect(configs.getByTestId("secret-set")).toBeVisible();
+      expect(await page.content()).not.toContain("s3cret-token-123");
+
+      // An api_call through it, tested from the event editor before it is saved.
+      await page.getByTestId("events-overview").getByTestId("overview-event").click();
+      const editor = page.getByTestId("event-editor");
+      await addAction(editor, /Call a REST API/);
+      const call = card(editor, "call_api");
+      await call.getByTestId("api-config").selectOption({ label: `bin (${httpbin.url})` });
+      await commit(call.getByTestId("api-url"), "/bearer");
+      await commit(call.getByTestId("api-success-path"), "authenticated");
+      await expect(call.getByTestId("action-summary")).toHaveText("GET /bearer via bin");
+      await call.getByText("Test this action").click();
+      await call.getByTestId("test-action").click();
+      await expect(call.getByTestId("test-outcome")).toHaveAttribute("data-status", "success");
+      await expect(call.getByTestId("test-output")).toHaveText("true");
+      await editor.getByTestId("event-save").click();
+      await expect(editor.getByTestId("event-save-status")).toHaveText("Saved");
+    } finally {
+      httpbin.stop();
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { expect, type Page } from "@playwright/test";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 
 // What several specs do the same way: accounts, signing in, and waiting for hydration.
 export const password = "correct horse battery";
@@ -30,4 +32,42 @@ export async function signIn(page: Page, email: string) {
 // busy two-core machine can take a while to compile.
 export async function hydrated(page: Page) {
   await expect(page.locator('main[data-hydrated="true"]')).toBeVisible({ timeout: 30_000 });
+}
+
+/** A free TCP port on 127.0.0.1, for a test peer. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitForHttp(url: string) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within 30 s`);
+}
+
+/** httpbin under gunicorn on a free loopback port (scripts/test installs it, WP_PEER_GUNICORN);
+ *  `stop` ends it. The server under test reaches it once an admin allow-lists 127.0.0.1
+ *  (accounts.spec does, and runs first). */
+export async function startHttpbin(): Promise<{ url: string; stop: () => void }> {
+  const gunicorn = process.env.WP_PEER_GUNICORN;
+  if (!gunicorn) throw new Error("run through scripts/test, which installs the peers (WP_PEER_*)");
+  const port = await freePort();
+  const child = spawn(gunicorn, ["--no-control-socket", "-b", `127.0.0.1:${port}`, "-k", "gthread", "--threads", "4", "httpbin:app"], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/get`);
+  return { url, stop: () => child.kill() };
 }

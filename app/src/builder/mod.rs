@@ -2,6 +2,7 @@
 //! step and field editors, the typed settings editor, the condition builder and the live
 //! preview. The pages that host it are in `pages::builder`.
 
+pub mod api_configs;
 pub mod condition;
 pub mod events;
 pub mod model;

@@ -1191,7 +1191,10 @@ mod tests {
             }),
         ];
         // The action-driven types have no settings a builder types in.
-        assert_eq!(full.len(), buildable_types().filter(|t| !t.is_action_driven()).count());
+        assert_eq!(
+            full.len(),
+            buildable_types().filter(|t| !t.is_action_driven()).count()
+        );
         for field in full {
             let t = field.selection_type();
             let settings = settings_json(&field);

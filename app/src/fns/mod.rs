@@ -2,6 +2,7 @@
 //! `wizard-core` service. One module per area.
 
 pub mod allowlist;
+pub mod api_configs;
 pub mod events;
 pub mod runs;
 pub mod users;

@@ -10,6 +10,7 @@ use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::user::{Role, UserView};
 
 use super::RequireUser;
+use crate::builder::api_configs::ApiConfigsPanel;
 use crate::builder::events::EventStore;
 use crate::builder::events::editor::OpenEvent;
 use crate::builder::events::model::Target;
@@ -460,6 +461,7 @@ fn Editor(draft: WizardDraft, reload: Callback<()>) -> impl IntoView {
                         />
                     </section>
                     <EventsOverview b store />
+                    <ApiConfigsPanel b />
                     <PublishPanel b />
                 </div>
                 <div class="builder-main">

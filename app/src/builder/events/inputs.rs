@@ -1,5 +1,5 @@
 //! The labelled inputs every action editor is made of: a text box (or text area), a
-//! select, and a number box, each with the server's messages beside it
+//! select, and rows of names and values, each with the server's messages beside it
 //! (`aria-describedby`), committing on `change` so typing never re-renders the box.
 
 use leptos::prelude::*;
@@ -121,4 +121,99 @@ pub fn choices(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .iter()
         .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
         .collect()
+}
+
+/// Rows of name and value (query parameters, headers), edited locally and written back
+/// whole on each change; rows without a name are left out.
+#[component]
+pub fn KeyValues(
+    id: String,
+    legend: &'static str,
+    initial: Vec<(String, String)>,
+    #[prop(into)] errors: Signal<Vec<String>>,
+    on_set: Callback<Vec<(String, String)>>,
+) -> impl IntoView {
+    let next = StoredValue::new(initial.len());
+    let rows = RwSignal::new(
+        initial
+            .into_iter()
+            .enumerate()
+            .collect::<Vec<(usize, (String, String))>>(),
+    );
+    let commit = move || {
+        on_set.run(
+            rows.get_untracked()
+                .into_iter()
+                .map(|(_, (k, v))| (k.trim().to_owned(), v))
+                .filter(|(k, _)| !k.is_empty())
+                .collect(),
+        )
+    };
+    let err_id = format!("{id}-errors");
+    view! {
+        <fieldset class="key-values" data-testid=legend.to_lowercase().replace(' ', "-")>
+            <legend>{legend}</legend>
+            <For each=move || rows.get() key=|(n, _)| *n let:row>
+                {
+                    let (n, (name, value)) = row;
+                    let set = move |f: &dyn Fn(&mut (String, String))| {
+                        rows.update(|rs| {
+                            if let Some((_, kv)) = rs.iter_mut().find(|(m, _)| *m == n) {
+                                f(kv);
+                            }
+                        });
+                        commit();
+                    };
+                    view! {
+                        <div class="kv-row">
+                            <input
+                                type="text"
+                                class="mono"
+                                aria-label=format!("{legend}: name")
+                                value=name
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    set(&|kv| kv.0 = v.clone());
+                                }
+                            />
+                            <input
+                                type="text"
+                                class="mono"
+                                aria-label=format!("{legend}: value")
+                                value=value
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    set(&|kv| kv.1 = v.clone());
+                                }
+                            />
+                            <button
+                                type="button"
+                                class="btn btn-small btn-danger-quiet"
+                                aria-label=format!("Remove this row of {legend}")
+                                on:click=move |_| {
+                                    rows.update(|rs| rs.retain(|(m, _)| *m != n));
+                                    commit();
+                                }
+                            >
+                                "✕"
+                            </button>
+                        </div>
+                    }
+                }
+            </For>
+            <button
+                type="button"
+                class="btn btn-small btn-quiet"
+                on:click=move |_| {
+                    let n = next.get_value();
+                    next.set_value(n + 1);
+                    rows.update(|rs| rs.push((n, (String::new(), String::new()))));
+                }
+            >
+                {format!("+ {legend}")}
+            </button>
+            <ErrorLines messages=errors id=err_id />
+        </fieldset>
+    }
+    .into_any()
 }

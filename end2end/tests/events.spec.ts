@@ -227,4 +227,63 @@ test.describe.serial("events in the builder", () => {
       httpbin.stop();
     }
   });
+
+  test("the event editor fits a phone, works from the keyboard, and its conditions keep it from firing", async ({ page }) => {
+    test.setTimeout(120_000);
+    await signIn(page, who.email);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(wizardUrl);
+    await hydrated(page);
+    await page.getByTestId("events-overview").getByTestId("overview-event").click();
+    const editor = page.getByTestId("event-editor");
+    // Opening an event moves focus to its editor's heading.
+    await expect(editor.getByRole("heading", { name: "Event: Greet the runner" })).toBeFocused();
+    for (const toggle of await editor.getByTestId("action-toggle").all()) await toggle.click();
+    await expect(editor.getByTestId("output-editor")).toHaveCount(4);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "artifacts/event-editor-phone.png", fullPage: true });
+
+    // Keyboard only: open the type chooser and add a message.
+    await editor.getByTestId("add-action").focus();
+    await page.keyboard.press("Enter");
+    await editor.getByTestId("action-types").getByRole("button", { name: /Show a message/ }).focus();
+    await page.keyboard.press("Enter");
+    await expect(editor.getByTestId("action-name").last()).toBeFocused();
+    await expect(editor.getByTestId("action-name").last()).toHaveValue("message_2");
+    await editor.getByRole("button", { name: "Delete action message_2" }).click();
+    await editor.getByTestId("confirm-delete").click();
+    await expect(editor.getByTestId("action-card")).toHaveCount(4);
+
+    // Runs only when the name is not Bob.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const when = editor.getByTestId("condition-event");
+    await when.getByTestId("cond-add-rule").click();
+    await when.getByTestId("cond-field").selectOption("name");
+    await when.getByTestId("cond-op").selectOption({ label: "is not" });
+    await commit(when.getByTestId("cond-value"), "Bob");
+    await editor.getByTestId("event-save").click();
+    await expect(editor.getByTestId("event-save-status")).toHaveText("Saved");
+    await expect(page.getByTestId("events-overview")).toBeVisible();
+    await page.getByTestId("publish").click();
+    await expect(page.getByTestId("live-version")).toHaveText("Live: version 2");
+
+    await page.goto("/runs");
+    await hydrated(page);
+    await page.getByRole("button", { name: `Start ${wizardName}`, exact: true }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    await hydrated(page);
+    await page.getByLabel("Name").fill("Bob");
+    await page.getByTestId("apply-greet_me").click();
+    // Nothing may happen, so there is nothing to wait for: give a wrongly firing event
+    // (about 0.1 s here) ample time to show itself.
+    await page.waitForTimeout(1500);
+    await expect(page.getByTestId("apply-greet_me")).toBeEnabled();
+    await expect(page.getByLabel("Greeting")).toHaveValue("");
+    await expect(page.getByTestId("toast").filter({ hasText: "Bob" })).toHaveCount(0);
+    await page.getByLabel("Name").fill("Ada");
+    await page.getByTestId("apply-greet_me").click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Ada has 3 letters" })).toHaveCount(1);
+    await expect(page.getByLabel("Greeting")).toHaveValue("Hello Ada");
+  });
 });

@@ -1,4 +1,5 @@
 import { test, expect, type Page, type Locator } from "@playwright/test";
+import { addField, commit } from "./helpers";
 
 // The builder end to end, through the real UI: build a three-step wizard with conditions,
 // publish it, run it (a field appears and disappears, a reload resumes mid-run), complete
@@ -38,28 +39,10 @@ async function signIn(page: Page) {
   await expect(page.getByTestId("whoami")).toBeVisible();
 }
 
-/** Types into an input and leaves it, which commits the edit (a `change` event). */
-async function commit(input: Locator, text: string) {
-  await input.fill(text);
-  await input.press("Tab");
-}
-
 const saveStatus = (page: Page) => page.getByTestId("builder-save-status");
 
 async function saved(page: Page) {
   await expect(saveStatus(page)).toHaveAttribute("data-state", "saved");
-}
-
-/** Adds a field of `type` to the selected step, labels it, checks the key derived from the
- *  label, and returns the card (addressed by that key). */
-async function addField(page: Page, type: string, label: string, key: string): Promise<Locator> {
-  const editor = page.getByTestId("step-editor");
-  await editor.getByTestId("add-field-type").selectOption(type);
-  await editor.getByTestId("add-field").click();
-  const added = editor.getByTestId("option-set").last();
-  await commit(added.getByTestId("os-label"), label);
-  await expect(added.getByTestId("os-key")).toHaveValue(key);
-  return editor.locator(`[data-testid="option-set"][data-key="${key}"]`);
 }
 
 async function setOptions(card: Locator, labels: string[]) {

@@ -1,5 +1,5 @@
 import { test, expect, type Page, type Locator } from "@playwright/test";
-import { hydrated, register, signIn, startHttpbin } from "./helpers";
+import { addField, commit, hydrated, register, signIn, startHttpbin } from "./helpers";
 
 // The builder's event editor, through the UI only (issue 13): a new builder wires an apply
 // button to a JavaScript transform (a syntax error is refused beside the code, then fixed),
@@ -13,22 +13,6 @@ const stamp = Date.now();
 const who = { email: `events-${stamp}@example.com`, name: "Eve Events" };
 const wizardName = `Greeter ${stamp}`;
 let wizardUrl = "";
-
-/** Types into an input and leaves it, which commits the edit (a `change` event). */
-async function commit(input: Locator, text: string) {
-  await input.fill(text);
-  await input.press("Tab");
-}
-
-async function addField(page: Page, type: string, label: string, key: string): Promise<Locator> {
-  const editor = page.getByTestId("step-editor");
-  await editor.getByTestId("add-field-type").selectOption(type);
-  await editor.getByTestId("add-field").click();
-  const added = editor.getByTestId("option-set").last();
-  await commit(added.getByTestId("os-label"), label);
-  await expect(added.getByTestId("os-key")).toHaveValue(key);
-  return editor.locator(`[data-testid="option-set"][data-key="${key}"]`);
-}
 
 const draftSaved = (page: Page) =>
   expect(page.getByTestId("builder-save-status")).toHaveAttribute("data-state", "saved");

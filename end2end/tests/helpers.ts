@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 
@@ -70,4 +70,22 @@ export async function startHttpbin(): Promise<{ url: string; stop: () => void }>
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/get`);
   return { url, stop: () => child.kill() };
+}
+
+/** Types into an input and leaves it, which commits the edit (a `change` event). */
+export async function commit(input: Locator, text: string) {
+  await input.fill(text);
+  await input.press("Tab");
+}
+
+/** In the builder: adds a field of `type` to the selected step, labels it, checks the key
+ *  derived from the label, and returns the card (addressed by that key). */
+export async function addField(page: Page, type: string, label: string, key: string): Promise<Locator> {
+  const editor = page.getByTestId("step-editor");
+  await editor.getByTestId("add-field-type").selectOption(type);
+  await editor.getByTestId("add-field").click();
+  const added = editor.getByTestId("option-set").last();
+  await commit(added.getByTestId("os-label"), label);
+  await expect(added.getByTestId("os-key")).toHaveValue(key);
+  return editor.locator(`[data-testid="option-set"][data-key="${key}"]`);
 }

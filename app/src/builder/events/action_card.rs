@@ -8,7 +8,7 @@ use uuid::Uuid;
 use wizard_core::domain::FieldKey;
 use wizard_core::domain::event::{MAX_RETRY_COUNT, OnError};
 
-use super::inputs::{SelectSetting, TextSetting, choices};
+use super::inputs::{SelectSetting, TextSetting, choices, with_local};
 use super::output::OutputEditor;
 use super::test_panel::TestPanel;
 use super::types::TypeEditor;
@@ -156,26 +156,11 @@ fn CommonSettings(ctx: ActionCtx) -> impl IntoView {
     let retrying = Signal::derive(move || on_error.get() == OnError::Retry.as_str());
     // A name or number the editor cannot even hold stays a local message.
     let name_local = RwSignal::new(Vec::<String>::new());
-    let name_server = ctx.messages("name");
-    let name_errors = Signal::derive(move || {
-        let mut all = name_local.get();
-        all.extend(name_server.get());
-        all
-    });
+    let name_errors = with_local(name_local, ctx.messages("name"));
     let number_local = RwSignal::new(Vec::<String>::new());
-    let retry_server = ctx.messages("retry_count");
-    let retry_errors = Signal::derive(move || {
-        let mut all = number_local.get();
-        all.extend(retry_server.get());
-        all
-    });
+    let retry_errors = with_local(number_local, ctx.messages("retry_count"));
     let timeout_local = RwSignal::new(Vec::<String>::new());
-    let timeout_server = ctx.messages("timeout_ms");
-    let timeout_errors = Signal::derive(move || {
-        let mut all = timeout_local.get();
-        all.extend(timeout_server.get());
-        all
-    });
+    let timeout_errors = with_local(timeout_local, ctx.messages("timeout_ms"));
     view! {
         <div class="grid-2">
             <TextSetting

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 use wizard_core::domain::condition::Condition;
-use wizard_core::domain::event::{ActionType, TargetType};
+use wizard_core::domain::event::ActionType;
 use wizard_core::domain::event_view::PutEventRequest;
 
 use super::action_card::ActionCard;
@@ -45,16 +45,7 @@ fn EventEditor(ev: EventDraft) -> impl IntoView {
     let target = Memo::new(move |_| ev.draft.with(|e| Target::of(e.trigger, e.target_id)));
     let where_ = Memo::new(move |_| b.wizard.with(|w| target.get().describe(w)));
     let triggers = Signal::derive(move || {
-        let t = target.get();
-        let list = match (t.kind, t.id) {
-            (TargetType::OptionSet, Some(id)) => b.wizard.with(|w| {
-                w.option_sets().find(|os| os.id == id).map_or_else(
-                    || model::triggers_for(t.kind),
-                    |os| model::field_triggers(os.selection_type()),
-                )
-            }),
-            _ => model::triggers_for(t.kind),
-        };
+        let list = b.wizard.with(|w| model::triggers_at(target.get(), w));
         list.into_iter()
             .map(|t| {
                 (

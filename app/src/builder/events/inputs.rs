@@ -115,6 +115,19 @@ pub fn SelectSetting(
     .into_any()
 }
 
+/// A local message (what the editor could not even hold: a malformed number, JSON that
+/// does not parse) ahead of the server's messages for the same input.
+pub fn with_local(
+    local: RwSignal<Vec<String>>,
+    server: Signal<Vec<String>>,
+) -> Signal<Vec<String>> {
+    Signal::derive(move || {
+        let mut all = local.get();
+        all.extend(server.get());
+        all
+    })
+}
+
 /// `(value, label)` choices from static pairs.
 pub fn choices(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs

@@ -122,6 +122,17 @@ pub fn field_triggers(t: SelectionType) -> Vec<Trigger> {
     }
 }
 
+/// The triggers the add form and the editor offer for `target`: a field's by its type.
+pub fn triggers_at(target: Target, w: &Wizard) -> Vec<Trigger> {
+    match (target.kind, target.id) {
+        (TargetType::OptionSet, Some(id)) => w.option_sets().find(|os| os.id == id).map_or_else(
+            || triggers_for(target.kind),
+            |os| field_triggers(os.selection_type()),
+        ),
+        _ => triggers_for(target.kind),
+    }
+}
+
 /// When the trigger fires, in the builder's words.
 pub fn trigger_label(t: Trigger) -> &'static str {
     match t {

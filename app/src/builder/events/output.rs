@@ -8,7 +8,7 @@ use wizard_core::domain::FieldKey;
 use wizard_core::domain::event::{OutputHandling, RenderTarget, ReplaceOptions};
 use wizard_core::domain::render::{RawRenderer, Renderer, RendererKind};
 
-use super::inputs::{SelectSetting, TextSetting};
+use super::inputs::{SelectSetting, TextSetting, with_local};
 use super::{ActionCtx, model};
 
 /// Edits the action's output handling; an empty one is stored as none.
@@ -88,14 +88,15 @@ pub fn OutputEditor(ctx: ActionCtx) -> impl IntoView {
             .unwrap_or_default()
     }));
     let config_local = RwSignal::new(Vec::<String>::new());
-    let config_server = ctx.messages("output_handling.render.config");
     let render_server = ctx.messages("output_handling.render");
-    let config_errors = Signal::derive(move || {
-        let mut all = config_local.get();
-        all.extend(config_server.get());
-        all.extend(render_server.get());
-        all
-    });
+    let config_errors = with_local(
+        config_local,
+        Signal::derive(move || {
+            let mut all = ctx.messages("output_handling.render.config").get();
+            all.extend(render_server.get());
+            all
+        }),
+    );
     // Sets the render target from the slot, kind and settings text; a problem stays local.
     let set_render = move |slot: String, kind: String, settings: String| {
         if slot.is_empty() {

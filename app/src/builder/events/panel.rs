@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
-use wizard_core::domain::event::{Event, TargetType, Trigger};
+use wizard_core::domain::event::{Event, Trigger};
 use wizard_core::domain::event_view::EventView;
 use wizard_core::domain::problem::FieldError;
 
@@ -124,15 +124,7 @@ fn AddEvent(
         let Some(t) = target.get() else {
             return Vec::new();
         };
-        match (t.kind, t.id) {
-            (TargetType::OptionSet, Some(id)) => b.wizard.with(|w| {
-                w.option_sets().find(|os| os.id == id).map_or_else(
-                    || model::triggers_for(t.kind),
-                    |os| model::field_triggers(os.selection_type()),
-                )
-            }),
-            _ => model::triggers_for(t.kind),
-        }
+        b.wizard.with(|w| model::triggers_at(t, w))
     });
     let trigger = RwSignal::new(None::<Trigger>);
     let current = Memo::new(move |_| {

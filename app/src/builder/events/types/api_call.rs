@@ -11,21 +11,9 @@ use wizard_core::domain::event::{ActionConfig, ApiCallConfig, HttpMethod};
 
 use super::{config_memo, config_text, edit_config};
 use crate::builder::events::ActionCtx;
-use crate::builder::events::inputs::{KeyValues, SelectSetting, TextSetting};
+use crate::builder::events::inputs::{KeyValues, SelectSetting, TextSetting, with_local};
 
-fn pick(c: &ActionConfig) -> Option<&ApiCallConfig> {
-    match c {
-        ActionConfig::ApiCall(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn pick_mut(c: &mut ActionConfig) -> Option<&mut ApiCallConfig> {
-    match c {
-        ActionConfig::ApiCall(c) => Some(c),
-        _ => None,
-    }
-}
+config_of!(ApiCall, ApiCallConfig);
 
 fn value_text(v: &Value) -> String {
     match v {
@@ -89,12 +77,7 @@ pub fn ApiCallEditor(ctx: ActionCtx) -> impl IntoView {
             .unwrap_or_default()
     }));
     let body_local = RwSignal::new(Vec::<String>::new());
-    let body_server = ctx.messages("config.body");
-    let body_errors = Signal::derive(move || {
-        let mut all = body_local.get();
-        all.extend(body_server.get());
-        all
-    });
+    let body_errors = with_local(body_local, ctx.messages("config.body"));
     view! {
         <div class="grid-2">
             <SelectSetting

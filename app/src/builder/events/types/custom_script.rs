@@ -9,19 +9,7 @@ use crate::builder::events::ActionCtx;
 use crate::builder::events::inputs::TextSetting;
 use crate::builder::ui::ErrorLines;
 
-fn pick(c: &ActionConfig) -> Option<&CustomScriptConfig> {
-    match c {
-        ActionConfig::CustomScript(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn pick_mut(c: &mut ActionConfig) -> Option<&mut CustomScriptConfig> {
-    match c {
-        ActionConfig::CustomScript(c) => Some(c),
-        _ => None,
-    }
-}
+config_of!(CustomScript, CustomScriptConfig);
 
 #[component]
 pub fn ScriptEditor(ctx: ActionCtx) -> impl IntoView {

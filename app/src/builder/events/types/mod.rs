@@ -2,6 +2,26 @@
 //! the builder), behind one dispatch on the action's type. Each reads and edits only its
 //! own configuration, through [`config_memo`] and [`edit_config`].
 
+/// `pick` and `pick_mut`: the configuration of one `ActionConfig` variant, for
+/// [`config_memo`] and [`edit_config`]. Defined before the modules so each can use it.
+macro_rules! config_of {
+    ($variant:ident, $config:ty) => {
+        fn pick(c: &ActionConfig) -> Option<&$config> {
+            match c {
+                ActionConfig::$variant(c) => Some(c),
+                _ => None,
+            }
+        }
+
+        fn pick_mut(c: &mut ActionConfig) -> Option<&mut $config> {
+            match c {
+                ActionConfig::$variant(c) => Some(c),
+                _ => None,
+            }
+        }
+    };
+}
+
 mod api_call;
 mod custom_script;
 mod navigate;

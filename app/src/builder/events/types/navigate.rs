@@ -7,19 +7,7 @@ use super::{config_memo, config_text, edit_config};
 use crate::builder::events::ActionCtx;
 use crate::builder::events::inputs::SelectSetting;
 
-fn pick(c: &ActionConfig) -> Option<&NavigateConfig> {
-    match c {
-        ActionConfig::Navigate(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn pick_mut(c: &mut ActionConfig) -> Option<&mut NavigateConfig> {
-    match c {
-        ActionConfig::Navigate(c) => Some(c),
-        _ => None,
-    }
-}
+config_of!(Navigate, NavigateConfig);
 
 #[component]
 pub fn NavigateEditor(ctx: ActionCtx) -> impl IntoView {

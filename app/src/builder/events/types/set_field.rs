@@ -11,19 +11,7 @@ use crate::builder::events::ActionCtx;
 use crate::builder::events::inputs::{SelectSetting, TextSetting};
 use crate::builder::events::model;
 
-fn pick(c: &ActionConfig) -> Option<&SetFieldValueConfig> {
-    match c {
-        ActionConfig::SetFieldValue(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn pick_mut(c: &mut ActionConfig) -> Option<&mut SetFieldValueConfig> {
-    match c {
-        ActionConfig::SetFieldValue(c) => Some(c),
-        _ => None,
-    }
-}
+config_of!(SetFieldValue, SetFieldValueConfig);
 
 #[component]
 pub fn SetFieldEditor(ctx: ActionCtx) -> impl IntoView {

@@ -7,19 +7,7 @@ use super::{config_memo, config_text, edit_config};
 use crate::builder::events::ActionCtx;
 use crate::builder::events::inputs::{SelectSetting, TextSetting};
 
-fn pick(c: &ActionConfig) -> Option<&ShowMessageConfig> {
-    match c {
-        ActionConfig::ShowMessage(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn pick_mut(c: &mut ActionConfig) -> Option<&mut ShowMessageConfig> {
-    match c {
-        ActionConfig::ShowMessage(c) => Some(c),
-        _ => None,
-    }
-}
+config_of!(ShowMessage, ShowMessageConfig);
 
 #[component]
 pub fn ShowMessageEditor(ctx: ActionCtx) -> impl IntoView {

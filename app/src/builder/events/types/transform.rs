@@ -10,19 +10,7 @@ use super::{config_memo, config_text, edit_config};
 use crate::builder::events::ActionCtx;
 use crate::builder::events::inputs::{SelectSetting, TextSetting, choices};
 
-fn pick(c: &ActionConfig) -> Option<&TransformConfig> {
-    match c {
-        ActionConfig::TransformData(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn pick_mut(c: &mut ActionConfig) -> Option<&mut TransformConfig> {
-    match c {
-        ActionConfig::TransformData(c) => Some(c),
-        _ => None,
-    }
-}
+config_of!(TransformData, TransformConfig);
 
 /// The input template as typed: JSON when it reads as an object or array, else a string.
 fn input_from_text(text: &str) -> Option<Value> {

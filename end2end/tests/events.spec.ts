@@ -87,6 +87,10 @@ test.describe.serial("events in the builder", () => {
     await page.keyboard.press("Enter");
     await expect(editor.getByTestId("action-card")).toHaveCount(2);
     await expect(editor.getByTestId("action-card").first()).toHaveAttribute("data-name", "transform");
+    // The server's problems named actions by position: after the move they are dropped
+    // rather than shown on the wrong card; the next save reports what still holds.
+    await expect(editor.getByTestId("event-errors")).toHaveCount(0);
+    await expect(message.getByTestId("field-error")).toHaveCount(0);
 
     // The transform's output is shown as a table in the Letters slot.
     await transform.getByTestId("output-slot").selectOption("letters");

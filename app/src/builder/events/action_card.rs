@@ -44,6 +44,7 @@ pub fn ActionCard(ev: EventDraft, id: Uuid, open: RwSignal<Vec<Uuid>>) -> impl I
         ev.edit(|e| {
             shift_by_id(&mut e.actions, |a| a.id, id, delta);
         });
+        ev.forget_action_problems();
         focus_later(ctx.dom(which));
     };
     let duplicate = move |_| {
@@ -55,11 +56,15 @@ pub fn ActionCard(ev: EventDraft, id: Uuid, open: RwSignal<Vec<Uuid>>) -> impl I
                 e.actions.insert(pos + 1, copy);
             }
         });
+        ev.forget_action_problems();
         if let Some(copy) = copy_id {
             open.update(|o| o.push(copy));
         }
     };
-    let remove = Callback::new(move |()| ev.edit(|e| e.actions.retain(|a| a.id != id)));
+    let remove = Callback::new(move |()| {
+        ev.edit(|e| e.actions.retain(|a| a.id != id));
+        ev.forget_action_problems();
+    });
     view! {
         <li class="action-card" class:has-problems=move || { problems.get() > 0 } data-testid="action-card" data-name=move || name.get()>
             <div class="action-head">

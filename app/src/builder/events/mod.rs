@@ -159,6 +159,13 @@ impl EventDraft {
         }
     }
 
+    /// Drops the server's problems that name actions by position: after a reorder or a
+    /// delete they would point at other actions. The next save reports what still holds.
+    pub fn forget_action_problems(self) {
+        self.errors
+            .update(|es| es.retain(|e| !e.field.starts_with("actions[")));
+    }
+
     /// The server's messages for the input at `path` (rooted at the event).
     pub fn messages(self, path: impl Into<String>) -> Signal<Vec<String>> {
         let path = path.into();

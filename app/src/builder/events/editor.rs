@@ -25,10 +25,8 @@ use crate::fns::events::{delete_event, get_event, save_event};
 pub fn OpenEvent(b: Builder, store: EventStore) -> impl IntoView {
     move || {
         let id = store.open.get()?;
-        let view = store.list.with_untracked(|l| match l {
-            Some(Ok(list)) => list.iter().find(|e| e.id == id).cloned(),
-            _ => None,
-        })?;
+        // Read once: a save puts the new copy in the list without reopening the editor.
+        let view = untrack(|| store.get(id))?;
         let ev = EventDraft::new(b, store, &view);
         Some(view! { <EventEditor ev /> })
     }

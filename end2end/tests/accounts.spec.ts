@@ -131,6 +131,60 @@ test.describe.serial("accounts", () => {
     expect(listed.map((e: { pattern: string }) => e.pattern)).not.toContain("10.20.0.0/16");
   });
 
+  test("the admin registers an MCP server: validation beside the inputs, write-only env, status and tools", async ({ page }) => {
+    const timeServer = process.env.WP_PEER_MCP_TIME;
+    if (!timeServer) throw new Error("run through scripts/test, which installs the peers (WP_PEER_*)");
+    await signIn(page, admin.email);
+    await page.goto("/admin");
+    await hydrated(page);
+    const registry = page.getByTestId("mcp-servers");
+    await registry.getByTestId("mcp-new").click();
+    const form = registry.getByTestId("mcp-form");
+    await expect(form.getByTestId("mcp-name")).toBeFocused();
+    await form.getByTestId("mcp-name").fill("clock ui");
+    await form.getByTestId("mcp-save").click();
+    // The server's rules, each beside its input.
+    await expect(form.locator("#mcp-name-errors")).toContainText("may contain only letters");
+    await expect(form.locator("#mcp-command-errors")).toContainText("needs the command");
+
+    await form.getByTestId("mcp-name").fill("clock-ui");
+    await form.getByTestId("mcp-description").fill("The time, registered through the admin screen");
+    await form.getByTestId("mcp-command").fill(timeServer);
+    await form.getByTestId("mcp-args").fill("--local-timezone\nUTC");
+    await form.getByRole("button", { name: "+ Environment variables" }).click();
+    await form.getByLabel("Environment variables: name").fill("TZ_SECRET_PROBE");
+    await form.getByLabel("Environment variables: value").fill("env-value-never-shown");
+    await form.getByTestId("mcp-save").click();
+    await expect(registry.getByTestId("mcp-status")).toHaveText("Saved clock-ui.");
+    // Write-only: the name shows as set, the value never comes back.
+    await expect(form.getByTestId("mcp-secrets-set")).toContainText("TZ_SECRET_PROBE");
+    await expect(form.getByLabel("Environment variables: value")).toHaveCount(0);
+    const row = registry.getByTestId("mcp-server-row").filter({ hasText: "clock-ui" });
+    await expect(row.getByTestId("mcp-server-state")).toHaveText("not started (starts on first use)");
+
+    await form.getByTestId("mcp-list-tools").click();
+    await expect(form.getByTestId("mcp-tool").filter({ hasText: "get_current_time" })).toHaveCount(1, { timeout: 30_000 });
+    await expect(row.getByTestId("mcp-server-state")).toHaveText(/^running \(process \d+\)$/);
+    await page.screenshot({ path: "artifacts/admin-mcp-servers.png", fullPage: true });
+
+    await page.reload();
+    await hydrated(page);
+    expect(await page.content()).not.toContain("env-value-never-shown");
+    const listed = await ok(page.request.get("/api/v1/mcp/servers"));
+    const mine = listed.find((s: { name: string }) => s.name === "clock-ui");
+    expect(mine.secret_keys).toEqual(["TZ_SECRET_PROBE"]);
+    expect(JSON.stringify(listed)).not.toContain("env-value-never-shown");
+
+    // "Replace or clear" with no rows clears the env; a save keeps the rest.
+    await registry.getByRole("button", { name: "Edit MCP server clock-ui" }).click();
+    await form.getByTestId("mcp-secrets-replace").click();
+    await form.getByTestId("mcp-save").click();
+    await expect(registry.getByTestId("mcp-status")).toHaveText("Saved clock-ui.");
+    await expect(form.getByTestId("mcp-secrets-set")).toHaveCount(0);
+    const after = await ok(page.request.get("/api/v1/mcp/servers"));
+    expect(after.find((s: { name: string }) => s.name === "clock-ui").secret_keys).toEqual([]);
+  });
+
   // Admin powers at work in the player: 127.0.0.1 allowed, mcp-server-time registered,
   // and an apply button that calls httpbin (under gunicorn, started here) through an API
   // configuration and the time server through MCP.

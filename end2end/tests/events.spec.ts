@@ -274,4 +274,67 @@ test.describe.serial("events in the builder", () => {
     await expect(page.getByTestId("toast").filter({ hasText: "Ada has 3 letters" })).toHaveCount(1);
     await expect(page.getByLabel("Greeting")).toHaveValue("Hello Ada");
   });
+  // The MCP part of the editor, against mcp-server-time (registered as `time` by
+  // accounts.spec's admin): an MCP configuration picking the tool, an mcp_call whose
+  // arguments come from the form generated from the tool's inputSchema, a template naming
+  // no earlier action marked before saving, the Test button, and the result in the player.
+  test("an MCP call from the tool's generated form: checked live, tested, published and run", async ({ page }) => {
+    test.setTimeout(150_000);
+    await signIn(page, who.email);
+    await page.goto(wizardUrl);
+    await hydrated(page);
+    const configs = page.getByTestId("mcp-configs");
+    await configs.getByTestId("mcp-config-new").click();
+    const form = configs.getByTestId("mcp-config-form");
+    await commit(form.getByTestId("mcp-config-name"), "clock");
+    await form.getByTestId("mcp-config-server").selectOption("time");
+    const tools = form.getByTestId("mcp-config-tools");
+    await tools.getByRole("checkbox", { name: /get_current_time/ }).check({ timeout: 30_000 });
+    await form.getByTestId("mcp-config-save").click();
+    await expect(configs.getByTestId("mcp-config-status")).toHaveText("Saved clock.");
+    await expect(configs.getByTestId("mcp-config-row")).toContainText("get_current_time");
+
+    await page.getByTestId("events-overview").getByTestId("overview-event").click();
+    const editor = page.getByTestId("event-editor");
+    await addAction(editor, /Call an MCP tool/);
+    const call = card(editor, "call_tool");
+    await expect(call.getByTestId("mcp-call-tool")).toHaveValue("get_current_time");
+    await expect(call.getByTestId("mcp-call-tool-description")).not.toBeEmpty({ timeout: 30_000 });
+    const timezone = call.locator('[data-testid="mcp-argument"][data-name="timezone"]');
+    await expect(timezone.locator("label").first()).toContainText("timezone *");
+    // Required: left empty, the live check marks it beside the input before any save.
+    await expect(timezone.getByTestId("field-error")).toContainText("is required", { timeout: 15_000 });
+    await expect(editor.getByTestId("event-save-status")).toHaveText("Unsaved changes");
+    // A template naming an action that does not run before this one: marked before saving.
+    await commit(timezone.getByTestId("mcp-arg"), "{{ actions.later.output }}");
+    await expect(timezone.getByTestId("field-error")).toContainText("not an earlier action", { timeout: 15_000 });
+    await expect(editor.getByTestId("event-check-status")).toContainText("problem");
+    await commit(timezone.getByTestId("mcp-arg"), "Europe/Paris");
+    await expect(timezone.getByTestId("field-error")).toHaveCount(0);
+    await expect(editor.getByTestId("event-check-status")).toHaveText("Checked: no problems", { timeout: 15_000 });
+    await expect(call.getByTestId("action-summary")).toHaveText("tool get_current_time on time");
+
+    await commit(call.getByTestId("output-extract"), "timezone");
+    await call.getByTestId("output-set-field").selectOption("greeting");
+    await call.getByText("Test this action").click();
+    await call.getByTestId("test-action").click();
+    await expect(call.getByTestId("test-outcome")).toHaveAttribute("data-status", "success", { timeout: 30_000 });
+    await expect(call.getByTestId("test-output")).toContainText("Europe/Paris");
+    await page.screenshot({ path: "artifacts/event-editor-mcp.png", fullPage: true });
+    await editor.getByTestId("event-save").click();
+    await expect(editor.getByTestId("event-save-status")).toHaveText("Saved");
+    await page.getByTestId("publish").click();
+    await expect(page.getByTestId("live-version")).toHaveText("Live: version 3");
+
+    await page.goto("/runs");
+    await hydrated(page);
+    await page.getByRole("button", { name: `Start ${wizardName}`, exact: true }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    await hydrated(page);
+    await page.getByLabel("Name").fill("Ada");
+    await page.getByTestId("apply-greet_me").click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Ada has 3 letters" })).toHaveCount(1);
+    // The set-field wrote "Hello Ada"; the MCP call, after it, wrote the time zone.
+    await expect(page.getByLabel("Greeting")).toHaveValue("Europe/Paris", { timeout: 30_000 });
+  });
 });

@@ -295,6 +295,22 @@ pub async fn put(
     view_of(state, row.id).await
 }
 
+/// The problems saving `event` would meet, without saving anything: the builder checks an
+/// edited event as it is typed (unknown template paths, a later action named, a script that
+/// does not compile), with the same rules as [`create`] and [`put`], rooted at `event`.
+pub async fn check(
+    state: &AppState,
+    actor: &CurrentUser,
+    wizard_id: Uuid,
+    mut event: Event,
+) -> AppResult<Vec<FieldError>> {
+    let wizard = wizards::owned(state, actor, wizard_id).await?;
+    let replaced = (!event.id.is_nil()).then_some(event.id);
+    fill_ids(&mut event);
+    let draft = draft_without(state, &wizard, replaced).await?;
+    Ok(problems(state, &draft, &event, "event").await)
+}
+
 pub async fn delete(
     state: &AppState,
     actor: &CurrentUser,

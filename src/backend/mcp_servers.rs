@@ -8,8 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use serde::Serialize;
 
 use serde_json::{Map, Value};
 
@@ -17,6 +16,7 @@ use crate::backend::auth::CurrentUser;
 use crate::backend::db::mcp::{self as repo, ServerFields, ServerRow};
 use crate::backend::error::{ActionError, AppError, AppResult};
 use crate::backend::mcp::{ServerSpec, ToolInfo, Transport};
+pub use crate::domain::mcp::{McpServerRequest, McpServerView, McpTransport};
 use crate::backend::state::AppState;
 use crate::domain::problem::FieldError;
 use crate::domain::user::Role;
@@ -24,105 +24,13 @@ use crate::domain::user::Role;
 /// Longest wait an admin may configure for starting a server or a request, in ms.
 pub const MAX_TIMEOUT_MS: u64 = 300_000;
 
-/// How a server is reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum McpTransport {
-    /// A command the server starts as a child process, speaking MCP on stdin/stdout.
-    Stdio,
-    /// An MCP endpoint over HTTP (streamable HTTP transport).
-    StreamableHttp,
-}
-
-impl McpTransport {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            McpTransport::Stdio => "stdio",
-            McpTransport::StreamableHttp => "streamable_http",
-        }
-    }
-
-    fn parse(s: &str) -> AppResult<Self> {
-        match s {
-            "stdio" => Ok(McpTransport::Stdio),
-            "streamable_http" => Ok(McpTransport::StreamableHttp),
-            other => Err(AppError::Internal(format!(
-                "unexpected value in column mcp_servers.transport: {other:?}"
-            ))),
-        }
-    }
-}
-
-fn default_timeout() -> u64 {
-    crate::domain::integration::DEFAULT_TIMEOUT_MS
-}
-
-fn default_true() -> bool {
-    true
-}
-
-/// Registers (POST) or replaces (PUT) a server. `env` and `headers` are write-only; left
-/// out on PUT they keep the stored values, sent they replace them all.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct McpServerRequest {
-    /// Unique; wizards refer to the server by it. Letters, digits, `_`, `-`, `.`.
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    pub transport: McpTransport,
-    /// stdio: the program to start.
-    #[serde(default)]
-    pub command: Option<String>,
-    /// stdio: its arguments.
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// stdio: environment variables of the child (the only ones it gets besides PATH and
-    /// HOME). Write-only.
-    #[serde(default)]
-    pub env: Option<BTreeMap<String, String>>,
-    /// streamable HTTP: the endpoint, `http(s)://…`.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// streamable HTTP: headers sent with every request (e.g. `Authorization`). Write-only.
-    #[serde(default)]
-    pub headers: Option<BTreeMap<String, String>>,
-    /// Time allowed to start the server and to list its tools.
-    #[serde(default = "default_timeout")]
-    pub timeout_ms: u64,
-    #[serde(default = "default_true")]
-    pub is_enabled: bool,
-    /// PUT only: the version you read (409 when it changed since).
-    #[serde(
-        default,
-        deserialize_with = "crate::domain::concurrency::optional_version"
-    )]
-    #[schema(minimum = 1)]
-    pub version: Option<i64>,
-}
-
-/// A registered server. Builders get the public part; admins also how it is reached and the
-/// *names* of its env variables or headers (never their values).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct McpServerView {
-    pub id: Uuid,
-    pub name: String,
-    pub description: String,
-    pub transport: McpTransport,
-    pub timeout_ms: u64,
-    pub is_enabled: bool,
-    pub version: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Names of the env variables (stdio) or headers (HTTP) that are set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_keys: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+fn transport(row: &ServerRow) -> AppResult<McpTransport> {
+    McpTransport::parse(&row.transport).ok_or_else(|| {
+        AppError::Internal(format!(
+            "unexpected value in column mcp_servers.transport: {:?}",
+            row.transport
+        ))
+    })
 }
 
 fn view(row: &ServerRow, admin: bool) -> AppResult<McpServerView> {
@@ -131,7 +39,7 @@ fn view(row: &ServerRow, admin: bool) -> AppResult<McpServerView> {
         id,
         name: row.name.clone(),
         description: row.description.clone(),
-        transport: McpTransport::parse(&row.transport)?,
+        transport: transport(row)?,
         timeout_ms: u64::try_from(row.timeout_ms).unwrap_or(0),
         is_enabled: row.is_enabled != 0,
         version: row.version,
@@ -273,7 +181,7 @@ pub async fn spec(app: &AppState, name: &str) -> AppResult<ServerSpec> {
         })?,
         None => BTreeMap::new(),
     };
-    let transport = match McpTransport::parse(&row.transport)? {
+    let transport = match transport(&row)? {
         McpTransport::Stdio => Transport::Stdio {
             command: row.command.clone().unwrap_or_default(),
             args: json_list(&row.args, "args")?,

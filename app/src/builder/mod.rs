@@ -5,6 +5,7 @@
 pub mod api_configs;
 pub mod condition;
 pub mod events;
+pub mod mcp_configs;
 pub mod model;
 pub mod option_set;
 pub mod preview;

@@ -68,3 +68,16 @@ pub async fn test_action(req: TestActionRequest) -> Result<Outcome<ExecuteEventR
     let actor = require_user().await?;
     super::outcome(wizard_core::backend::events::test_new(&state, &actor, req).await)
 }
+
+/// The problems saving `event` would meet, found without saving (the editor's live checks).
+#[server(input = Json)]
+pub async fn check_event(
+    wizard_id: Uuid,
+    event: Event,
+) -> Result<Vec<wizard_core::domain::problem::FieldError>, UiError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::backend::events::check(&state, &actor, wizard_id, event)
+        .await
+        .map_err(ui_error)
+}

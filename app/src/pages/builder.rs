@@ -11,6 +11,7 @@ use wizard_core::domain::user::{Role, UserView};
 
 use super::RequireUser;
 use crate::builder::api_configs::ApiConfigsPanel;
+use crate::builder::mcp_configs::McpConfigsPanel;
 use crate::builder::events::EventStore;
 use crate::builder::events::editor::OpenEvent;
 use crate::builder::events::model::Target;
@@ -462,6 +463,7 @@ fn Editor(draft: WizardDraft, reload: Callback<()>) -> impl IntoView {
                     </section>
                     <EventsOverview b store />
                     <ApiConfigsPanel b />
+                    <McpConfigsPanel b />
                     <PublishPanel b />
                 </div>
                 <div class="builder-main">

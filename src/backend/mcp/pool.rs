@@ -15,7 +15,6 @@ use rmcp::service::RunningService;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{RoleClient, ServiceError, ServiceExt};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
@@ -57,18 +56,7 @@ impl std::fmt::Debug for ServerSpec {
     }
 }
 
-/// A tool as builders see it: enough to render a form for its arguments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ToolInfo {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    /// The tool's JSON Schema for its arguments, as the server declared it.
-    #[serde(rename = "inputSchema")]
-    #[schema(value_type = Object)]
-    pub input_schema: Value,
-}
+pub use crate::domain::mcp::ToolInfo;
 
 /// Why the pool could not serve a request. Messages never contain a credential.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -181,6 +169,17 @@ impl McpPool {
         for name in names {
             self.evict(&name).await;
         }
+    }
+
+    /// Whether a live session to the server exists (`Some`), with its child's process id
+    /// for a stdio server: the admin screen's status line.
+    pub async fn session_state(&self, name: &str) -> Option<Option<u32>> {
+        let slot = self.slot(name);
+        let guard = slot.lock().await;
+        guard
+            .as_ref()
+            .filter(|s| !s.client.is_transport_closed())
+            .map(|s| s.pid)
     }
 
     /// The process id of a stdio server's current child, if one runs. For diagnostics and

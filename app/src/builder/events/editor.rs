@@ -18,7 +18,7 @@ use crate::builder::model::field_choices;
 use crate::builder::state::Builder;
 use crate::builder::ui::{ConfirmDelete, focus_later};
 use crate::fns::Outcome;
-use crate::fns::events::{delete_event, get_event, save_event};
+use crate::fns::events::{check_event, delete_event, get_event, save_event};
 
 /// The editor of `store.open`, or nothing.
 #[component]
@@ -80,6 +80,40 @@ fn EventEditor(ev: EventDraft) -> impl IntoView {
         });
         ev.errors.set(errors);
     };
+    // Live checks: the server's save-time rules applied to the edits shortly after each one
+    // (`backend::events::check`), so an unknown template path, a later action named or a
+    // script that does not compile is marked before saving. Nothing is saved.
+    let generation = StoredValue::new(0u64);
+    let checked = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        let sent = ev.draft.get();
+        if !ev.dirty.get_untracked() {
+            return;
+        }
+        let g = generation.get_value() + 1;
+        generation.set_value(g);
+        checked.set(None);
+        set_timeout(
+            move || {
+                if generation.get_value() != g {
+                    return;
+                }
+                spawn_local(async move {
+                    let Ok(errors) = check_event(store.wizard_id, sent.clone()).await else {
+                        return;
+                    };
+                    let current = generation.get_value() == g
+                        && !ev.saving.get_untracked()
+                        && ev.draft.with_untracked(|d| *d == sent);
+                    if current {
+                        checked.set(Some(errors.len()));
+                        ev.errors.set(model::rooted(errors, "event"));
+                    }
+                });
+            },
+            std::time::Duration::from_millis(500),
+        );
+    });
     let save = move |_| {
         if ev.saving.get_untracked() {
             return;
@@ -299,6 +333,13 @@ fn EventEditor(ev: EventDraft) -> impl IntoView {
                         } else {
                             ""
                         }
+                    }}
+                </span>
+                <span aria-live="polite" data-testid="event-check-status" class="muted small">
+                    {move || match (ev.dirty.get(), checked.get()) {
+                        (true, Some(0)) => "Checked: no problems".to_owned(),
+                        (true, Some(n)) => format!("Checked: {n} problem(s) to fix before saving"),
+                        _ => String::new(),
                     }}
                 </span>
                 <button type="button" class="btn btn-small btn-quiet" disabled=move || !ev.dirty.get() on:click=discard>

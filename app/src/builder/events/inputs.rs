@@ -145,6 +145,9 @@ pub fn KeyValues(
     initial: Vec<(String, String)>,
     #[prop(into)] errors: Signal<Vec<String>>,
     on_set: Callback<Vec<(String, String)>>,
+    /// Write-only values (credentials): typed into password inputs.
+    #[prop(optional)]
+    secret: bool,
 ) -> impl IntoView {
     let next = StoredValue::new(initial.len());
     let rows = RwSignal::new(
@@ -190,7 +193,8 @@ pub fn KeyValues(
                                 }
                             />
                             <input
-                                type="text"
+                                type=if secret { "password" } else { "text" }
+                                autocomplete=secret.then_some("new-password")
                                 class="mono"
                                 aria-label=format!("{legend}: value")
                                 value=value

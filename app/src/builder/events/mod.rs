@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod model;
 pub mod output;
 pub mod panel;
+pub mod schema;
 pub mod test_panel;
 pub mod types;
 
@@ -214,7 +215,8 @@ impl ActionCtx {
 
     /// The server's messages for `member` of this action (`config.text`, `name`, …),
     /// wherever the action sits now.
-    pub fn messages(self, member: &'static str) -> Signal<Vec<String>> {
+    pub fn messages(self, member: impl Into<String>) -> Signal<Vec<String>> {
+        let member: String = member.into();
         Signal::derive(move || {
             let Some(i) = self.index() else {
                 return Vec::new();

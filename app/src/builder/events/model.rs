@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 use wizard_core::domain::event::{
     Action, ActionConfig, ActionType, ApiCallConfig, CustomScriptConfig, Event, HttpMethod,
-    MessageLevel, NavTarget, NavigateConfig, OnError, ResponseMapping, SetFieldValueConfig,
+    McpCallConfig, MessageLevel, NavTarget, NavigateConfig, OnError, ResponseMapping, SetFieldValueConfig,
     ShowMessageConfig, TargetType, TransformConfig, TransformLanguage, Trigger,
 };
 use wizard_core::domain::problem::FieldError;
@@ -151,12 +151,11 @@ pub fn trigger_label(t: Trigger) -> &'static str {
     }
 }
 
-/// The action types the editor offers, in the order of the type dialog. `mcp_call`
-/// needs the MCP configuration editor (tool picker, schema form), which is not built yet;
-/// existing MCP actions still show and keep their configuration.
+/// The action types the editor offers, in the order of the type dialog.
 pub fn offered_types() -> &'static [ActionType] {
     &[
         ActionType::ApiCall,
+        ActionType::McpCall,
         ActionType::TransformData,
         ActionType::SetFieldValue,
         ActionType::ShowMessage,
@@ -261,7 +260,16 @@ pub fn new_action(t: ActionType, event: &Event, w: &Wizard) -> Result<Action, &'
             body: None,
             response_mapping: ResponseMapping::default(),
         }),
-        ActionType::McpCall => return Err("MCP calls are not editable here yet"),
+        ActionType::McpCall => {
+            let c = w.mcp_configs.first().ok_or(
+                "add an MCP configuration first (panel \"MCP configurations\"): it names the server",
+            )?;
+            ActionConfig::McpCall(McpCallConfig {
+                mcp_config_id: c.id,
+                tool: c.available_tools.first().cloned().unwrap_or_default(),
+                arguments: Default::default(),
+            })
+        }
         ActionType::TransformData => ActionConfig::TransformData(TransformConfig {
             language: TransformLanguage::Jmespath,
             expression: "@".to_owned(),
@@ -343,7 +351,20 @@ pub fn summary(a: &Action, w: &Wizard) -> String {
             };
             format!("{} {}{via}", c.method, clip(url, 60))
         }
-        ActionConfig::McpCall(c) => format!("tool {}", c.tool),
+        ActionConfig::McpCall(c) => {
+            let server = w
+                .mcp_configs
+                .iter()
+                .find(|m| m.id == c.mcp_config_id)
+                .map(|m| format!(" on {}", m.server))
+                .unwrap_or_default();
+            let tool = if c.tool.is_empty() {
+                "(no tool yet)"
+            } else {
+                &c.tool
+            };
+            format!("tool {tool}{server}")
+        }
         ActionConfig::TransformData(c) => match c.language {
             TransformLanguage::Jmespath => format!("JMESPath {}", clip(&c.expression, 60)),
             TransformLanguage::Javascript => format!("JavaScript, {}", lines(&c.expression)),

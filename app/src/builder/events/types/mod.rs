@@ -24,6 +24,7 @@ macro_rules! config_of {
 
 mod api_call;
 mod custom_script;
+mod mcp_call;
 mod navigate;
 mod set_field;
 mod show_message;
@@ -46,12 +47,7 @@ pub fn TypeEditor(ctx: ActionCtx) -> impl IntoView {
         Some(ActionType::ShowMessage) => view! { <show_message::ShowMessageEditor ctx /> }.into_any(),
         Some(ActionType::Navigate) => view! { <navigate::NavigateEditor ctx /> }.into_any(),
         Some(ActionType::CustomScript) => view! { <custom_script::ScriptEditor ctx /> }.into_any(),
-        Some(ActionType::McpCall) => view! {
-            <p class="hint">
-                "MCP calls are edited through the API for now; this editor keeps the call's settings as they are."
-            </p>
-        }
-        .into_any(),
+        Some(ActionType::McpCall) => view! { <mcp_call::McpCallEditor ctx /> }.into_any(),
         None => ().into_any(),
     }
     }

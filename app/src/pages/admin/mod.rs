@@ -1,4 +1,5 @@
-//! Administration: every account and its role, and the outbound allow-list. The server
+//! Administration: every account and its role, the outbound allow-list and the MCP server
+//! registry. The server
 //! checks the admin role on every call; hiding the menu entry is only a convenience.
 
 use leptos::prelude::*;
@@ -6,13 +7,15 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use wizard_core::domain::user::Role;
 
+mod mcp_servers;
+
 use super::RequireUser;
 use crate::fns::Outcome;
 use crate::fns::allowlist::{add_allowlist, list_allowlist, remove_allowlist};
 use crate::fns::users::{ChangeRole, list_users};
 
 lazy_page!(
-    /// `/admin`: accounts and roles, the outbound allow-list.
+    /// `/admin`: accounts and roles, the outbound allow-list, MCP servers.
     AdminRoute => AdminPage
 );
 
@@ -26,7 +29,7 @@ pub fn AdminPage() -> impl IntoView {
         </div>
         <RequireUser children=|user| {
             if user.role == Role::Admin {
-                view! { <UserTable /> <AllowList /> }.into_any()
+                view! { <UserTable /> <AllowList /> <mcp_servers::McpServers /> }.into_any()
             } else {
                 // The server refuses the calls anyway; this just says so up front.
                 let text = format!("This page needs the admin role; you are {}.", user.role);

@@ -16,8 +16,8 @@ use crate::backend::auth::CurrentUser;
 use crate::backend::db::mcp::{self as repo, ServerFields, ServerRow};
 use crate::backend::error::{ActionError, AppError, AppResult};
 use crate::backend::mcp::{ServerSpec, ToolInfo, Transport};
-pub use crate::domain::mcp::{McpServerRequest, McpServerView, McpTransport};
 use crate::backend::state::AppState;
+pub use crate::domain::mcp::{McpServerRequest, McpServerView, McpTransport};
 use crate::domain::problem::FieldError;
 use crate::domain::user::Role;
 

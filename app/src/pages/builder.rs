@@ -11,11 +11,11 @@ use wizard_core::domain::user::{Role, UserView};
 
 use super::RequireUser;
 use crate::builder::api_configs::ApiConfigsPanel;
-use crate::builder::mcp_configs::McpConfigsPanel;
 use crate::builder::events::EventStore;
 use crate::builder::events::editor::OpenEvent;
 use crate::builder::events::model::Target;
 use crate::builder::events::panel::{EventsOverview, EventsPanel};
+use crate::builder::mcp_configs::McpConfigsPanel;
 use crate::builder::model;
 use crate::builder::preview::Preview;
 use crate::builder::state::{Builder, SaveStatus};

@@ -17,6 +17,7 @@ on_both_backends!(
     only_the_owner_edits_events_and_runners_cannot,
     events_travel_through_publish_clone_and_export_import,
     actions_are_tested_before_and_after_saving,
+    the_live_check_reports_what_a_save_would_refuse_and_saves_nothing,
 );
 
 const API_TOKEN: &str = "tok-Very-Secret-4711";
@@ -1028,4 +1029,114 @@ async fn actions_are_tested_before_and_after_saving(app: TestApp) {
         None,
     )
     .await;
+}
+
+/// The builder's live check (`backend::events::check`, behind the `check_event` server
+/// function): the save-time problems of an edited event, rooted at `event`, with nothing
+/// written; only the wizard's owner may ask.
+async fn the_live_check_reports_what_a_save_would_refuse_and_saves_nothing(app: TestApp) {
+    let f = fixture(&app).await;
+    let saved = app
+        .call(Method::POST, &f.events())
+        .body(&json!({"name": "greet", "trigger": "optionSet.onChange", "target_id": f.option_set(0, 0),
+                      "actions": [{"name": "say", "action_type": "show_message",
+                                   "config": {"level": "info", "text": "hi"}}]}))
+        .by(f.t())
+        .expect(201)
+        .await;
+    let builder = wizard_core::backend::session::authenticate(&app.state, &f.builder)
+        .await
+        .expect("the builder's session");
+    let wizard_id: uuid::Uuid = f.wizard_id.parse().expect("a uuid");
+    let mut edited: wizard_core::domain::event::Event =
+        serde_json::from_value(json!({"id": saved["id"], "name": "greet", "trigger": "optionSet.onChange",
+            "target_id": f.option_set(0, 0),
+            "actions": [
+                {"name": "say", "action_type": "show_message",
+                 "config": {"level": "info", "text": "{{ actions.later.output }} {{ fields.nope }}"}},
+                {"name": "later", "action_type": "transform_data",
+                 "config": {"language": "javascript", "expression": "return (;"}},
+                {"name": "clock", "action_type": "mcp_call",
+                 "config": {"mcp_config_id": f.mcp_config_id, "tool": "get_current_time", "arguments": {}}}]}))
+        .expect("an event");
+    let problems =
+        wizard_core::backend::events::check(&app.state, &builder, wizard_id, edited.clone())
+            .await
+            .expect("checked");
+    let at = |field: &str| -> Vec<String> {
+        problems
+            .iter()
+            .filter(|p| p.field == field)
+            .map(|p| p.message.clone())
+            .collect()
+    };
+    let text = at("event.actions[0].config.text");
+    assert!(
+        text.iter()
+            .any(|m| m.contains("`later` is not an earlier action")),
+        "{problems:?}"
+    );
+    assert!(
+        text.iter().any(|m| m.contains("`nope` is not a field")),
+        "{problems:?}"
+    );
+    assert!(
+        at("event.actions[1].config.expression")
+            .iter()
+            .any(|m| m.contains("SyntaxError")),
+        "{problems:?}"
+    );
+    assert!(
+        at("event.actions[2].config.arguments.timezone")
+            .iter()
+            .any(|m| m.contains("required")),
+        "{problems:?}"
+    );
+
+    // Fixed, it has nothing to report; and nothing of either version was stored.
+    edited.actions.swap(0, 1);
+    if let wizard_core::domain::event::ActionConfig::TransformData(t) =
+        &mut edited.actions[0].config
+    {
+        t.expression = "return 1;".to_owned();
+    }
+    if let wizard_core::domain::event::ActionConfig::ShowMessage(m) = &mut edited.actions[1].config
+    {
+        m.text = "{{ actions.later.output }}".to_owned();
+    }
+    if let wizard_core::domain::event::ActionConfig::McpCall(c) = &mut edited.actions[2].config {
+        c.arguments.insert("timezone".to_owned(), json!("UTC"));
+    }
+    let problems =
+        wizard_core::backend::events::check(&app.state, &builder, wizard_id, edited.clone())
+            .await
+            .expect("checked");
+    assert_eq!(problems, Vec::new());
+    let stored = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/wizards/events/{}",
+                saved["id"].as_str().expect("id")
+            ),
+        )
+        .by(f.t())
+        .expect(200)
+        .await;
+    assert_eq!(stored["version"], saved["version"]);
+    assert_eq!(stored["actions"].as_array().map(Vec::len), Some(1));
+
+    // Another builder's wizard is not there for them.
+    let (_, other) = app.register("other@example.com").await;
+    let other = wizard_core::backend::session::authenticate(&app.state, &other)
+        .await
+        .expect("a session");
+    let refused = wizard_core::backend::events::check(&app.state, &other, wizard_id, edited).await;
+    assert!(
+        matches!(
+            refused,
+            Err(wizard_core::backend::error::AppError::NotFound(_))
+        ),
+        "{refused:?}"
+    );
 }

@@ -7,8 +7,9 @@ use serde_json::Value;
 use uuid::Uuid;
 use wizard_core::domain::event::{
     Action, ActionConfig, ActionType, ApiCallConfig, CustomScriptConfig, Event, HttpMethod,
-    McpCallConfig, MessageLevel, NavTarget, NavigateConfig, OnError, ResponseMapping, SetFieldValueConfig,
-    ShowMessageConfig, TargetType, TransformConfig, TransformLanguage, Trigger,
+    McpCallConfig, MessageLevel, NavTarget, NavigateConfig, OnError, ResponseMapping,
+    SetFieldValueConfig, ShowMessageConfig, TargetType, TransformConfig, TransformLanguage,
+    Trigger,
 };
 use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::selection::{SelectionType, ValueKind};

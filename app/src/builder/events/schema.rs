@@ -232,13 +232,19 @@ mod tests {
     fn properties_become_typed_params_required_first() {
         let ps = params(&schema());
         let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["timezone", "unit", "count", "loud", "ratio", "tags"]);
+        assert_eq!(
+            names,
+            ["timezone", "unit", "count", "loud", "ratio", "tags"]
+        );
         assert_eq!(ps[0].kind, Kind::Text);
         assert!(ps[0].required && !ps[2].required);
         assert_eq!(ps[1].kind, Kind::Choice(vec![json!("c"), json!("f")]));
         assert_eq!(param("ratio").kind, Kind::Number);
         assert_eq!(param("tags").kind, Kind::Json);
-        assert_eq!(param("count").constraints(), "at least 1, at most 10, default 3");
+        assert_eq!(
+            param("count").constraints(),
+            "at least 1, at most 10, default 3"
+        );
         assert!(params(&json!({"type": "object"})).is_empty());
     }
 
@@ -254,14 +260,8 @@ mod tests {
         assert_eq!(value_of(&param("ratio"), "0.5"), Ok(Some(json!(0.5))));
         assert_eq!(value_of(&param("loud"), "true"), Ok(Some(json!(true))));
         assert_eq!(value_of(&param("unit"), "f"), Ok(Some(json!("f"))));
-        assert_eq!(
-            value_of(&param("unit"), "k"),
-            Err("one of c, f".to_owned())
-        );
-        assert_eq!(
-            value_of(&param("tags"), r#"["a"]"#),
-            Ok(Some(json!(["a"])))
-        );
+        assert_eq!(value_of(&param("unit"), "k"), Err("one of c, f".to_owned()));
+        assert_eq!(value_of(&param("tags"), r#"["a"]"#), Ok(Some(json!(["a"]))));
         assert!(value_of(&param("tags"), "[a").is_err());
         assert_eq!(
             value_of(&param("timezone"), "Europe/Paris"),

@@ -130,7 +130,11 @@ fn McpServerForm(
     );
     let loaded_transport = s.as_ref().map_or(McpTransport::Stdio, |s| s.transport);
     let transport = RwSignal::new(loaded_transport.as_str().to_owned());
-    let command = RwSignal::new(s.as_ref().and_then(|s| s.command.clone()).unwrap_or_default());
+    let command = RwSignal::new(
+        s.as_ref()
+            .and_then(|s| s.command.clone())
+            .unwrap_or_default(),
+    );
     let args = RwSignal::new(
         s.as_ref()
             .and_then(|s| s.args.clone())
@@ -285,15 +289,19 @@ fn McpServerForm(
             let Some(n) = which.clone() else { return };
             tools.set(None);
             spawn_local(async move {
-                tools.set(Some(
-                    mcp_server_tools(n).await.map_err(|e| e.to_string()),
-                ));
+                tools.set(Some(mcp_server_tools(n).await.map_err(|e| e.to_string())));
                 // Listing starts the server: the status line changes.
                 reload.run(());
             });
         }
     };
-    let secret_label = move || if stdio.get() { "Environment variables" } else { "Headers" };
+    let secret_label = move || {
+        if stdio.get() {
+            "Environment variables"
+        } else {
+            "Headers"
+        }
+    };
     focus_later(dom("name"));
     view! {
         <form class="api-config-form" on:submit=submit data-testid="mcp-form" novalidate>

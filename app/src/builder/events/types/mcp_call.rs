@@ -60,12 +60,7 @@ pub fn McpCallEditor(ctx: ActionCtx) -> impl IntoView {
     });
     let tool_choices = Signal::derive(move || {
         let mut out = vec![(String::new(), "Pick a tool…".to_owned())];
-        out.extend(
-            offered
-                .get()
-                .into_iter()
-                .map(|t| (t.name.clone(), t.name)),
-        );
+        out.extend(offered.get().into_iter().map(|t| (t.name.clone(), t.name)));
         let current = tool.get();
         if !current.is_empty() && !out.iter().any(|(v, _)| *v == current) {
             out.push((current.clone(), current));
@@ -77,7 +72,11 @@ pub fn McpCallEditor(ctx: ActionCtx) -> impl IntoView {
         offered.with(|ts| ts.iter().find(|t| t.name == name).cloned())
     });
     let form = Memo::new(move |_| {
-        chosen.with(|t| t.as_ref().map(|t| params(&t.input_schema)).unwrap_or_default())
+        chosen.with(|t| {
+            t.as_ref()
+                .map(|t| params(&t.input_schema))
+                .unwrap_or_default()
+        })
     });
     view! {
         <div class="grid-2">

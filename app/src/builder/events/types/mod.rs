@@ -39,17 +39,17 @@ use super::ActionCtx;
 #[component]
 pub fn TypeEditor(ctx: ActionCtx) -> impl IntoView {
     let ty = Memo::new(move |_| ctx.read(|a| a.action_type()));
-    move || {
-        match ty.get() {
+    move || match ty.get() {
         Some(ActionType::ApiCall) => view! { <api_call::ApiCallEditor ctx /> }.into_any(),
         Some(ActionType::TransformData) => view! { <transform::TransformEditor ctx /> }.into_any(),
         Some(ActionType::SetFieldValue) => view! { <set_field::SetFieldEditor ctx /> }.into_any(),
-        Some(ActionType::ShowMessage) => view! { <show_message::ShowMessageEditor ctx /> }.into_any(),
+        Some(ActionType::ShowMessage) => {
+            view! { <show_message::ShowMessageEditor ctx /> }.into_any()
+        }
         Some(ActionType::Navigate) => view! { <navigate::NavigateEditor ctx /> }.into_any(),
         Some(ActionType::CustomScript) => view! { <custom_script::ScriptEditor ctx /> }.into_any(),
         Some(ActionType::McpCall) => view! { <mcp_call::McpCallEditor ctx /> }.into_any(),
         None => ().into_any(),
-    }
     }
 }
 

@@ -61,6 +61,19 @@ test.describe.serial("events in the builder", () => {
     await addAction(editor, /Show a message/);
     const message = card(editor, "message");
     await message.getByTestId("message-level").selectOption("success");
+    // `{{` offers the paths that exist here, from the keyboard: fields, and no action
+    // output yet (none runs before the message).
+    const text = message.getByTestId("message-text");
+    await text.click();
+    await text.pressSequentially("Hi {{ na");
+    const offered = message.getByTestId("template-paths");
+    await expect(offered.getByRole("option")).toHaveText(["fields.name"]);
+    await expect(text).toHaveAttribute("aria-expanded", "true");
+    await page.keyboard.press("Enter");
+    await expect(text).toHaveValue("Hi {{ fields.name }}");
+    await expect(offered).toBeHidden();
+    await text.pressSequentially(" {{ actions.");
+    await expect(offered).toBeHidden();
     await commit(message.getByTestId("message-text"), "{{ fields.name }} has {{ actions.transform.output | length }} letters");
     await expect(message.getByTestId("message-preview")).toContainText("has {{ actions.transform.output");
     await addAction(editor, /Transform data/);
@@ -336,5 +349,21 @@ test.describe.serial("events in the builder", () => {
     await expect(page.getByTestId("toast").filter({ hasText: "Ada has 3 letters" })).toHaveCount(1);
     // The set-field wrote "Hello Ada"; the MCP call, after it, wrote the time zone.
     await expect(page.getByLabel("Greeting")).toHaveValue("Europe/Paris", { timeout: 30_000 });
+
+    // The field the transform renders into goes away: publishing names the event that no
+    // longer fits, by name and path, and opens it from the summary.
+    await page.goto(wizardUrl);
+    await hydrated(page);
+    const letters = page.getByTestId("step-editor").locator('[data-testid="option-set"][data-key="letters"]');
+    await letters.getByTestId("os-delete").click();
+    await letters.getByTestId("confirm-delete").click();
+    await draftSaved(page);
+    await page.getByTestId("publish").click();
+    const problem = page.getByTestId("error-summary").getByTestId("event-problem").first();
+    await expect(problem).toContainText("Event “Greet the runner”");
+    await expect(problem.locator("code")).toContainText("actions[");
+    await expect(page.getByTestId("event-editor")).toHaveCount(0);
+    await problem.getByRole("button", { name: "Open event Greet the runner" }).click();
+    await expect(page.getByTestId("event-editor")).toBeVisible();
   });
 });

@@ -30,7 +30,7 @@ const ROOTS: [&str; 6] = ["fields", "run", "wizard", "step", "event", "actions"]
 
 /// Fixed paths below the roots other than `fields`/`actions` (prefixes are allowed too,
 /// e.g. `run.user` for `{{ run.user | tojson }}`).
-const FIXED_PATHS: [&str; 7] = [
+pub const FIXED_PATHS: [&str; 7] = [
     "run.id",
     "run.user.id",
     "run.user.email",

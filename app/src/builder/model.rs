@@ -66,6 +66,15 @@ pub fn step_of_path(path: &str) -> Option<usize> {
     rest[..end].parse().ok()
 }
 
+/// The event a publish problem names (`events[2].actions[0].config.url` → 2) and the rest
+/// of its path (`actions[0].config.url`), so the summary can say which event by name.
+pub fn event_of_path(path: &str) -> Option<(usize, &str)> {
+    let rest = path.strip_prefix("events[")?;
+    let end = rest.find(']')?;
+    let i = rest[..end].parse().ok()?;
+    Some((i, rest[end + 1..].trim_start_matches('.')))
+}
+
 /// Moves the element at `from` so it ends up at index `to`; out-of-range is a no-op.
 pub fn move_item<T>(v: &mut Vec<T>, from: usize, to: usize) -> bool {
     if from >= v.len() || to >= v.len() || from == to {
@@ -955,6 +964,12 @@ mod tests {
         assert_eq!(step_path(&w, Uuid::from_u128(2)).unwrap(), "steps[1]");
         assert_eq!(step_of_path("steps[12].option_sets[0].key"), Some(12));
         assert_eq!(step_of_path("name"), None);
+        assert_eq!(
+            event_of_path("events[3].actions[0].config.url"),
+            Some((3, "actions[0].config.url"))
+        );
+        assert_eq!(event_of_path("events[0]"), Some((0, "")));
+        assert_eq!(event_of_path("steps[0].key"), None);
         let c = option_set(&w, Uuid::from_u128(12))
             .unwrap()
             .show_if

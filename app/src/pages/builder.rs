@@ -532,6 +532,7 @@ fn ConflictBanner(b: Builder, reload: Callback<()>) -> impl IntoView {
 /// Every problem the server found, with a button that opens the step holding it.
 #[component]
 fn ErrorSummary(b: Builder) -> impl IntoView {
+    let store = use_context::<EventStore>();
     view! {
         <Show when=move || !b.errors.with(Vec::is_empty)>
             <div class="alert error-summary" role="alert" data-testid="error-summary">
@@ -560,6 +561,31 @@ fn ErrorSummary(b: Builder) -> impl IntoView {
                             .map(|e| {
                                 let step = model::step_of_path(&e.field)
                                     .and_then(|i| b.wizard.with_untracked(|w| w.steps.get(i).map(|s| s.id)));
+                                // Publishing names events by position; say which by name.
+                                let event = store.and_then(|store| {
+                                    let (i, rest) = model::event_of_path(&e.field)?;
+                                    let ev = store.list.with_untracked(|l| match l {
+                                        Some(Ok(list)) => list.get(i).map(|v| (v.id, v.name.clone())),
+                                        _ => None,
+                                    })?;
+                                    Some((store, ev, rest.to_owned()))
+                                });
+                                if let Some((store, (id, name), rest)) = event {
+                                    let label = format!("Open event {name}");
+                                    return view! {
+                                        <li data-testid="event-problem">
+                                            <button type="button" class="link-button" aria-label=label
+                                                on:click=move |_| store.open.set(Some(id))>
+                                                {format!("Event “{name}”")}
+                                            </button>
+                                            " "
+                                            {(!rest.is_empty()).then(|| view! { <code>{rest}</code> })}
+                                            " "
+                                            {e.message}
+                                        </li>
+                                    }
+                                    .into_any();
+                                }
                                 view! {
                                     <li>
                                         {match step {
@@ -579,6 +605,7 @@ fn ErrorSummary(b: Builder) -> impl IntoView {
                                         {e.message}
                                     </li>
                                 }
+                                .into_any()
                             })
                             .collect_view()
                     }}

@@ -4,9 +4,12 @@
 
 use leptos::prelude::*;
 
+use super::completion;
 use crate::builder::ui::ErrorLines;
 
-/// A labelled text input, or a text area when `rows` is set.
+/// A labelled text input, or a text area when `rows` is set. With `paths`, typing `{{`
+/// lists the template paths that exist there (`completion`): arrows move, Enter or Tab
+/// takes one, Escape closes the list.
 #[component]
 pub fn TextSetting(
     #[prop(into)] id: String,
@@ -23,15 +26,26 @@ pub fn TextSetting(
     mono: bool,
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] placeholder: &'static str,
+    /// The template paths to offer after `{{` (a templated input).
+    #[prop(optional, into)]
+    paths: Option<Signal<Vec<String>>>,
 ) -> impl IntoView {
     let err_id = format!("{id}-errors");
     let hint_id = format!("{id}-hint");
+    let list_id = format!("{id}-paths");
     let described = if hint.is_empty() {
         err_id.clone()
     } else {
         format!("{hint_id} {err_id}")
     };
     let invalid = move || (!errors.with(Vec::is_empty)).then_some("true");
+    let c = Completer::new(id.clone(), paths, on_change);
+    let listing = paths.is_some();
+    let expanded = move || listing.then(|| (!c.listed.with(Vec::is_empty)).to_string());
+    let active_id = {
+        let list_id = list_id.clone();
+        move || (!c.listed.with(Vec::is_empty)).then(|| format!("{list_id}-{}", c.active.get()))
+    };
     let input = if rows > 0 {
         view! {
             <textarea
@@ -43,8 +57,15 @@ pub fn TextSetting(
                 placeholder=placeholder
                 aria-describedby=described
                 aria-invalid=invalid
+                aria-autocomplete=listing.then_some("list")
+                aria-controls=listing.then(|| list_id.clone())
+                aria-expanded=expanded
+                aria-activedescendant=active_id
                 prop:value=move || value.get()
                 on:change=move |ev| on_change.run(event_target_value(&ev))
+                on:input=move |ev| c.typed(&ev)
+                on:keydown=move |ev| c.key(&ev)
+                on:blur=move |_| c.close()
             ></textarea>
         }
         .into_any()
@@ -58,8 +79,15 @@ pub fn TextSetting(
                 placeholder=placeholder
                 aria-describedby=described
                 aria-invalid=invalid
+                aria-autocomplete=listing.then_some("list")
+                aria-controls=listing.then(|| list_id.clone())
+                aria-expanded=expanded
+                aria-activedescendant=active_id
                 prop:value=move || value.get()
                 on:change=move |ev| on_change.run(event_target_value(&ev))
+                on:input=move |ev| c.typed(&ev)
+                on:keydown=move |ev| c.key(&ev)
+                on:blur=move |_| c.close()
             />
         }
         .into_any()
@@ -68,12 +96,188 @@ pub fn TextSetting(
         <div class="field" class:has-error=move || !errors.with(Vec::is_empty)>
             <label for=id>{label}</label>
             {input}
+            {listing.then(|| view! { <PathList c list_id /> })}
             {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <ErrorLines messages=errors id=err_id />
         </div>
     }
     .into_any()
 }
+
+/// The state of `{{` completion in one input: the paths listed now, the highlighted one,
+/// and where the typed path starts.
+#[derive(Clone, Copy)]
+struct Completer {
+    id: StoredValue<String>,
+    paths: Option<Signal<Vec<String>>>,
+    on_change: Callback<String>,
+    listed: RwSignal<Vec<String>>,
+    active: RwSignal<usize>,
+    /// The text before and after the caret, and where the typed path starts.
+    at: StoredValue<Option<(String, String, usize)>>,
+}
+
+impl Completer {
+    fn new(id: String, paths: Option<Signal<Vec<String>>>, on_change: Callback<String>) -> Self {
+        Completer {
+            id: StoredValue::new(id),
+            paths,
+            on_change,
+            listed: RwSignal::new(Vec::new()),
+            active: RwSignal::new(0),
+            at: StoredValue::new(None),
+        }
+    }
+
+    fn close(self) {
+        if !self.listed.with_untracked(Vec::is_empty) {
+            self.listed.set(Vec::new());
+        }
+    }
+
+    /// After each keystroke: lists the paths matching what is typed after an open `{{`.
+    fn typed(self, ev: &leptos::ev::Event) {
+        let Some(paths) = self.paths else { return };
+        let Some((text, caret)) = text_and_caret(ev) else {
+            return;
+        };
+        let caret = completion::byte_index(&text, caret);
+        let (before, after) = text.split_at(caret);
+        match completion::open_template(before) {
+            Some(start) => {
+                let found = paths.with_untracked(|p| completion::suggestions(p, &before[start..]));
+                self.at
+                    .set_value(Some((before.to_owned(), after.to_owned(), start)));
+                self.active.set(0);
+                self.listed.set(found);
+            }
+            None => self.close(),
+        }
+    }
+
+    fn key(self, ev: &leptos::ev::KeyboardEvent) {
+        let n = self.listed.with_untracked(Vec::len);
+        if n == 0 {
+            return;
+        }
+        match ev.key().as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                self.active.update(|a| *a = (*a + 1) % n);
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                self.active.update(|a| *a = (*a + n - 1) % n);
+            }
+            "Enter" | "Tab" => {
+                ev.prevent_default();
+                let chosen = self
+                    .listed
+                    .with_untracked(|l| l.get(self.active.get_untracked()).cloned());
+                if let Some(path) = chosen {
+                    self.take(&path);
+                }
+            }
+            "Escape" => {
+                ev.prevent_default();
+                self.close();
+            }
+            _ => {}
+        }
+    }
+
+    /// Puts `path` in place of the typed part, closes the template, commits the text.
+    fn take(self, path: &str) {
+        let Some((before, after, start)) = self.at.get_value() else {
+            return;
+        };
+        let (text, caret) = completion::accept(&before, &after, start, path);
+        self.close();
+        set_text_and_caret(
+            &self.id.get_value(),
+            &text,
+            completion::utf16_index(&text, caret),
+        );
+        self.on_change.run(text);
+    }
+}
+
+/// The listed paths under a templated input (a listbox the input controls).
+#[component]
+fn PathList(c: Completer, list_id: String) -> impl IntoView {
+    let ul_id = list_id.clone();
+    view! {
+        <ul role="listbox" id=ul_id class="path-list" data-testid="template-paths"
+            hidden=move || c.listed.with(Vec::is_empty)>
+            {move || {
+                c.listed
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let chosen = p.clone();
+                        view! {
+                            <li
+                                role="option"
+                                id=format!("{list_id}-{i}")
+                                class:active=move || c.active.get() == i
+                                aria-selected=move || (c.active.get() == i).to_string()
+                                on:mousedown=move |ev| {
+                                    // Keeps the focus in the input.
+                                    ev.prevent_default();
+                                    c.take(&chosen);
+                                }
+                            >
+                                <code>{p}</code>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The text of the input or text area an event came from, and its caret (UTF-16 units).
+#[cfg(feature = "hydrate")]
+fn text_and_caret(ev: &leptos::ev::Event) -> Option<(String, usize)> {
+    use wasm_bindgen::JsCast;
+    let target = ev.target()?;
+    if let Some(i) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        let caret = i.selection_start().ok().flatten()?;
+        return Some((i.value(), caret as usize));
+    }
+    let a = target.dyn_ref::<web_sys::HtmlTextAreaElement>()?;
+    let caret = a.selection_start().ok().flatten()?;
+    Some((a.value(), caret as usize))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn text_and_caret(_: &leptos::ev::Event) -> Option<(String, usize)> {
+    None
+}
+
+/// Writes the completed text into the element at once (its bound value follows on commit)
+/// and puts the caret after the inserted path.
+#[cfg(feature = "hydrate")]
+fn set_text_and_caret(id: &str, text: &str, caret: usize) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = document().get_element_by_id(id) else {
+        return;
+    };
+    let caret = u32::try_from(caret).unwrap_or(u32::MAX);
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.set_value(text);
+        let _ = i.set_selection_range(caret, caret);
+    } else if let Some(a) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        a.set_value(text);
+        let _ = a.set_selection_range(caret, caret);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn set_text_and_caret(_: &str, _: &str, _: usize) {}
 
 /// A labelled select over `(value, label)` choices.
 #[component]

@@ -10,6 +10,7 @@
 //! A stale version is a 409: the edits stay on screen until the builder reloads the event.
 
 pub mod action_card;
+pub mod completion;
 pub mod editor;
 pub mod inputs;
 pub mod model;
@@ -223,6 +224,18 @@ impl ActionCtx {
             };
             let path = format!("actions[{i}].{member}");
             self.ev.errors.with(|es| model::messages_at(es, &path))
+        })
+    }
+
+    /// The template paths this action may read (tracked): fields, run, event, and the
+    /// outputs of the actions before it (`completion::paths`).
+    pub fn paths(self) -> Signal<Vec<String>> {
+        Signal::derive(move || {
+            let position = self.index().unwrap_or(0);
+            self.ev
+                .b
+                .wizard
+                .with(|w| self.ev.draft.with(|e| completion::paths(w, e, position)))
         })
     }
 

@@ -113,6 +113,7 @@ pub fn ApiCallEditor(ctx: ActionCtx) -> impl IntoView {
             on_change=Callback::new(move |v: String| edit_config(ctx, pick_mut, |c| c.url = v.trim().to_owned()))
             errors=ctx.messages("config.url")
             testid="api-url"
+            paths=ctx.paths()
             mono=true
             placeholder="https://api.example.com/items or /items/{{ fields.id }}"
             hint="A path is joined to the configuration's base URL; without a configuration the URL must be absolute. Templates allowed."
@@ -158,6 +159,7 @@ pub fn ApiCallEditor(ctx: ActionCtx) -> impl IntoView {
             })
             errors=body_errors
             testid="api-body"
+            paths=ctx.paths()
             rows=4
             mono=true
             hint="String values may be templates: {\"email\": \"{{ fields.email }}\"}."

@@ -52,6 +52,7 @@ pub fn SetFieldEditor(ctx: ActionCtx) -> impl IntoView {
                 })
                 errors=ctx.messages("config.value")
                 testid="set-field-value"
+            paths=ctx.paths()
                 hint="A literal (a number for a number field) or a template such as {{ actions.lookup.output.total }}."
             />
         </div>

@@ -41,6 +41,7 @@ pub fn ShowMessageEditor(ctx: ActionCtx) -> impl IntoView {
             on_change=Callback::new(move |v: String| edit_config(ctx, pick_mut, |c| c.text = v))
             errors=ctx.messages("config.text")
             testid="message-text"
+            paths=ctx.paths()
             rows=2
             hint="A template: {{ fields.email }} or {{ actions.lookup.output.name }} are filled in when it runs."
         />

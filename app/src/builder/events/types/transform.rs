@@ -94,6 +94,7 @@ pub fn TransformEditor(ctx: ActionCtx) -> impl IntoView {
             on_change=Callback::new(move |v: String| edit_config(ctx, pick_mut, |c| c.input = input_from_text(&v)))
             errors=ctx.messages("config.input")
             testid="transform-input"
+            paths=ctx.paths()
             rows=2
             mono=true
             hint="A template or JSON with templates, e.g. {{ actions.lookup.output }}. Empty: the whole context (fields, actions, run)."

@@ -9,6 +9,10 @@ import { addField, commit, hydrated, register, signIn, startHttpbin } from "./he
 // the conflict banner and keeps its edits. Last, an API configuration with a bearer token
 // (typed once, shown as set ever after), its Test connection, and an api_call through it
 // tested in the editor, against httpbin on 127.0.0.1 (which accounts.spec's admin allow-lists).
+// The editor's phone layout, keyboard use and conditions. Last, MCP: a configuration, an
+// mcp_call whose arguments come from the form generated from the tool's inputSchema, checked
+// live before saving, tested, published and run; and a publish refused by name when a field
+// an event renders into is deleted.
 const stamp = Date.now();
 const who = { email: `events-${stamp}@example.com`, name: "Eve Events" };
 const wizardName = `Greeter ${stamp}`;
@@ -17,6 +21,15 @@ let wizardUrl = "";
 const draftSaved = (page: Page) =>
   expect(page.getByTestId("builder-save-status")).toHaveAttribute("data-state", "saved");
 const card = (editor: Locator, name: string) => editor.locator(`[data-testid="action-card"][data-name="${name}"]`);
+
+// Starts a run of the live version from My Runs and waits for the player.
+async function startRun(page: Page) {
+  await page.goto("/runs");
+  await hydrated(page);
+  await page.getByRole("button", { name: `Start ${wizardName}`, exact: true }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+}
 
 async function addAction(editor: Locator, type: RegExp) {
   await editor.getByTestId("add-action").click();
@@ -133,11 +146,7 @@ test.describe.serial("events in the builder", () => {
     // Publish and run it.
     await page.getByTestId("publish").click();
     await expect(page.getByTestId("live-version")).toHaveText("Live: version 1");
-    await page.goto("/runs");
-    await hydrated(page);
-    await page.getByRole("button", { name: `Start ${wizardName}`, exact: true }).click();
-    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
-    await hydrated(page);
+    await startRun(page);
     await page.getByLabel("Name").fill("Ada");
     await page.getByTestId("apply-greet_me").click();
     await expect(page.getByTestId("toast").filter({ hasText: "Ada has 3 letters" })).toHaveCount(1);
@@ -269,11 +278,7 @@ test.describe.serial("events in the builder", () => {
     await page.getByTestId("publish").click();
     await expect(page.getByTestId("live-version")).toHaveText("Live: version 2");
 
-    await page.goto("/runs");
-    await hydrated(page);
-    await page.getByRole("button", { name: `Start ${wizardName}`, exact: true }).click();
-    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
-    await hydrated(page);
+    await startRun(page);
     await page.getByLabel("Name").fill("Bob");
     await page.getByTestId("apply-greet_me").click();
     // Nothing may happen, so there is nothing to wait for: give a wrongly firing event
@@ -339,11 +344,7 @@ test.describe.serial("events in the builder", () => {
     await page.getByTestId("publish").click();
     await expect(page.getByTestId("live-version")).toHaveText("Live: version 3");
 
-    await page.goto("/runs");
-    await hydrated(page);
-    await page.getByRole("button", { name: `Start ${wizardName}`, exact: true }).click();
-    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
-    await hydrated(page);
+    await startRun(page);
     await page.getByLabel("Name").fill("Ada");
     await page.getByTestId("apply-greet_me").click();
     await expect(page.getByTestId("toast").filter({ hasText: "Ada has 3 letters" })).toHaveCount(1);

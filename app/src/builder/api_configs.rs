@@ -15,7 +15,7 @@ use wizard_core::domain::problem::FieldError;
 use super::events::inputs::{KeyValues, SelectSetting, TextSetting, choices};
 use super::events::model::messages_at;
 use super::state::Builder;
-use super::ui::{ConfirmDelete, focus_later};
+use super::ui::{ConfirmDelete, focus_later, settle};
 use crate::fns::Outcome;
 use crate::fns::api_configs::{
     create_api_config, delete_api_config, list_api_configs, save_api_config, test_api_config,
@@ -283,49 +283,35 @@ fn ApiConfigForm(
                 }
             };
             busy.set(false);
-            match result {
-                Ok(Outcome::Done(view)) => {
-                    errors.set(Vec::new());
-                    failure.set(None);
-                    list.update(|l| {
-                        if let Some(Ok(items)) = l {
-                            match items.iter_mut().find(|v| v.config.id == view.config.id) {
-                                Some(old) => *old = view.clone(),
-                                None => items.push(view.clone()),
-                            }
-                            sync_draft(b, items);
+            if let Some(view) = settle(result, errors, failure) {
+                list.update(|l| {
+                    if let Some(Ok(items)) = l {
+                        match items.iter_mut().find(|v| v.config.id == view.config.id) {
+                            Some(old) => *old = view.clone(),
+                            None => items.push(view.clone()),
                         }
-                    });
-                    notice.set(Some(format!("Saved {}.", view.config.name)));
-                    // Opened again from the stored copy: the secret shows as set.
-                    editing.set(Some(Some(view.config.id)));
-                }
-                Ok(Outcome::Invalid(es)) => errors.set(es),
-                Ok(Outcome::Conflict(m)) => failure.set(Some(format!(
-                    "{m} Close and open it again to see the saved one."
-                ))),
-                Err(e) if !e.field_errors().is_empty() => errors.set(e.field_errors().to_vec()),
-                Err(e) => failure.set(Some(e.to_string())),
+                        sync_draft(b, items);
+                    }
+                });
+                notice.set(Some(format!("Saved {}.", view.config.name)));
+                // Opened again from the stored copy: the secret shows as set.
+                editing.set(Some(Some(view.config.id)));
             }
         });
     };
     let delete = Callback::new(move |()| {
         let Some(id) = which else { return };
         spawn_local(async move {
-            match delete_api_config(id, version.get_untracked()).await {
-                Ok(Outcome::Done(())) => {
-                    list.update(|l| {
-                        if let Some(Ok(items)) = l {
-                            items.retain(|v| v.config.id != id);
-                            sync_draft(b, items);
-                        }
-                    });
-                    notice.set(Some("Deleted.".to_owned()));
-                    editing.set(None);
-                }
-                Ok(Outcome::Conflict(m)) => failure.set(Some(m)),
-                Ok(Outcome::Invalid(es)) => errors.set(es),
-                Err(e) => failure.set(Some(e.to_string())),
+            let result = delete_api_config(id, version.get_untracked()).await;
+            if settle(result, errors, failure).is_some() {
+                list.update(|l| {
+                    if let Some(Ok(items)) = l {
+                        items.retain(|v| v.config.id != id);
+                        sync_draft(b, items);
+                    }
+                });
+                notice.set(Some("Deleted.".to_owned()));
+                editing.set(None);
             }
         });
     });

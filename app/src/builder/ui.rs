@@ -95,3 +95,39 @@ pub fn focus_later(id: String) {
 pub fn text_memo(f: impl Fn() -> String + Send + Sync + 'static) -> Memo<String> {
     Memo::new(move |_| f())
 }
+
+/// A configuration form's save or delete result: the value, or `None` with the problems put
+/// where the form shows them: field errors beside their inputs (422, or a problem document
+/// naming fields), a 409 or any other failure in the form's banner.
+pub fn settle<T>(
+    result: Result<crate::fns::Outcome<T>, crate::fns::UiError>,
+    errors: RwSignal<Vec<wizard_core::domain::problem::FieldError>>,
+    failure: RwSignal<Option<String>>,
+) -> Option<T> {
+    use crate::fns::Outcome;
+    match result {
+        Ok(Outcome::Done(v)) => {
+            errors.set(Vec::new());
+            failure.set(None);
+            Some(v)
+        }
+        Ok(Outcome::Invalid(es)) => {
+            errors.set(es);
+            None
+        }
+        Ok(Outcome::Conflict(m)) => {
+            failure.set(Some(format!(
+                "{m} Close and open it again to see the saved one."
+            )));
+            None
+        }
+        Err(e) if !e.field_errors().is_empty() => {
+            errors.set(e.field_errors().to_vec());
+            None
+        }
+        Err(e) => {
+            failure.set(Some(e.to_string()));
+            None
+        }
+    }
+}

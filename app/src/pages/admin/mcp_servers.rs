@@ -13,8 +13,7 @@ use wizard_core::domain::problem::FieldError;
 
 use crate::builder::events::inputs::{KeyValues, SelectSetting, TextSetting, choices};
 use crate::builder::events::model::messages_at;
-use crate::builder::ui::{ConfirmDelete, ErrorLines, focus_later};
-use crate::fns::Outcome;
+use crate::builder::ui::{ConfirmDelete, ErrorLines, focus_later, settle};
 use crate::fns::mcp::{
     McpServerEntry, create_mcp_server, delete_mcp_server, list_mcp_servers, mcp_server_tools,
     save_mcp_server,
@@ -237,31 +236,21 @@ fn McpServerForm(
                 Some(n) => save_mcp_server(n.clone(), req).await,
             };
             busy.set(false);
-            match result {
-                Ok(Outcome::Done(view)) => {
-                    errors.set(Vec::new());
-                    failure.set(None);
-                    notice.set(Some(format!("Saved {}.", view.name)));
-                    list.update(|l| {
-                        if let Some(Ok(items)) = l {
-                            match items.iter_mut().find(|e| e.server.name == view.name) {
-                                Some(old) => old.server = view.clone(),
-                                None => items.push(McpServerEntry {
-                                    server: view.clone(),
-                                    running: None,
-                                }),
-                            }
+            if let Some(view) = settle(result, errors, failure) {
+                notice.set(Some(format!("Saved {}.", view.name)));
+                list.update(|l| {
+                    if let Some(Ok(items)) = l {
+                        match items.iter_mut().find(|e| e.server.name == view.name) {
+                            Some(old) => old.server = view.clone(),
+                            None => items.push(McpServerEntry {
+                                server: view.clone(),
+                                running: None,
+                            }),
                         }
-                    });
-                    // Opened again from the stored copy: the secrets show as set.
-                    editing.set(Some(Some(view.name)));
-                }
-                Ok(Outcome::Invalid(es)) => errors.set(es),
-                Ok(Outcome::Conflict(m)) => failure.set(Some(format!(
-                    "{m} Close and open it again to see the saved one."
-                ))),
-                Err(e) if !e.field_errors().is_empty() => errors.set(e.field_errors().to_vec()),
-                Err(e) => failure.set(Some(e.to_string())),
+                    }
+                });
+                // Opened again from the stored copy: the secrets show as set.
+                editing.set(Some(Some(view.name)));
             }
         });
     };
@@ -270,15 +259,11 @@ fn McpServerForm(
         Callback::new(move |()| {
             let Some(n) = which.clone() else { return };
             spawn_local(async move {
-                match delete_mcp_server(n.clone(), version.get_untracked()).await {
-                    Ok(Outcome::Done(())) => {
-                        notice.set(Some(format!("Removed {n}.")));
-                        editing.set(None);
-                        reload.run(());
-                    }
-                    Ok(Outcome::Conflict(m)) => failure.set(Some(m)),
-                    Ok(Outcome::Invalid(es)) => errors.set(es),
-                    Err(e) => failure.set(Some(e.to_string())),
+                let result = delete_mcp_server(n.clone(), version.get_untracked()).await;
+                if settle(result, errors, failure).is_some() {
+                    notice.set(Some(format!("Removed {n}.")));
+                    editing.set(None);
+                    reload.run(());
                 }
             });
         })

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod files;
 pub mod gates;
+pub mod library;
 pub mod mcp;
 pub mod mcp_configs;
 pub mod mcp_servers;

@@ -12,6 +12,7 @@ pub mod event;
 pub mod event_view;
 pub mod integration;
 pub mod key;
+pub mod library;
 pub mod mcp;
 pub mod member;
 pub mod pattern;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod events;
 pub mod execution;
 pub mod health;
+pub mod library;
 pub mod mcp;
 pub mod openapi;
 pub mod runs;
@@ -178,6 +179,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(runs::download_file))
         .merge(events::routes())
         .merge(api_configs::routes())
+        .merge(library::routes())
         .merge(mcp::routes())
         .merge(execution::routes())
         .merge(

@@ -145,6 +145,7 @@ const GUARDED_TAGS: &[&str] = &[
     "events",
     "api configs",
     "mcp",
+    "library",
     "admin",
 ];
 

@@ -12,6 +12,7 @@ mod accounts;
 mod api_calls;
 mod engine;
 mod events;
+mod library;
 mod mcp;
 mod renders;
 mod runs;

@@ -6,6 +6,7 @@ pub mod api_configs;
 pub mod dynamic_options;
 pub mod events;
 pub mod files;
+pub mod library;
 pub mod logs;
 pub mod mcp;
 pub mod renders;

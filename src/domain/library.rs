@@ -8,6 +8,9 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::domain::problem::FieldError;
+/// Who sees an action: its owner only, or every builder (the same two values as a stored
+/// run's, so one schema in the API).
+pub use crate::domain::run::Visibility;
 use crate::domain::text_enum::text_enum;
 
 /// Longest name of an action or a parameter.
@@ -38,14 +41,6 @@ text_enum!(
         Pending = "pending",
         Approved = "approved",
         Rejected = "rejected",
-    }
-);
-
-text_enum!(
-    /// Who sees an action: its owner only, or every builder.
-    Visibility {
-        Private = "private",
-        Shared = "shared",
     }
 );
 

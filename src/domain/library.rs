@@ -113,7 +113,6 @@ pub struct ActionParam {
     pub is_required: bool,
     /// Applied when the caller leaves the parameter out; must fit `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub default: Option<Value>,
     #[serde(default)]
     pub description: String,

@@ -651,15 +651,7 @@ async fn only_the_owner_edits_events_and_runners_cannot(app: TestApp) {
     }
     assert!(doc["components"]["schemas"]["EventView"].is_object());
     let (_, other) = app.register("other@example.com").await;
-    let (runner_user, runner) = app.register("runner@example.com").await;
-    app.call(
-        Method::PATCH,
-        &format!("/api/v1/users/{}/role", runner_user["id"].as_str().unwrap()),
-    )
-    .body(&json!({"role": "runner", "version": runner_user["version"]}))
-    .by(f.admin.as_str())
-    .expect(200)
-    .await;
+    let runner = support::register_runner(&app, &f.admin).await;
     let body = json!({"name": "e", "trigger": "wizard.onStart",
                       "actions": [{"name": "m", "action_type": "show_message", "config": {"text": "hi"}}]});
     let ev = app

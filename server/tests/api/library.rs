@@ -4,7 +4,7 @@
 //! recorded by the server), code versions restored, and who may see and change what.
 //! Each test runs on SQLite and on PostgreSQL.
 
-use crate::common;
+use crate::{common, support};
 use common::TestApp;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -365,15 +365,7 @@ async fn only_owners_change_actions_and_private_ones_stay_private(app: TestApp) 
     let (_, admin) = app.register("admin@example.com").await;
     let (_, owner) = app.register("owner@example.com").await;
     let (_, other) = app.register("other@example.com").await;
-    let (runner_user, runner) = app.register("runner@example.com").await;
-    app.call(
-        Method::PATCH,
-        &format!("/api/v1/users/{}/role", runner_user["id"].as_str().unwrap()),
-    )
-    .body(&json!({"role": "runner", "version": runner_user["version"]}))
-    .by(admin.as_str())
-    .expect(200)
-    .await;
+    let runner = support::register_runner(&app, &admin).await;
     let private = app
         .call(Method::POST, BASE)
         .body(&json!({"name": "Mine", "kind": "script", "code": "return 1;"}))

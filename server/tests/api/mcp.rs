@@ -7,7 +7,7 @@
 //! The streamable HTTP peer (server-everything) binds all interfaces; the test only ever
 //! talks to it on 127.0.0.1 and kills it when done.
 
-use crate::common;
+use crate::{common, support};
 
 use std::time::Duration;
 
@@ -170,18 +170,7 @@ async fn admin_registers_servers_and_builders_list_tools(app: TestApp) {
     .await;
 
     // Runners do not build: no registry, no tools.
-    let (runner_user, runner) = app.register("runner@example.com").await;
-    app.call(
-        Method::PATCH,
-        &format!(
-            "/api/v1/users/{}/role",
-            runner_user["id"].as_str().expect("id")
-        ),
-    )
-    .body(&json!({"role": "runner", "version": 1}))
-    .by(admin.as_str())
-    .expect(200)
-    .await;
+    let runner = support::register_runner(&app, &admin).await;
     app.expect_problem(
         Method::GET,
         "/api/v1/mcp/servers",

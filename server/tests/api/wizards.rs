@@ -773,15 +773,7 @@ async fn gallery_lists_seeded_templates_and_clones_run_identically(app: TestApp)
 async fn only_owners_edit_and_runners_cannot_build(app: TestApp) {
     let (admin, owner) = admin_and_builder(&app).await;
     let (other_user, other) = app.register("other@example.com").await;
-    let (runner_user, runner) = app.register("runner@example.com").await;
-    app.call(
-        Method::PATCH,
-        &format!("/api/v1/users/{}/role", runner_user["id"].as_str().unwrap()),
-    )
-    .body(&json!({"role": "runner", "version": runner_user["version"]}))
-    .by(admin.as_str())
-    .expect(200)
-    .await;
+    let runner = support::register_runner(&app, &admin).await;
     let _ = other_user;
     let draft = support::create_draft(&app, &owner, &three_steps()).await;
     let id = draft["id"].as_str().unwrap();

@@ -6,6 +6,20 @@ use serde_json::{Value, json};
 
 use crate::common::TestApp;
 
+/// Registers `runner@example.com` and has `admin_token` make it a runner; its token.
+pub async fn register_runner(app: &TestApp, admin_token: &str) -> String {
+    let (user, token) = app.register("runner@example.com").await;
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/users/{}/role", user["id"].as_str().expect("id")),
+    )
+    .body(&json!({"role": "runner", "version": user["version"]}))
+    .by(admin_token)
+    .expect(200)
+    .await;
+    token
+}
+
 /// Three steps. `years` shows only for developers; step "Management" only for managers;
 /// the last step has a rating, rich text, a color and an upload field.
 pub fn three_steps() -> Value {

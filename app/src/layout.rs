@@ -57,6 +57,7 @@ fn Nav() -> impl IntoView {
                 {link("/wizards", "My Wizards")}
                 {link("/runs", "My Runs")}
                 {link("/store", "Store")}
+                {session.is_builder().then(|| link("/library", "Library"))}
                 {session.is_admin().then(|| link("/admin", "Admin"))}
             </ul>
         </nav>

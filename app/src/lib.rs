@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/runs") view={Lazy::<pages::runs::MyRunsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/runs/:id") view=pages::player::RunPage ssr=SsrMode::Async />
                     <Route path=path!("/store") view={Lazy::<pages::store::StoreRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/library") view={Lazy::<pages::library::LibraryRoute>::new()} />
                     <Route path=path!("/admin") view={Lazy::<pages::admin::AdminRoute>::new()} />
                 </Routes>
             </layout::Layout>

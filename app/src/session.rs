@@ -18,6 +18,11 @@ impl SessionUser {
     pub fn is_admin(&self) -> bool {
         self.0.as_ref().is_some_and(|u| u.role == Role::Admin)
     }
+
+    /// Builders and admins (who build wizards and use the library).
+    pub fn is_builder(&self) -> bool {
+        self.0.as_ref().is_some_and(|u| u.role >= Role::Builder)
+    }
 }
 
 pub fn provide_session() {

@@ -67,6 +67,8 @@ pub struct Settings {
     /// JavaScript sandbox limits per run.
     pub js_memory_limit_mb: usize,
     pub js_time_limit_ms: u64,
+    /// Deepest call stack of library actions at run time (a deeper call is an error).
+    pub library_max_depth: usize,
     /// Largest response body an outbound call reads, in bytes.
     pub outbound_max_response_bytes: usize,
 }
@@ -93,6 +95,7 @@ impl Default for Settings {
             action_timeout_ms: 30_000,
             js_memory_limit_mb: 32,
             js_time_limit_ms: 2_000,
+            library_max_depth: 8,
             outbound_max_response_bytes: 5 * 1024 * 1024,
         }
     }
@@ -144,6 +147,11 @@ impl Settings {
         if self.events_per_minute == 0 || self.events_burst == 0 {
             return Err(ConfigError::Invalid(
                 "events_per_minute and events_burst must be at least 1".into(),
+            ));
+        }
+        if self.library_max_depth == 0 || self.library_max_depth > 64 {
+            return Err(ConfigError::Invalid(
+                "library_max_depth must be between 1 and 64".into(),
             ));
         }
         if self.js_memory_limit_mb == 0 || self.js_time_limit_ms == 0 || self.action_timeout_ms == 0

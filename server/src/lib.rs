@@ -61,6 +61,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         js_time_limit: Duration::from_millis(settings.js_time_limit_ms),
         events_per_minute: settings.events_per_minute,
         events_burst: settings.events_burst,
+        library_max_depth: settings.library_max_depth,
         ..EngineSettings::default()
     };
     let state = AppState::new(App {
@@ -86,6 +87,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
     });
     if settings.seed_templates {
         wizard_core::backend::seed::apply(&state).await?;
+        wizard_core::backend::seed::apply_library(&state).await?;
     }
     Ok(state)
 }

@@ -6,17 +6,22 @@
 //! Code is compile-checked in the sandbox before it is stored; any new code is `pending`
 //! until approved, and the approver is the signed-in user, recorded by the server.
 
+use std::time::Instant;
+
 use uuid::Uuid;
 
 use crate::backend::auth::CurrentUser;
 use crate::backend::db::library::{self as repo, ActionRow, ActionWrite, ListFilter, ParamWrite};
 use crate::backend::db::now_text;
+use crate::backend::engine::RunInfo;
+use crate::backend::engine::library::{CallStack, Env, Mode, call};
+use crate::backend::engine::logs::Logger;
 use crate::backend::error::{AppError, AppResult};
 use crate::backend::state::AppState;
 use crate::domain::library::{
     ActionParam, CodeStatus, CodeVersionView, HierarchyNode, HierarchyView, LibraryActionSummary,
-    LibraryActionView, LibraryKind, NewLibraryAction, ReviewRequest, UpdateLibraryAction,
-    check_action,
+    LibraryActionView, LibraryChoice, LibraryKind, LibraryRunRequest, LibraryRunResponse,
+    NewLibraryAction, ReviewRequest, UpdateLibraryAction, bind_params, check_action,
 };
 use crate::domain::problem::FieldError;
 use crate::domain::user::Role;
@@ -64,28 +69,8 @@ fn summary(row: &ActionRow) -> AppResult<LibraryActionSummary> {
     })
 }
 
-fn param_of(row: &repo::ParamRow) -> AppResult<ActionParam> {
-    Ok(ActionParam {
-        name: row.param_name.clone(),
-        param_type: parse(&row.param_type, "library_action_params.param_type")?,
-        is_required: row.is_required != 0,
-        default: match &row.default_value {
-            Some(text) => Some(serde_json::from_str(text).map_err(|_| {
-                AppError::Internal("unreadable library_action_params.default_value".into())
-            })?),
-            None => None,
-        },
-        description: row.description.clone(),
-        direction: parse(&row.direction, "library_action_params.direction")?,
-    })
-}
-
 async fn view(app: &AppState, row: &ActionRow) -> AppResult<LibraryActionView> {
-    let params = repo::params(&app.db, row.id)
-        .await?
-        .iter()
-        .map(param_of)
-        .collect::<AppResult<Vec<_>>>()?;
+    let params = repo::declared_params(&app.db, row.id).await?;
     let s = summary(row)?;
     Ok(LibraryActionView {
         id: row.id,
@@ -132,7 +117,7 @@ async fn own_row(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<Act
     }
 }
 
-fn params_write(params: &[ActionParam]) -> AppResult<Vec<ParamWrite>> {
+pub(crate) fn params_write(params: &[ActionParam]) -> AppResult<Vec<ParamWrite>> {
     params
         .iter()
         .map(|p| {
@@ -151,7 +136,7 @@ fn params_write(params: &[ActionParam]) -> AppResult<Vec<ParamWrite>> {
         .collect()
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> AppResult<String> {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> AppResult<String> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(format!("cannot serialize: {e}")))
 }
 
@@ -282,6 +267,17 @@ pub async fn list(
     rows.iter().map(summary).collect()
 }
 
+/// What the builder's `library_action` editor offers: every action the caller may see,
+/// with its parameters.
+pub async fn choices(app: &AppState, actor: &CurrentUser) -> AppResult<Vec<LibraryChoice>> {
+    let mut out = Vec::new();
+    for action in list(app, actor, &LibraryQuery::default()).await? {
+        let params = repo::declared_params(&app.db, action.id).await?;
+        out.push(LibraryChoice { action, params });
+    }
+    Ok(out)
+}
+
 pub async fn get(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<LibraryActionView> {
     let row = visible_row(app, actor, id).await?;
     view(app, &row).await
@@ -314,7 +310,7 @@ pub async fn create(
     repo::insert(
         &mut tx,
         id,
-        &actor.user.id,
+        Some(actor.user.id.as_str()),
         &ActionWrite {
             name,
             description: req.description.trim(),
@@ -337,7 +333,7 @@ pub async fn create(
         &to_json(&req.params)?,
         "created",
         None,
-        &actor.user.id,
+        Some(actor.user.id.as_str()),
     )
     .await?;
     tx.commit().await?;
@@ -417,7 +413,7 @@ pub async fn update(
             &to_json(&req.params)?,
             "edited",
             None,
-            &actor.user.id,
+            Some(actor.user.id.as_str()),
         )
         .await?;
     }
@@ -443,11 +439,46 @@ pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid, version: i64)
             errors: Vec::new(),
         });
     }
+    let users = live_users(app, &row.action_name).await?;
+    if !users.is_empty() {
+        return Err(AppError::Conflict {
+            detail: format!(
+                "`{}` is used by published wizards: {}; unpublish them or change their events first",
+                row.action_name,
+                users.join(", ")
+            ),
+            errors: Vec::new(),
+        });
+    }
     if !repo::delete(&app.db, id, version).await? {
         return Err(AppError::stale_version("library action"));
     }
     tracing::info!(action_id = %id, user_id = %actor.user.id, "library action deleted");
     Ok(())
+}
+
+/// The published wizards whose live version runs the action `name`, as
+/// "“wizard” (owner@example.com)".
+async fn live_users(app: &AppState, name: &str) -> AppResult<Vec<String>> {
+    // the name as it appears inside the stored JSON
+    let encoded = serde_json::to_string(name).unwrap_or_default();
+    let needle = encoded.trim_matches('"');
+    let mut users = Vec::new();
+    for candidate in repo::live_versions_mentioning(&app.db, needle).await? {
+        let wizard: crate::domain::Wizard = serde_json::from_str(&candidate.definition)
+            .map_err(|e| AppError::Internal(format!("unreadable wizard version: {e}")))?;
+        if wizard.uses_library_action(name) {
+            users.push(format!(
+                "“{}” ({})",
+                candidate.wizard_name,
+                candidate
+                    .owner_email
+                    .as_deref()
+                    .unwrap_or("a seeded template")
+            ));
+        }
+    }
+    Ok(users)
 }
 
 /// The lineage (root first, ending with the action) and the descendants as a tree; the
@@ -611,9 +642,79 @@ pub async fn restore(
         &old.params,
         "restored",
         old.prompt.as_deref(),
-        &actor.user.id,
+        Some(actor.user.id.as_str()),
     )
     .await?;
     tx.commit().await?;
     get(app, actor, id).await
+}
+
+/// `POST /library/actions/{id}/run`: runs the action with `req.params` as a test. Only its
+/// owner or an admin runs draft or pending code (here, never in a wizard); nothing is stored,
+/// the log tree comes back in the response. A failure of the action is an answer (`ok:
+/// false` with the error naming every level), not an HTTP error; parameters that do not
+/// fit are a 422 naming each (`params.LastName`).
+pub async fn run(
+    app: &AppState,
+    actor: &CurrentUser,
+    id: Uuid,
+    req: &LibraryRunRequest,
+) -> AppResult<LibraryRunResponse> {
+    let row = visible_row(app, actor, id).await?;
+    let declared = repo::declared_params(&app.db, id).await?;
+    if let Err(problems) = bind_params(&declared, &req.params) {
+        return Err(AppError::Validation(
+            problems
+                .into_iter()
+                .map(|(p, m)| FieldError::new(format!("params.{p}"), m))
+                .collect(),
+        ));
+    }
+    let wizard_id = match req.wizard_id {
+        Some(w) => {
+            crate::backend::wizards::owned(app, actor, w)
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound(m) => AppError::field("wizard_id", m),
+                    other => other,
+                })?;
+            w
+        }
+        None => Uuid::nil(),
+    };
+    let logger = Logger::in_memory(app.clone());
+    let env = Env {
+        app: app.clone(),
+        run: RunInfo {
+            run_id: Uuid::nil(),
+            wizard_id,
+            user_id: actor.user.id.clone(),
+            user_email: actor.user.email.clone(),
+        },
+        logger: logger.clone(),
+        mode: Mode::Test {
+            user_id: actor.user.id.clone(),
+            admin: is_admin(actor),
+        },
+        deadline: Instant::now() + app.engine.default_timeout,
+    };
+    let result = call(
+        env,
+        CallStack::default(),
+        row.action_name.clone(),
+        req.params.clone(),
+        None,
+    )
+    .await;
+    tracing::info!(action_id = %id, user_id = %actor.user.id, ok = result.is_ok(), "library action test run");
+    let (ok, output, error) = match result {
+        Ok(v) => (true, Some(v), None),
+        Err(f) => (false, None, Some(f.to_string())),
+    };
+    Ok(LibraryRunResponse {
+        ok,
+        output,
+        error,
+        logs: logger.trees(),
+    })
 }

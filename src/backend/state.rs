@@ -39,6 +39,8 @@ pub struct EngineSettings {
     /// Event executions per user: sustained rate and burst.
     pub events_per_minute: u32,
     pub events_burst: u32,
+    /// Deepest call stack of library actions (DESIGN §5).
+    pub library_max_depth: usize,
 }
 
 impl Default for EngineSettings {
@@ -52,6 +54,7 @@ impl Default for EngineSettings {
             log_truncate_bytes: 16 * 1024,
             events_per_minute: 600,
             events_burst: 120,
+            library_max_depth: 8,
         }
     }
 }

@@ -521,7 +521,7 @@ fn is_hex_color(s: &str) -> bool {
 }
 
 /// A JSON value's kind as messages name it ("a number", "an object"); shared with the
-/// import checks (`domain::transfer`).
+/// import checks (`domain::transfer`) and the library's parameter binding.
 pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

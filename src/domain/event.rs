@@ -89,7 +89,7 @@ text_enum!(
 );
 
 text_enum!(
-    /// The action types (`library_action` arrives with the library).
+    /// The action types.
     ActionType {
         ApiCall = "api_call",
         McpCall = "mcp_call",
@@ -98,6 +98,7 @@ text_enum!(
         ShowMessage = "show_message",
         Navigate = "navigate",
         CustomScript = "custom_script",
+        LibraryAction = "library_action",
     }
 );
 
@@ -263,6 +264,7 @@ pub enum ActionConfig {
     ShowMessage(ShowMessageConfig),
     Navigate(NavigateConfig),
     CustomScript(CustomScriptConfig),
+    LibraryAction(LibraryActionConfig),
 }
 
 impl ActionConfig {
@@ -275,6 +277,7 @@ impl ActionConfig {
             ActionConfig::ShowMessage(_) => ActionType::ShowMessage,
             ActionConfig::Navigate(_) => ActionType::Navigate,
             ActionConfig::CustomScript(_) => ActionType::CustomScript,
+            ActionConfig::LibraryAction(_) => ActionType::LibraryAction,
         }
     }
 
@@ -290,6 +293,7 @@ impl ActionConfig {
             ActionType::ShowMessage => ActionConfig::ShowMessage(typed(config)?),
             ActionType::Navigate => ActionConfig::Navigate(typed(config)?),
             ActionType::CustomScript => ActionConfig::CustomScript(typed(config)?),
+            ActionType::LibraryAction => ActionConfig::LibraryAction(typed(config)?),
         })
     }
 }
@@ -481,6 +485,20 @@ pub struct CustomScriptConfig {
     /// Library actions (by name) that `runAction` may call.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_actions: Vec<String>,
+}
+
+/// `library_action`: runs a library action (DESIGN §5) by name with its input parameters
+/// mapped from templates; its result is the action's output (`actions.<name>.output`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LibraryActionConfig {
+    /// The library action's name (names travel with an exported wizard; ids would not).
+    pub action: String,
+    /// Parameter name → value or template; required inputs must be mapped, literals must
+    /// fit the declared type.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub params: Map<String, Value>,
 }
 
 /// What to do with an action's output (after the optional `extract`).
@@ -706,6 +724,8 @@ text_enum!(
         Event = "event",
         Action = "action",
         Call = "call",
+        /// A library action, at any level of the hierarchy.
+        Library = "library",
     }
 );
 

@@ -212,6 +212,13 @@ pub struct LibraryActionSummary {
     pub visibility: Visibility,
 }
 
+/// An action the builder may pick for a `library_action`, with what it takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibraryChoice {
+    pub action: LibraryActionSummary,
+    pub params: Vec<ActionParam>,
+}
+
 /// A node of the descendants tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -257,6 +264,183 @@ pub struct CodeVersionView {
     pub prompt: Option<String>,
     pub created_by: Option<String>,
     pub created_at: String,
+}
+
+/// What an `mcp_tool` action calls, written as its code: `{"server": "time", "tool":
+/// "get_current_time"}` (a server of the admin's registry, by name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpToolTarget {
+    pub server: String,
+    pub tool: String,
+}
+
+impl McpToolTarget {
+    pub fn parse(code: &str) -> Result<Self, String> {
+        let t: Self = serde_json::from_str(code).map_err(|e| {
+            format!("an mcp_tool action's code is {{\"server\": \"…\", \"tool\": \"…\"}} ({e})")
+        })?;
+        if t.server.trim().is_empty() || t.tool.trim().is_empty() {
+            return Err("an mcp_tool action names a server and a tool".into());
+        }
+        Ok(t)
+    }
+}
+
+/// Body of `POST /library/actions/{id}/run`: a test run with parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LibraryRunRequest {
+    /// By parameter name; checked against the declared ones (required, types, defaults).
+    #[serde(default)]
+    pub params: serde_json::Map<String, Value>,
+    /// A wizard of yours whose API configurations `http_request` actions may name
+    /// (`ApiConfig`), as when the action runs inside it.
+    #[serde(default)]
+    pub wizard_id: Option<Uuid>,
+}
+
+/// What a test run returns: the output or the error (naming every level), and the log tree
+/// of the run (kept only in this response).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LibraryRunResponse {
+    pub ok: bool,
+    pub output: Option<Value>,
+    /// `Create Salesforce Contact → Call Salesforce API → Generic REST API: …`.
+    pub error: Option<String>,
+    /// One root (this action), its calls nested under it.
+    pub logs: Vec<crate::domain::event::ActionLog>,
+}
+
+/// A value converted to `t`, if it is one or reads as one: `"42"` is an int, `3` a string
+/// `"3"`, `"true"` a boolean. Objects and arrays are never converted.
+pub fn convert(t: ParamType, v: &Value) -> Option<Value> {
+    if t.accepts(v) {
+        return Some(v.clone());
+    }
+    match (t, v) {
+        (ParamType::String, Value::Number(n)) => Some(Value::String(n.to_string())),
+        (ParamType::String, Value::Bool(b)) => Some(Value::String(b.to_string())),
+        (ParamType::Int, Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
+        (ParamType::Int, Value::Number(n)) => n
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            // the guard keeps the cast exact
+            .map(|f| Value::from(f as i64)),
+        (ParamType::Number, Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number),
+        (ParamType::Boolean, Value::String(s)) => match s.trim() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The parameters a call passes, checked against what is declared: unknown names and
+/// output-only params refused, required ones present, values converted to their type or
+/// refused, defaults applied. Each problem is `(param, message)`; [`describe`] words them.
+pub fn bind_params(
+    declared: &[ActionParam],
+    given: &serde_json::Map<String, Value>,
+) -> Result<serde_json::Map<String, Value>, Vec<(String, String)>> {
+    let mut problems = Vec::new();
+    for name in given.keys() {
+        match declared.iter().find(|p| &p.name == name) {
+            None => problems.push((name.clone(), "is not a parameter of this action".into())),
+            Some(p) if p.direction == Direction::Output => {
+                problems.push((name.clone(), "is an output, not an input".into()));
+            }
+            Some(_) => {}
+        }
+    }
+    let mut bound = serde_json::Map::new();
+    for p in declared.iter().filter(|p| p.direction != Direction::Output) {
+        let value = given
+            .get(&p.name)
+            .filter(|v| !v.is_null())
+            .or(p.default.as_ref().filter(|v| !v.is_null()));
+        match value {
+            None if p.is_required => problems.push((p.name.clone(), "is required".into())),
+            None => {}
+            Some(v) => match convert(p.param_type, v) {
+                Some(v) => {
+                    bound.insert(p.name.clone(), v);
+                }
+                None => problems.push((
+                    p.name.clone(),
+                    format!(
+                        "must be {} {}, not {}",
+                        article(p.param_type),
+                        p.param_type,
+                        crate::domain::condition::type_name(v)
+                    ),
+                )),
+            },
+        }
+    }
+    if problems.is_empty() {
+        Ok(bound)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parameter problems as one sentence: "`LastName` is required; `Count` must be an int".
+pub fn describe(problems: &[(String, String)]) -> String {
+    problems
+        .iter()
+        .map(|(name, message)| format!("`{name}` {message}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn article(t: ParamType) -> &'static str {
+    match t {
+        ParamType::Int | ParamType::Object | ParamType::Array => "an",
+        _ => "a",
+    }
+}
+
+/// Save-time problems of an event's mapping onto `declared` (`None` for each name that is
+/// fine): required inputs unmapped, unknown names, literal values that fit no type.
+/// Templated values are only known at run time and pass.
+pub fn check_mapping(
+    declared: &[ActionParam],
+    mapping: &serde_json::Map<String, Value>,
+) -> Vec<(String, String)> {
+    let templated = |v: &Value| v.as_str().is_some_and(|s| s.contains("{{"));
+    let mut problems = Vec::new();
+    for (name, v) in mapping {
+        match declared.iter().find(|p| &p.name == name) {
+            None => problems.push((name.clone(), "is not a parameter of this action".into())),
+            Some(p) if p.direction == Direction::Output => {
+                problems.push((name.clone(), "is an output, not an input".into()));
+            }
+            Some(p) if !v.is_null() && !templated(v) && convert(p.param_type, v).is_none() => {
+                problems.push((
+                    name.clone(),
+                    format!("must be {} {}", article(p.param_type), p.param_type),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for p in declared {
+        let mapped = mapping.get(&p.name).is_some_and(|v| !v.is_null());
+        if p.is_required && p.direction != Direction::Output && !mapped && p.default.is_none() {
+            problems.push((p.name.clone(), "is required".into()));
+        }
+    }
+    problems
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -322,6 +506,11 @@ pub fn check_action(
     if kind == LibraryKind::Script && code.trim().is_empty() {
         errors.push(FieldError::new("code", "a script needs its code"));
     }
+    if kind == LibraryKind::McpTool
+        && let Err(m) = McpToolTarget::parse(code)
+    {
+        errors.push(FieldError::new("code", m));
+    }
     errors.extend(check_params(params));
     errors
 }
@@ -379,5 +568,80 @@ mod tests {
             .collect();
         assert_eq!(fields, ["name", "code"]);
         assert!(check_action("Generic REST API", "", LibraryKind::HttpRequest, &[]).is_empty());
+    }
+
+    fn required(name: &str, t: ParamType) -> ActionParam {
+        ActionParam {
+            is_required: true,
+            ..param(name, t, None)
+        }
+    }
+
+    #[test]
+    fn values_convert_to_their_type_or_are_refused() {
+        assert_eq!(convert(ParamType::Int, &json!("42")), Some(json!(42)));
+        assert_eq!(convert(ParamType::Int, &json!(4.0)), Some(json!(4)));
+        assert_eq!(convert(ParamType::Int, &json!("4.5")), None);
+        assert_eq!(convert(ParamType::Number, &json!(" 2.5")), Some(json!(2.5)));
+        assert_eq!(convert(ParamType::String, &json!(7)), Some(json!("7")));
+        assert_eq!(
+            convert(ParamType::Boolean, &json!("false")),
+            Some(json!(false))
+        );
+        assert_eq!(convert(ParamType::Boolean, &json!("yes")), None);
+        assert_eq!(convert(ParamType::Object, &json!("{}")), None);
+    }
+
+    #[test]
+    fn binding_names_every_bad_parameter() {
+        let declared = vec![
+            required("LastName", ParamType::String),
+            param("Count", ParamType::Int, Some(json!(1))),
+            ActionParam {
+                direction: Direction::Output,
+                ..param("Id", ParamType::String, None)
+            },
+        ];
+        let given = |v: Value| v.as_object().cloned().unwrap_or_default();
+        let bound = bind_params(&declared, &given(json!({"LastName": "Ng"})));
+        assert_eq!(bound, Ok(given(json!({"LastName": "Ng", "Count": 1}))));
+        let bound = bind_params(&declared, &given(json!({"LastName": 5, "Count": "7"})));
+        assert_eq!(bound, Ok(given(json!({"LastName": "5", "Count": 7}))));
+        let problems = bind_params(
+            &declared,
+            &given(json!({"Count": "many", "Nope": 1, "Id": "x"})),
+        )
+        .unwrap_err();
+        let err = describe(&problems);
+        for part in [
+            "`Nope` is not a parameter",
+            "`Id` is an output",
+            "`LastName` is required",
+            "`Count` must be an int, not a string",
+        ] {
+            assert!(err.contains(part), "{part} in {err}");
+        }
+    }
+
+    #[test]
+    fn mappings_are_checked_unless_templated() {
+        let declared = vec![
+            required("LastName", ParamType::String),
+            param("Count", ParamType::Int, None),
+        ];
+        let mapping = |v: Value| v.as_object().cloned().unwrap_or_default();
+        assert!(
+            check_mapping(
+                &declared,
+                &mapping(json!({"LastName": "{{fields.name}}", "Count": "{{fields.n}}"}))
+            )
+            .is_empty()
+        );
+        let names: Vec<String> =
+            check_mapping(&declared, &mapping(json!({"Count": "x", "Other": 1})))
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+        assert_eq!(names, ["Count", "Other", "LastName"]);
     }
 }

@@ -43,14 +43,17 @@ fn ActivityTree(run_id: Uuid, refresh: Signal<u64>) -> impl IntoView {
                     Ok(list) if list.is_empty() => {
                         view! { <p class="muted">"No action has run yet."</p> }.into_any()
                     }
-                    Ok(list) => {
-                        let items = list.into_iter().map(node).collect_view();
-                        view! { <ul class="activity-tree" aria-live="polite">{items}</ul> }.into_any()
-                    }
+                    Ok(list) => log_tree(list),
                 }
             })}
         </Transition>
     }
+}
+
+/// Log trees as nested lists (also a library action's test run, `pages/library`).
+pub fn log_tree(list: Vec<ActionLog>) -> AnyView {
+    let items = list.into_iter().map(node).collect_view();
+    view! { <ul class="activity-tree" aria-live="polite">{items}</ul> }.into_any()
 }
 
 fn node(log: ActionLog) -> AnyView {
@@ -66,6 +69,7 @@ fn node(log: ActionLog) -> AnyView {
         LogKind::Action if log.attempt > 0 => "retry",
         LogKind::Action => "action",
         LogKind::Call => "call",
+        LogKind::Library => "library",
     };
     let attempt = (log.attempt > 0).then(|| format!(" (attempt {})", log.attempt + 1));
     let duration = log.duration_ms.map(|ms| format!(" · {ms} ms"));

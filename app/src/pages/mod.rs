@@ -31,6 +31,7 @@ pub mod admin;
 pub mod auth;
 pub mod builder;
 pub mod gallery;
+pub mod library;
 pub mod player;
 pub mod runs;
 pub mod store;

@@ -13,8 +13,8 @@ use wizard_core::backend::library::{self, LibraryQuery};
 use wizard_core::backend::state::AppState;
 use wizard_core::domain::draft::VersionOnly;
 use wizard_core::domain::library::{
-    CodeVersionView, HierarchyView, LibraryActionSummary, LibraryActionView, NewLibraryAction,
-    ReviewRequest, UpdateLibraryAction,
+    CodeVersionView, HierarchyView, LibraryActionSummary, LibraryActionView, LibraryRunRequest,
+    LibraryRunResponse, NewLibraryAction, ReviewRequest, UpdateLibraryAction,
 };
 use wizard_core::domain::problem::Problem;
 
@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reject_library_action))
         .routes(routes!(list_code_versions))
         .routes(routes!(restore_code_version))
+        .routes(routes!(run_library_action))
 }
 
 /// Library actions the caller may see (theirs and shared ones; all for an admin).
@@ -266,4 +267,27 @@ pub async fn restore_code_version(
     Ok(Json(
         library::restore(&state, &user, id.uuid(), number, q.version).await?,
     ))
+}
+
+/// Test-run the action with parameters: its owner or an admin also runs draft and pending
+/// code. Nothing is stored; the log tree comes back. The action failing is `ok: false` with
+/// the error naming every level of the hierarchy.
+#[utoipa::path(
+    post, path = "/api/v1/library/actions/{id}/run", tag = "library",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = Uuid, Path, description = "Library action id")),
+    request_body = LibraryRunRequest,
+    responses(
+        (status = 200, description = "The outcome and the log tree", body = LibraryRunResponse),
+        (status = 404, description = "No such action you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Parameters that do not fit, by path (`params.LastName`), or a wizard_id not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn run_library_action(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<PathId>,
+    ApiJson(req): ApiJson<LibraryRunRequest>,
+) -> AppResult<Json<LibraryRunResponse>> {
+    Ok(Json(library::run(&state, &user, id.uuid(), &req).await?))
 }

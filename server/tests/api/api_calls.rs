@@ -18,7 +18,7 @@ use axum::response::IntoResponse;
 use common::TestApp;
 use reqwest::Method;
 use serde_json::{Value, json};
-use wizard_core::backend::engine::actions::api_call::call_api;
+use wizard_core::backend::engine::http::call_api;
 use wizard_core::backend::error::ActionError;
 use wizard_core::backend::outbound::{Outbound, OutboundRequest, OutboundSettings};
 use wizard_core::domain::event::ApiCallConfig;

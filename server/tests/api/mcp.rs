@@ -681,6 +681,8 @@ async fn mcp_call_actions_are_checked_at_save_time_and_executed(app: TestApp) {
     };
     let mut effects = Effects::default();
     let context = json!({});
+    let logger =
+        wizard_core::backend::engine::logs::Logger::new(app.state.clone(), run.run_id, false);
     let mut actx = ActionCtx {
         app: &app.state,
         run: &run,
@@ -688,6 +690,7 @@ async fn mcp_call_actions_are_checked_at_save_time_and_executed(app: TestApp) {
         context: &context,
         effects: &mut effects,
         log_id: Uuid::now_v7(),
+        logger: &logger,
         timeout: Duration::from_secs(20),
     };
     let out = actions::execute(

@@ -6,8 +6,9 @@
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{Db, is_unique_violation, new_id, now_text};
+use super::{Db, is_unique_violation, new_id, now_text, parse_column};
 use crate::backend::error::{AppError, AppResult};
+use crate::domain::library::ActionParam;
 
 /// Deepest lineage or tree the queries walk (the run-time call limit is far below it).
 pub const MAX_DEPTH: i64 = 64;
@@ -43,6 +44,25 @@ pub struct ParamRow {
     pub description: String,
     pub direction: String,
     pub sequence: i64,
+}
+
+impl ParamRow {
+    /// The parameter as the domain declares it.
+    pub fn param(&self) -> AppResult<ActionParam> {
+        Ok(ActionParam {
+            name: self.param_name.clone(),
+            param_type: parse_column(&self.param_type, "library_action_params.param_type")?,
+            is_required: self.is_required != 0,
+            default: match &self.default_value {
+                Some(text) => Some(serde_json::from_str(text).map_err(|_| {
+                    AppError::Internal("unreadable library_action_params.default_value".into())
+                })?),
+                None => None,
+            },
+            description: self.description.clone(),
+            direction: parse_column(&self.direction, "library_action_params.direction")?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -158,6 +178,44 @@ pub async fn get(db: &Db, id: Uuid) -> AppResult<Option<ActionRow>> {
         .await?)
 }
 
+/// The action a script or an event names (names are unique).
+pub async fn get_by_name(db: &Db, name: &str) -> AppResult<Option<ActionRow>> {
+    let sql = format!("{} WHERE l.action_name = $1", select());
+    Ok(sqlx::query_as::<_, ActionRow>(&sql)
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// A live (published) wizard version whose definition mentions `name` somewhere: the
+/// candidates the service parses to see whether they really use the action.
+#[derive(Debug, Clone, FromRow)]
+pub struct LiveUse {
+    pub wizard_name: String,
+    pub owner_email: Option<String>,
+    pub definition: String,
+}
+
+pub async fn live_versions_mentioning(db: &Db, name: &str) -> AppResult<Vec<LiveUse>> {
+    let pattern = format!(
+        "%{}%",
+        name.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    Ok(sqlx::query_as::<_, LiveUse>(
+        "SELECT w.name AS wizard_name, u.email AS owner_email, v.definition \
+         FROM wizards w \
+         JOIN wizard_versions v ON v.wizard_id = w.id AND v.number = w.live_version \
+         LEFT JOIN users u ON u.id = w.owner_id \
+         WHERE w.live_version IS NOT NULL AND v.definition LIKE $1 ESCAPE '\\' \
+         ORDER BY w.name",
+    )
+    .bind(pattern)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
 /// The action, its parent, its parent's parent … up to the root: root first.
 pub async fn lineage(db: &Db, id: Uuid) -> AppResult<Vec<ActionRow>> {
     let sql = format!(
@@ -194,6 +252,15 @@ pub async fn descendants(db: &Db, id: Uuid) -> AppResult<Vec<ActionRow>> {
         .await?)
 }
 
+/// The live parameters as the domain declares them, in order.
+pub async fn declared_params(db: &Db, action_id: Uuid) -> AppResult<Vec<ActionParam>> {
+    params(db, action_id)
+        .await?
+        .iter()
+        .map(ParamRow::param)
+        .collect()
+}
+
 /// The live parameters of an action, in order.
 pub async fn params(db: &Db, action_id: Uuid) -> AppResult<Vec<ParamRow>> {
     Ok(sqlx::query_as::<_, ParamRow>(
@@ -209,7 +276,7 @@ pub async fn params(db: &Db, action_id: Uuid) -> AppResult<Vec<ParamRow>> {
 pub async fn insert(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: Uuid,
-    owner: &str,
+    owner: Option<&str>,
     w: &ActionWrite<'_>,
 ) -> AppResult<()> {
     let now = now_text();
@@ -369,7 +436,7 @@ pub async fn insert_code_version(
     params_json: &str,
     reason: &str,
     prompt: Option<&str>,
-    created_by: &str,
+    created_by: Option<&str>,
 ) -> AppResult<i64> {
     let (last,): (Option<i64>,) =
         sqlx::query_as("SELECT MAX(number) FROM library_action_code_versions WHERE action_id = $1")

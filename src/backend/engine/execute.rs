@@ -302,6 +302,11 @@ fn resolve(config: &ActionConfig, context: &Value) -> Result<ActionConfig, Strin
         ActionConfig::ShowMessage(s) => {
             s.text = render_text(&s.text, context, "config.text")?;
         }
+        ActionConfig::LibraryAction(l) => {
+            for (k, v) in l.params.iter_mut() {
+                *v = render_value(v, context, &format!("config.params.{k}"))?;
+            }
+        }
         ActionConfig::Navigate(_) | ActionConfig::CustomScript(_) => {}
     }
     Ok(c)
@@ -595,6 +600,7 @@ impl<'a> Runner<'a> {
                     context,
                     effects: &mut effects,
                     log_id: h.id,
+                    logger: &self.logger,
                     timeout,
                 };
                 match tokio::time::timeout(timeout, actions::execute(&resolved, &mut ctx)).await {

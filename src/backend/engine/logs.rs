@@ -6,6 +6,7 @@
 //! the trace.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde_json::{Map, Value, json};
@@ -70,12 +71,23 @@ pub fn truncate(value: &Value, max_bytes: usize) -> Value {
     json!({"truncated": true, "preview": &text[..end]})
 }
 
-/// Writes the log rows of one run (or nothing, for a test run of an action).
+/// Writes the log rows of one run: to the database, to memory (a library action's test
+/// run returns its tree and stores nothing), or nowhere (an action's test in the builder).
 #[derive(Clone)]
 pub struct Logger {
     app: AppState,
     run_id: Uuid,
-    enabled: bool,
+    sink: Sink,
+}
+
+/// Rows an in-memory logger keeps (a script may call in a loop until its time is up).
+const MAX_MEMORY_ROWS: usize = 1000;
+
+#[derive(Clone)]
+enum Sink {
+    Off,
+    Db,
+    Memory(Arc<Mutex<Vec<ActionLog>>>),
 }
 
 /// A row that has started: finish it with [`Logger::finish`].
@@ -99,16 +111,30 @@ pub struct LogStart<'a> {
 
 impl Logger {
     pub fn new(app: AppState, run_id: Uuid, enabled: bool) -> Self {
+        let sink = if enabled { Sink::Db } else { Sink::Off };
+        Self { app, run_id, sink }
+    }
+
+    /// A logger that keeps its rows in memory, for [`Logger::trees`].
+    pub fn in_memory(app: AppState) -> Self {
         Self {
             app,
-            run_id,
-            enabled,
+            run_id: Uuid::nil(),
+            sink: Sink::Memory(Arc::default()),
         }
     }
 
-    /// Whether rows are written (not for a test run of an action).
+    /// Whether rows are kept (not for a test of an action in the builder).
     pub fn enabled(&self) -> bool {
-        self.enabled
+        !matches!(self.sink, Sink::Off)
+    }
+
+    /// The rows kept in memory, as trees (empty for the other sinks).
+    pub fn trees(&self) -> Vec<ActionLog> {
+        match &self.sink {
+            Sink::Memory(rows) => nest(lock(rows).clone()),
+            _ => Vec::new(),
+        }
     }
 
     /// Inserts a `running` row (or a `skipped` one with `status`).
@@ -121,12 +147,35 @@ impl Logger {
             id: Uuid::now_v7(),
             started: Instant::now(),
         };
-        if !self.enabled {
-            return handle;
-        }
-        let input = start
-            .input
-            .map(|v| truncate(&redact(v), self.app.engine.log_truncate_bytes).to_string());
+        let input = match &self.sink {
+            Sink::Off => return handle,
+            Sink::Memory(rows) => {
+                let mut rows = lock(rows);
+                if rows.len() >= MAX_MEMORY_ROWS {
+                    return handle;
+                }
+                rows.push(ActionLog {
+                    id: handle.id,
+                    run_id: self.run_id,
+                    parent_log_id: start.parent,
+                    kind: start.kind,
+                    event_id: start.event_id,
+                    action_id: start.action_id,
+                    name: start.name.to_owned(),
+                    status,
+                    attempt: start.attempt,
+                    started_at: now_text(),
+                    completed_at: None,
+                    duration_ms: None,
+                    input: start.input.map(|v| self.kept(v)).unwrap_or(Value::Null),
+                    output: Value::Null,
+                    error: None,
+                    children: Vec::new(),
+                });
+                return handle;
+            }
+            Sink::Db => start.input.map(|v| self.kept(v).to_string()),
+        };
         let (id, run_id) = (handle.id.to_string(), self.run_id.to_string());
         let parent = start.parent.map(|p| p.to_string());
         let event_id = start.event_id.map(|p| p.to_string());
@@ -158,16 +207,26 @@ impl Logger {
         output: Option<&Value>,
         error: Option<&str>,
     ) {
-        if !self.enabled {
-            return;
-        }
         // Outputs are redacted too: an upstream may echo a credential back (`{"token": …}`).
-        let output =
-            output.map(|v| truncate(&redact(v), self.app.engine.log_truncate_bytes).to_string());
+        let duration_ms = i64::try_from(handle.started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let output = match &self.sink {
+            Sink::Off => return,
+            Sink::Memory(rows) => {
+                if let Some(row) = lock(rows).iter_mut().find(|r| r.id == handle.id) {
+                    row.status = status;
+                    row.completed_at = Some(now_text());
+                    row.duration_ms = Some(duration_ms);
+                    row.output = output.map(|v| self.kept(v)).unwrap_or(Value::Null);
+                    row.error = error.map(str::to_owned);
+                }
+                return;
+            }
+            Sink::Db => output.map(|v| self.kept(v).to_string()),
+        };
         let end = LogEnd {
             status: status.as_str(),
             completed_at: &now_text(),
-            duration_ms: i64::try_from(handle.started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            duration_ms,
             output_data: output.as_deref(),
             error_message: error,
         };
@@ -175,6 +234,17 @@ impl Logger {
             tracing::warn!(error = %e, run_id = %self.run_id, "finishing an execution log row");
         }
     }
+}
+
+impl Logger {
+    /// What a row keeps of an input or output: secrets redacted, size capped.
+    fn kept(&self, v: &Value) -> Value {
+        truncate(&redact(v), self.app.engine.log_truncate_bytes)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -212,7 +282,12 @@ fn to_log(row: &LogRow) -> AppResult<ActionLog> {
 /// Builds the trees: rows in start order, children nested under their parent. A row whose
 /// parent is missing (should not happen) becomes a root rather than vanishing.
 fn build_trees(rows: &[LogRow]) -> AppResult<Vec<ActionLog>> {
-    let logs = rows.iter().map(to_log).collect::<AppResult<Vec<_>>>()?;
+    Ok(nest(
+        rows.iter().map(to_log).collect::<AppResult<Vec<_>>>()?,
+    ))
+}
+
+fn nest(logs: Vec<ActionLog>) -> Vec<ActionLog> {
     let ids: std::collections::HashSet<Uuid> = logs.iter().map(|l| l.id).collect();
     let mut children: HashMap<Uuid, Vec<ActionLog>> = HashMap::new();
     let mut roots = Vec::new();
@@ -227,10 +302,10 @@ fn build_trees(rows: &[LogRow]) -> AppResult<Vec<ActionLog>> {
         node.children = kids.into_iter().map(|k| attach(k, children)).collect();
         node
     }
-    Ok(roots
+    roots
         .into_iter()
         .map(|r| attach(r, &mut children))
-        .collect())
+        .collect()
 }
 
 /// `GET /wizard-runs/{run_id}/action-logs`: the trace trees of a run (roots are events).

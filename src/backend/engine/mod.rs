@@ -8,7 +8,9 @@
 
 pub mod actions;
 pub mod execute;
+pub mod http;
 pub mod jmes;
+pub mod library;
 pub mod logs;
 pub mod sandbox;
 
@@ -45,8 +47,9 @@ pub struct ActionCtx<'a> {
     pub context: &'a Value,
     /// Effects so far; actions that set fields, show messages or navigate add to it.
     pub effects: &'a mut Effects,
-    /// The log row of this attempt: calls the action makes log under it.
+    /// The log row of this attempt: calls the action makes log under it, with `logger`.
     pub log_id: Uuid,
+    pub logger: &'a logs::Logger,
     /// This attempt's time budget.
     pub timeout: Duration,
 }

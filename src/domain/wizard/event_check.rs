@@ -325,6 +325,17 @@ impl Action {
                     }
                 }
             }
+            ActionConfig::LibraryAction(c) => {
+                if c.action.trim().is_empty() {
+                    errors.push(FieldError::new(
+                        join(&cpath, "action"),
+                        "choose a library action",
+                    ));
+                }
+                for (name, v) in &c.params {
+                    push_templates(v, scope, &join(&cpath, &format!("params.{name}")), errors);
+                }
+            }
         }
 
         if let Some(oh) = &self.output_handling {
@@ -514,6 +525,21 @@ impl Wizard {
             event.actions.iter_mut().for_each(|a| renew(&mut a.id));
         }
         remap_config_refs(self, &map);
+    }
+}
+
+impl Wizard {
+    /// Whether any enabled or disabled event runs the library action `name`, directly or
+    /// through a script's `runAction` (deleting the action would break it).
+    pub fn uses_library_action(&self, name: &str) -> bool {
+        self.events
+            .iter()
+            .flat_map(|e| e.actions.iter())
+            .any(|a| match &a.config {
+                ActionConfig::LibraryAction(c) => c.action == name,
+                ActionConfig::CustomScript(c) => c.allowed_actions.iter().any(|n| n == name),
+                _ => false,
+            })
     }
 }
 

@@ -421,7 +421,8 @@ impl Wizard {
                     }
                     ActionConfig::TransformData(_)
                     | ActionConfig::SetFieldValue(_)
-                    | ActionConfig::ShowMessage(_) => {}
+                    | ActionConfig::ShowMessage(_)
+                    | ActionConfig::LibraryAction(_) => {}
                 }
             }
         }

@@ -7,9 +7,9 @@ use serde_json::Value;
 use uuid::Uuid;
 use wizard_core::domain::event::{
     Action, ActionConfig, ActionType, ApiCallConfig, CustomScriptConfig, Event, HttpMethod,
-    McpCallConfig, MessageLevel, NavTarget, NavigateConfig, OnError, ResponseMapping,
-    SetFieldValueConfig, ShowMessageConfig, TargetType, TransformConfig, TransformLanguage,
-    Trigger,
+    LibraryActionConfig, McpCallConfig, MessageLevel, NavTarget, NavigateConfig, OnError,
+    ResponseMapping, SetFieldValueConfig, ShowMessageConfig, TargetType, TransformConfig,
+    TransformLanguage, Trigger,
 };
 use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::selection::{SelectionType, ValueKind};
@@ -162,6 +162,7 @@ pub fn offered_types() -> &'static [ActionType] {
         ActionType::ShowMessage,
         ActionType::Navigate,
         ActionType::CustomScript,
+        ActionType::LibraryAction,
     ]
 }
 
@@ -174,6 +175,7 @@ pub fn type_label(t: ActionType) -> &'static str {
         ActionType::ShowMessage => "Show a message",
         ActionType::Navigate => "Navigate",
         ActionType::CustomScript => "Run a script",
+        ActionType::LibraryAction => "Run a library action",
     }
 }
 
@@ -193,6 +195,9 @@ pub fn type_blurb(t: ActionType) -> &'static str {
         ActionType::CustomScript => {
             "JavaScript with setField, showMessage, navigate and the API calls it declares."
         }
+        ActionType::LibraryAction => {
+            "Runs a reusable action of the library (e.g. Create Salesforce Contact) with its parameters mapped from the run."
+        }
     }
 }
 
@@ -206,6 +211,7 @@ pub fn type_icon(t: ActionType) -> &'static str {
         ActionType::ShowMessage => "✉",
         ActionType::Navigate => "➜",
         ActionType::CustomScript => "{}",
+        ActionType::LibraryAction => "❖",
     }
 }
 
@@ -250,6 +256,7 @@ pub fn new_action(t: ActionType, event: &Event, w: &Wizard) -> Result<Action, &'
         ActionType::ShowMessage => "message",
         ActionType::Navigate => "navigate",
         ActionType::CustomScript => "script",
+        ActionType::LibraryAction => "library_action",
     };
     let config = match t {
         ActionType::ApiCall => ActionConfig::ApiCall(ApiCallConfig {
@@ -298,6 +305,10 @@ pub fn new_action(t: ActionType, event: &Event, w: &Wizard) -> Result<Action, &'
             code: "return null;".to_owned(),
             allowed_api_configs: Vec::new(),
             allowed_actions: Vec::new(),
+        }),
+        ActionType::LibraryAction => ActionConfig::LibraryAction(LibraryActionConfig {
+            action: String::new(),
+            params: Default::default(),
         }),
     };
     Ok(Action {
@@ -395,6 +406,20 @@ pub fn summary(a: &Action, w: &Wizard) -> String {
             ),
         },
         ActionConfig::CustomScript(c) => format!("JavaScript, {}", lines(&c.code)),
+        ActionConfig::LibraryAction(c) if c.action.is_empty() => {
+            "(no library action chosen yet)".to_owned()
+        }
+        ActionConfig::LibraryAction(c) => {
+            format!("runs {} with {}", c.action, plural_params(c.params.len()))
+        }
+    }
+}
+
+fn plural_params(n: usize) -> String {
+    match n {
+        0 => "no parameters".to_owned(),
+        1 => "1 parameter".to_owned(),
+        n => format!("{n} parameters"),
     }
 }
 

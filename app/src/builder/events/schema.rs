@@ -1,10 +1,12 @@
-//! An MCP tool's `inputSchema` (JSON Schema) as form inputs: one per top-level property,
-//! with its type, required mark, default, description and bounds, and the conversion of
+//! An MCP tool's `inputSchema` (JSON Schema) or a library action's declared parameters as
+//! form inputs: one per top-level property, with its type, required mark, default,
+//! description and bounds, and the conversion of
 //! what is typed into the argument's JSON value. A value holding `{{` is a template, known
 //! only at run time (the server's `mcp_call` check skips it and checks the rendered value).
 //! Pure, so it is unit-tested here; the server still validates every literal on save.
 
 use serde_json::{Map, Value};
+use wizard_core::domain::library::{ActionParam, Direction, ParamType};
 use wizard_core::domain::pattern::compile_regex;
 
 /// The server's rule for a templated argument (`mcp_call`'s check): it holds `{{`.
@@ -119,6 +121,36 @@ pub fn params(schema: &Value) -> Vec<Param> {
     out
 }
 
+/// The input parameters of a library action as the form's params, in their declared
+/// order; one with a default is never required here (the default applies).
+pub fn library_params(declared: &[ActionParam]) -> Vec<Param> {
+    declared
+        .iter()
+        .filter(|p| p.direction != Direction::Output)
+        .map(|p| {
+            let kind = match p.param_type {
+                ParamType::String | ParamType::Date => Kind::Text,
+                ParamType::Int => Kind::Integer,
+                ParamType::Number => Kind::Number,
+                ParamType::Boolean => Kind::Boolean,
+                ParamType::Object | ParamType::Array => Kind::Json,
+            };
+            Param {
+                name: p.name.clone(),
+                kind,
+                type_name: p.param_type.to_string(),
+                required: p.is_required && p.default.is_none(),
+                default: p.default.clone(),
+                description: p.description.clone(),
+                minimum: None,
+                maximum: None,
+                pattern: (p.param_type == ParamType::Date)
+                    .then(|| r"^\d{4}-\d{2}-\d{2}".to_owned()),
+            }
+        })
+        .collect()
+}
+
 /// A value as its input shows it: strings as they are, everything else as JSON.
 pub fn text_of(v: &Value) -> String {
     match v {
@@ -134,7 +166,7 @@ pub fn value_of(p: &Param, text: &str) -> Result<Option<Value>, String> {
     let t = text.trim();
     if t.is_empty() {
         return if p.required {
-            Err("required by the tool: give a value or a template".to_owned())
+            Err("required: give a value or a template".to_owned())
         } else {
             Ok(None)
         };
@@ -284,5 +316,30 @@ mod tests {
             value_of(&param("unit"), "{{ fields.unit }}"),
             Ok(Some(json!("{{ fields.unit }}")))
         );
+    }
+
+    #[test]
+    fn library_params_become_typed_inputs_without_outputs() {
+        let declared: Vec<ActionParam> = serde_json::from_value(json!([
+            {"name": "LastName", "type": "string", "is_required": true},
+            {"name": "Count", "type": "int", "is_required": true, "default": 1},
+            {"name": "When", "type": "date"},
+            {"name": "Data", "type": "object"},
+            {"name": "Id", "type": "string", "direction": "output"}
+        ]))
+        .expect("params");
+        let ps = library_params(&declared);
+        let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["LastName", "Count", "When", "Data"]);
+        assert!(ps[0].required);
+        assert!(!ps[1].required, "a default makes it optional");
+        assert_eq!(ps[1].kind, Kind::Integer);
+        assert_eq!(value_of(&ps[1], "7"), Ok(Some(json!(7))));
+        assert!(value_of(&ps[2], "tomorrow").is_err());
+        assert_eq!(
+            value_of(&ps[2], "2026-12-04"),
+            Ok(Some(json!("2026-12-04")))
+        );
+        assert_eq!(value_of(&ps[3], r#"{"a": 1}"#), Ok(Some(json!({"a": 1}))));
     }
 }

@@ -1,8 +1,8 @@
 //! `custom_script`: JavaScript in the sandbox with host functions. Each host function
 //! reaches only what the action declares: `setField`/`showMessage`/`navigate` gather
 //! effects (committed only if the script succeeds), `callApi` is limited to the declared
-//! API configurations and logged as a `call` row under the attempt, `runAction` waits for
-//! the library (issue 5).
+//! API configurations and logged as a `call` row under the attempt, `runAction` reaches
+//! the declared library actions (`engine::library`), logged as `library` rows under it.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::backend::engine::actions::api_call::call_api;
+use crate::backend::engine::http::call_api;
+use crate::backend::engine::library;
 use crate::backend::engine::logs::{LogStart, Logger};
 use crate::backend::engine::sandbox::{self, HostFuture, Limits, ScriptHost};
 use crate::backend::engine::{ActionCtx, CheckCtx, ExecuteAction, RunInfo};
@@ -22,8 +23,6 @@ use crate::domain::event::{
     NavTarget,
 };
 use crate::domain::problem::FieldError;
-
-const NO_LIBRARY: &str = "library actions are not available yet";
 
 impl ExecuteAction for CustomScriptConfig {
     async fn check(&self, ctx: &CheckCtx<'_>, path: &str) -> Vec<FieldError> {
@@ -39,11 +38,18 @@ impl ExecuteAction for CustomScriptConfig {
                 ));
             }
         }
-        for (i, _) in self.allowed_actions.iter().enumerate() {
-            errors.push(FieldError::new(
-                format!("{path}.allowed_actions[{i}]"),
-                NO_LIBRARY,
-            ));
+        for (i, name) in self.allowed_actions.iter().enumerate() {
+            match crate::backend::db::library::get_by_name(&ctx.app.db, name).await {
+                Ok(Some(_)) => {}
+                Ok(None) => errors.push(FieldError::new(
+                    format!("{path}.allowed_actions[{i}]"),
+                    format!("there is no library action named `{name}`"),
+                )),
+                Err(e) => errors.push(FieldError::new(
+                    format!("{path}.allowed_actions[{i}]"),
+                    e.to_string(),
+                )),
+            }
         }
         errors
     }
@@ -57,7 +63,7 @@ impl ExecuteAction for CustomScriptConfig {
             effects: effects.clone(),
             allowed_api_configs: self.allowed_api_configs.clone(),
             allowed_actions: self.allowed_actions.clone(),
-            logger: Logger::new(ctx.app.clone(), ctx.run.run_id, !ctx.run.run_id.is_nil()),
+            logger: ctx.logger.clone(),
             parent_log: ctx.log_id,
             timeout: ctx.timeout,
         });
@@ -198,16 +204,37 @@ impl ScriptHost for Host {
         })
     }
 
-    fn run_action(&self, name: String, _params: Value) -> HostFuture {
+    fn run_action(&self, name: String, params: Value) -> HostFuture {
         let allowed = self.allowed_actions.contains(&name);
+        let (app, run) = (self.app.clone(), self.run.clone());
+        let (logger, parent, timeout) = (self.logger.clone(), self.parent_log, self.timeout);
         Box::pin(async move {
-            if allowed {
-                Err(format!("runAction `{name}`: {NO_LIBRARY}"))
-            } else {
-                Err(format!(
+            if !allowed {
+                return Err(format!(
                     "runAction: `{name}` is not an action this script may run"
-                ))
+                ));
             }
+            let params = match params {
+                Value::Object(m) => m,
+                Value::Null => Map::new(),
+                _ => {
+                    return Err(format!(
+                        "runAction `{name}`: the parameters must be an object"
+                    ));
+                }
+            };
+            let env = library::Env::for_wizard(&app, &run, &logger, timeout)
+                .await
+                .map_err(|f| f.to_string())?;
+            library::call(
+                env,
+                library::CallStack::default(),
+                name,
+                params,
+                Some(parent),
+            )
+            .await
+            .map_err(|f| f.to_string())
         })
     }
 }

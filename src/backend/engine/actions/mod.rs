@@ -3,6 +3,7 @@
 
 pub mod api_call;
 pub mod custom_script;
+pub mod library_action;
 pub mod mcp_call;
 pub mod navigate;
 pub mod set_field_value;
@@ -27,6 +28,7 @@ pub async fn check(config: &ActionConfig, ctx: &CheckCtx<'_>, path: &str) -> Vec
         ActionConfig::ShowMessage(c) => c.check(ctx, path).await,
         ActionConfig::Navigate(c) => c.check(ctx, path).await,
         ActionConfig::CustomScript(c) => c.check(ctx, path).await,
+        ActionConfig::LibraryAction(c) => c.check(ctx, path).await,
     }
 }
 
@@ -40,5 +42,6 @@ pub async fn execute(config: &ActionConfig, ctx: &mut ActionCtx<'_>) -> Result<V
         ActionConfig::ShowMessage(c) => c.execute(ctx).await,
         ActionConfig::Navigate(c) => c.execute(ctx).await,
         ActionConfig::CustomScript(c) => c.execute(ctx).await,
+        ActionConfig::LibraryAction(c) => c.execute(ctx).await,
     }
 }

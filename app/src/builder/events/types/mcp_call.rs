@@ -4,19 +4,27 @@
 //! marks, defaults, bounds and descriptions; any argument may be a `{{ template }}` instead.
 
 use leptos::prelude::*;
-use serde_json::Value;
 use uuid::Uuid;
 use wizard_core::domain::event::{ActionConfig, McpCallConfig};
 use wizard_core::domain::mcp::ToolInfo;
 
+use super::argument::{ArgumentInput, ArgumentsOf};
 use super::{config_memo, config_text, edit_config};
 use crate::builder::events::ActionCtx;
-use crate::builder::events::inputs::{SelectSetting, with_local};
-use crate::builder::events::schema::{Kind, Param, params, text_of, value_of};
+use crate::builder::events::inputs::SelectSetting;
+use crate::builder::events::schema::params;
 use crate::builder::mcp_configs::load_tools;
 use crate::builder::ui::ErrorLines;
 
 config_of!(McpCall, McpCallConfig);
+
+/// Where this editor's typed inputs keep their values.
+const ARGUMENTS: ArgumentsOf = ArgumentsOf {
+    read: |c| pick(c).map(|c| &c.arguments),
+    write: |c| pick_mut(c).map(|c| &mut c.arguments),
+    member: "config.arguments",
+    testid: "mcp",
+};
 
 #[component]
 pub fn McpCallEditor(ctx: ActionCtx) -> impl IntoView {
@@ -137,138 +145,12 @@ pub fn McpCallEditor(ctx: ActionCtx) -> impl IntoView {
             view! {
                 <fieldset class="schema-form" data-testid="mcp-call-arguments">
                     <legend>{format!("Arguments of {tool_name}")}</legend>
-                    {ps.into_iter().map(|p| view! { <ArgumentInput ctx p /> }).collect_view()}
+                    {ps.into_iter().map(|p| view! { <ArgumentInput ctx p of=ARGUMENTS /> }).collect_view()}
                     <ErrorLines messages=ctx.messages("config.arguments") id=ctx.dom("arguments-errors") />
                 </fieldset>
             }
             .into_any()
         }}
-    }
-    .into_any()
-}
-
-/// One argument of the tool: a typed input (or a template), its checks and messages.
-#[component]
-fn ArgumentInput(ctx: ActionCtx, p: Param) -> impl IntoView {
-    let name = p.name.clone();
-    let stored = ctx
-        .read(|a| match &a.config {
-            ActionConfig::McpCall(c) => c.arguments.get(&name).cloned(),
-            _ => None,
-        })
-        .flatten();
-    let is_template = |v: &Value| v.as_str().is_some_and(|s| s.contains("{{"));
-    let template = RwSignal::new(stored.as_ref().is_some_and(is_template) && p.kind != Kind::Text);
-    let text = RwSignal::new(stored.as_ref().map(text_of).unwrap_or_default());
-    let local = RwSignal::new(Vec::<String>::new());
-    let errors = with_local(local, ctx.messages(format!("config.arguments.{name}")));
-    let id = ctx.dom(&format!("arg-{name}"));
-    let hint_id = format!("{id}-hint");
-    let err_id = format!("{id}-errors");
-    let described = format!("{hint_id} {err_id}");
-    let param = StoredValue::new(p.clone());
-    let commit = move |typed: String| {
-        text.set(typed.clone());
-        let p = param.get_value();
-        match value_of(&p, &typed) {
-            Ok(value) => {
-                local.set(Vec::new());
-                edit_config(ctx, pick_mut, |c| match value {
-                    Some(v) => {
-                        c.arguments.insert(p.name.clone(), v);
-                    }
-                    None => {
-                        c.arguments.remove(&p.name);
-                    }
-                });
-            }
-            Err(m) => local.set(vec![m]),
-        }
-    };
-    let invalid = move || (!errors.with(Vec::is_empty)).then_some("true");
-    let hint = {
-        let mut parts = Vec::new();
-        if !p.description.is_empty() {
-            parts.push(p.description.clone());
-        }
-        let c = p.constraints();
-        if !c.is_empty() {
-            parts.push(c);
-        }
-        parts.join(" · ")
-    };
-    let kind = p.kind.clone();
-    let (min, max) = (p.minimum, p.maximum);
-    let placeholder = p.default.as_ref().map(text_of).unwrap_or_default();
-    let input = {
-        let id = id.clone();
-        let described = described.clone();
-        move || {
-            let (id, described, placeholder) = (id.clone(), described.clone(), placeholder.clone());
-            if template.get() {
-                return view! {
-                    <input id=id type="text" class="mono" aria-describedby=described aria-invalid=invalid
-                        data-testid="mcp-arg" placeholder="{{ fields.key }}"
-                        prop:value=move || text.get() on:change=move |ev| commit(event_target_value(&ev)) />
-                }
-                .into_any();
-            }
-            match &kind {
-                Kind::Text => view! {
-                    <input id=id type="text" aria-describedby=described aria-invalid=invalid data-testid="mcp-arg"
-                        placeholder=placeholder prop:value=move || text.get() on:change=move |ev| commit(event_target_value(&ev)) />
-                }
-                .into_any(),
-                Kind::Number | Kind::Integer => view! {
-                    <input id=id type="number" inputmode="decimal" aria-describedby=described aria-invalid=invalid data-testid="mcp-arg"
-                        step=if kind == Kind::Integer { "1" } else { "any" }
-                        min=min.map(|m| m.to_string()) max=max.map(|m| m.to_string())
-                        placeholder=placeholder prop:value=move || text.get() on:change=move |ev| commit(event_target_value(&ev)) />
-                }
-                .into_any(),
-                Kind::Boolean | Kind::Choice(_) => {
-                    let values: Vec<String> = match &kind {
-                        Kind::Choice(vs) => vs.iter().map(text_of).collect(),
-                        _ => vec!["true".to_owned(), "false".to_owned()],
-                    };
-                    view! {
-                        <select id=id aria-describedby=described aria-invalid=invalid data-testid="mcp-arg"
-                            on:change=move |ev| commit(event_target_value(&ev))>
-                            <option value="" selected=move || text.with(String::is_empty)>"(not set)"</option>
-                            {values.into_iter().map(|v| {
-                                let selected = {
-                                    let v = v.clone();
-                                    move || text.with(|t| *t == v)
-                                };
-                                view! { <option value=v.clone() selected=selected>{v.clone()}</option> }
-                            }).collect_view()}
-                        </select>
-                    }
-                    .into_any()
-                }
-                Kind::Json => view! {
-                    <textarea id=id rows=3 class="mono" spellcheck="false" aria-describedby=described aria-invalid=invalid data-testid="mcp-arg"
-                        placeholder=placeholder prop:value=move || text.get() on:change=move |ev| commit(event_target_value(&ev))></textarea>
-                }
-                .into_any(),
-            }
-        }
-    };
-    let label = format!("{}{}", p.name, if p.required { " *" } else { "" });
-    view! {
-        <div class="field" class:has-error=move || !errors.with(Vec::is_empty) data-testid="mcp-argument" data-name=p.name.clone()>
-            <label for=id.clone()>{label}" "<span class="muted small">{p.type_name.clone()}</span></label>
-            {input}
-            {(p.kind != Kind::Text).then(|| view! {
-                <label class="check small">
-                    <input type="checkbox" data-testid="mcp-arg-template" prop:checked=move || template.get()
-                        on:change=move |ev| template.set(event_target_checked(&ev)) />
-                    "A {{ template }} instead"
-                </label>
-            })}
-            <p class="hint" id=hint_id>{hint}</p>
-            <ErrorLines messages=errors id=err_id />
-        </div>
     }
     .into_any()
 }

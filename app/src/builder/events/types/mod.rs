@@ -23,7 +23,9 @@ macro_rules! config_of {
 }
 
 mod api_call;
+mod argument;
 mod custom_script;
+mod library_action;
 mod mcp_call;
 mod navigate;
 mod set_field;
@@ -49,6 +51,9 @@ pub fn TypeEditor(ctx: ActionCtx) -> impl IntoView {
         Some(ActionType::Navigate) => view! { <navigate::NavigateEditor ctx /> }.into_any(),
         Some(ActionType::CustomScript) => view! { <custom_script::ScriptEditor ctx /> }.into_any(),
         Some(ActionType::McpCall) => view! { <mcp_call::McpCallEditor ctx /> }.into_any(),
+        Some(ActionType::LibraryAction) => {
+            view! { <library_action::LibraryActionEditor ctx /> }.into_any()
+        }
         None => ().into_any(),
     }
 }

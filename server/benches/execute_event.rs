@@ -16,16 +16,14 @@
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
+use common::{ms, ok, percentile};
 use serde_json::{Value, json};
+
+mod common;
 
 const ROUNDS: usize = 300;
 /// The upstream answers after this long in the "realistic API" variant of (c).
 const UPSTREAM_DELAY: Duration = Duration::from_millis(20);
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 struct Stats {
     p50: Duration,
@@ -41,10 +39,6 @@ fn stats(mut times: Vec<Duration>) -> Stats {
         p99: percentile(&times, 0.99),
         per_sec: times.len() as f64 / total.as_secs_f64(),
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 fn line(name: &str, s: &Stats) {
@@ -89,58 +83,16 @@ const JS: &str = "return input.people.filter(p => p.age > 40).map(p => p.name);"
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let settings = server::config::Settings {
-        data_dir: tmp.path().to_path_buf(),
-        database_url: Some(server::config::Secret::new(format!(
-            "sqlite:{}",
-            tmp.path().join("bench.db").display()
-        ))),
-        secret_key: Some(server::config::Secret::new(
-            "benchmark-secret-key-that-is-long-enough-0123",
-        )),
-        log_level: "error".into(),
-        seed_templates: false,
-        events_per_minute: 1_000_000,
-        events_burst: 1_000_000,
-        ..server::config::Settings::default()
-    };
-    server::telemetry::init(&settings.log_level, "text");
-    let state = server::build_state(&settings).await.expect("state");
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("wizard-platform")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build();
-    let router = server::router(state, options);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(server::serve(listener, router, std::future::pending()));
-    let upstream = upstream().await;
-    let client = reqwest::Client::new();
-    let url = |p: &str| format!("{base}{p}");
-
-    async fn ok(resp: reqwest::Response, what: &str) -> Value {
-        let status = resp.status();
-        let body: Value = resp.json().await.unwrap_or(Value::Null);
-        assert!(status.is_success(), "{what}: {status} {body}");
-        body
-    }
-
-    // The first account is the admin: it may allow-list the loopback upstream.
-    let reg = ok(
-        client
-            .post(url("/api/v1/auth/register"))
-            .json(&json!({"email": "bench@example.com", "password": "correct horse battery"}))
-            .send()
-            .await
-            .expect("register"),
-        "register",
-    )
+    let bench = common::start(|s| {
+        s.events_per_minute = 1_000_000;
+        s.events_burst = 1_000_000;
+    })
     .await;
-    let token = reg["token"].as_str().expect("token").to_owned();
+    let upstream = upstream().await;
+    let client = &bench.client;
+    let url = |p: &str| bench.url(p);
+    // The first account is the admin: it may allow-list the loopback upstream.
+    let token = bench.token.clone();
     ok(
         client
             .post(url("/api/v1/admin/outbound-allowlist"))

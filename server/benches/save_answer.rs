@@ -8,7 +8,10 @@
 
 use std::time::{Duration, Instant};
 
+use common::percentile;
 use serde_json::{Value, json};
+
+mod common;
 
 const STEPS: usize = 200;
 const FIELDS: usize = 20;
@@ -49,11 +52,6 @@ fn big_wizard() -> Value {
     json!({"name": "Benchmark wizard", "steps": steps})
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 fn report(name: &str, mut times: Vec<Duration>) -> Duration {
     times.sort();
     let median = percentile(&times, 0.5);
@@ -68,46 +66,10 @@ fn report(name: &str, mut times: Vec<Duration>) -> Duration {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let settings = server::config::Settings {
-        data_dir: tmp.path().to_path_buf(),
-        database_url: Some(server::config::Secret::new(format!(
-            "sqlite:{}",
-            tmp.path().join("bench.db").display()
-        ))),
-        secret_key: Some(server::config::Secret::new(
-            "benchmark-secret-key-that-is-long-enough-0123",
-        )),
-        log_level: "error".into(),
-        seed_templates: false,
-        ..server::config::Settings::default()
-    };
-    server::telemetry::init(&settings.log_level, "text");
-    let state = server::build_state(&settings).await.expect("state");
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("wizard-platform")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build();
-    let router = server::router(state, options);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(server::serve(listener, router, std::future::pending()));
-    let client = reqwest::Client::new();
-    let url = |p: &str| format!("{base}{p}");
-
-    let reg: Value = client
-        .post(url("/api/v1/auth/register"))
-        .json(&json!({"email": "bench@example.com", "password": "correct horse battery"}))
-        .send()
-        .await
-        .expect("register")
-        .json()
-        .await
-        .expect("json");
-    let token = reg["token"].as_str().expect("token").to_owned();
+    let bench = common::start(|_| {}).await;
+    let client = &bench.client;
+    let url = |p: &str| bench.url(p);
+    let token = bench.token.clone();
     let definition = big_wizard();
     let body = serde_json::to_vec(&definition).expect("json");
     println!(

@@ -75,6 +75,26 @@ pub async fn call_api(
     }
 }
 
+/// [`call_api`] bounded by `timeout` as a whole (an OAuth2 token fetch included).
+pub async fn call_api_within(
+    app: &AppState,
+    wizard_id: Uuid,
+    api_config: Option<&str>,
+    request: &ApiCallConfig,
+    timeout: Duration,
+) -> Result<Value, ActionError> {
+    tokio::time::timeout(
+        timeout,
+        call_api(app, wizard_id, api_config, request, timeout),
+    )
+    .await
+    .unwrap_or_else(|_| {
+        Err(ActionError::Timeout(
+            u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+        ))
+    })
+}
+
 /// Query values as text: strings as they are, arrays repeat the parameter, `null` leaves
 /// it out, anything else is its JSON.
 fn query_pairs(query: &BTreeMap<String, Value>) -> Vec<(String, String)> {

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::backend::db::library::{self as repo, ActionRow};
 use crate::backend::engine::RunInfo;
-use crate::backend::engine::http::call_api;
+use crate::backend::engine::http::call_api_within;
 use crate::backend::engine::logs::{LogStart, Logger};
 use crate::backend::engine::sandbox::{self, HostFuture, Limits, SandboxError, ScriptHost};
 use crate::backend::error::ActionError;
@@ -328,31 +328,17 @@ async fn http_request(
         response_mapping: Default::default(),
     };
     let input = serde_json::to_value(&request).unwrap_or(Value::Null);
-    let call_name = format!("{method} {url}");
-    let h = env
-        .logger
-        .start(&LogStart {
-            parent: Some(log_id),
-            kind: LogKind::Call,
-            event_id: None,
-            action_id: None,
-            name: &call_name,
-            attempt: 0,
-            input: Some(&input),
-        })
-        .await;
-    let timeout = env.left();
-    let result = match tokio::time::timeout(
-        timeout,
-        call_api(&env.app, env.run.wizard_id, api_config, &request, timeout),
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(_) => Err(ActionError::Timeout(millis(timeout))),
-    };
-    finish_call(env, h, &result).await;
-    result.map_err(|e| Failure::from_action(name, e))
+    let call = call_api_within(
+        &env.app,
+        env.run.wizard_id,
+        api_config,
+        &request,
+        env.left(),
+    );
+    env.logger
+        .call(log_id, &format!("{method} {url}"), &input, call)
+        .await
+        .map_err(|e| Failure::from_action(name, e))
 }
 
 /// An `mcp_tool` action: its code names the registered server and tool
@@ -367,49 +353,22 @@ async fn mcp_tool(
     let target: McpToolTarget =
         McpToolTarget::parse(code).map_err(|m| Failure::at(name, format!("code: {m}")))?;
     let input = Value::Object(params.clone());
-    let call_name = format!("{} {}", target.server, target.tool);
-    let h = env
-        .logger
-        .start(&LogStart {
-            parent: Some(log_id),
-            kind: LogKind::Call,
-            event_id: None,
-            action_id: None,
-            name: &call_name,
-            attempt: 0,
-            input: Some(&input),
-        })
-        .await;
-    let result = crate::backend::mcp_servers::call(
+    let call = crate::backend::mcp_servers::call(
         &env.app,
         &target.server,
         &target.tool,
         params,
         env.left(),
-    )
-    .await;
-    finish_call(env, h, &result).await;
-    result.map_err(|e| Failure::from_action(name, e))
-}
-
-async fn finish_call(
-    env: &Env,
-    h: crate::backend::engine::logs::LogHandle,
-    result: &Result<Value, ActionError>,
-) {
-    match result {
-        Ok(v) => {
-            env.logger
-                .finish(h, LogStatus::Success, Some(v), None)
-                .await
-        }
-        Err(e) => {
-            let message = e.to_string();
-            env.logger
-                .finish(h, LogStatus::Error, None, Some(&message))
-                .await;
-        }
-    }
+    );
+    env.logger
+        .call(
+            log_id,
+            &format!("{} {}", target.server, target.tool),
+            &input,
+            call,
+        )
+        .await
+        .map_err(|e| Failure::from_action(name, e))
 }
 
 /// A `script` or `generated` action: its code is the body of `async function (context)`
@@ -540,8 +499,4 @@ impl ScriptHost for LibraryHost {
             }
         })
     }
-}
-
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

@@ -6,6 +6,7 @@
 //! the trace.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -15,7 +16,7 @@ use uuid::Uuid;
 use crate::backend::auth::CurrentUser;
 use crate::backend::db::logs::{self as repo, LogEnd, LogRow, NewLog};
 use crate::backend::db::{self, now_text};
-use crate::backend::error::{AppError, AppResult};
+use crate::backend::error::{ActionError, AppError, AppResult};
 use crate::backend::state::AppState;
 use crate::domain::event::{ActionLog, LogKind, LogStatus};
 
@@ -237,6 +238,38 @@ impl Logger {
 }
 
 impl Logger {
+    /// Runs `call` under a `call` row named `name` beneath `parent` (what a script or a
+    /// library action reaches: an HTTP request, an MCP tool), finished with its output or
+    /// its error.
+    pub async fn call(
+        &self,
+        parent: Uuid,
+        name: &str,
+        input: &Value,
+        call: impl Future<Output = Result<Value, ActionError>>,
+    ) -> Result<Value, ActionError> {
+        let h = self
+            .start(&LogStart {
+                parent: Some(parent),
+                kind: LogKind::Call,
+                event_id: None,
+                action_id: None,
+                name,
+                attempt: 0,
+                input: Some(input),
+            })
+            .await;
+        let result = call.await;
+        match &result {
+            Ok(v) => self.finish(h, LogStatus::Success, Some(v), None).await,
+            Err(e) => {
+                let message = e.to_string();
+                self.finish(h, LogStatus::Error, None, Some(&message)).await;
+            }
+        }
+        result
+    }
+
     /// What a row keeps of an input or output: secrets redacted, size capped.
     fn kept(&self, v: &Value) -> Value {
         truncate(&redact(v), self.app.engine.log_truncate_bytes)

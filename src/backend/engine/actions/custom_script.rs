@@ -10,17 +10,16 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::backend::engine::http::call_api;
+use crate::backend::engine::http::call_api_within;
 use crate::backend::engine::library;
-use crate::backend::engine::logs::{LogStart, Logger};
+use crate::backend::engine::logs::Logger;
 use crate::backend::engine::sandbox::{self, HostFuture, Limits, ScriptHost};
 use crate::backend::engine::{ActionCtx, CheckCtx, ExecuteAction, RunInfo};
 use crate::backend::error::ActionError;
 use crate::backend::state::AppState;
 use crate::domain::Wizard;
 use crate::domain::event::{
-    ApiCallConfig, CustomScriptConfig, Effects, LogKind, LogStatus, Message, MessageLevel,
-    NavTarget,
+    ApiCallConfig, CustomScriptConfig, Effects, Message, MessageLevel, NavTarget,
 };
 use crate::domain::problem::FieldError;
 
@@ -166,41 +165,12 @@ impl ScriptHost for Host {
                 .map_err(|e| format!("callApi: bad request: {e}"))?;
             let input = serde_json::to_value(&call).unwrap_or(Value::Null);
             let name = format!("callApi {config}");
-            let h = logger
-                .start(&LogStart {
-                    parent: Some(parent),
-                    kind: LogKind::Call,
-                    event_id: None,
-                    action_id: None,
-                    name: &name,
-                    attempt: 0,
-                    input: Some(&input),
-                })
-                .await;
-            let result = match tokio::time::timeout(
-                timeout,
-                call_api(&app, run.wizard_id, Some(&id.to_string()), &call, timeout),
-            )
-            .await
-            {
-                Ok(r) => r,
-                Err(_) => Err(ActionError::Timeout(
-                    u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
-                )),
-            };
-            match result {
-                Ok(v) => {
-                    logger.finish(h, LogStatus::Success, Some(&v), None).await;
-                    Ok(v)
-                }
-                Err(e) => {
-                    let message = format!("callApi {config}: {e}");
-                    logger
-                        .finish(h, LogStatus::Error, None, Some(&message))
-                        .await;
-                    Err(message)
-                }
-            }
+            let id = id.to_string();
+            let call = call_api_within(&app, run.wizard_id, Some(&id), &call, timeout);
+            logger
+                .call(parent, &name, &input, call)
+                .await
+                .map_err(|e| format!("{name}: {e}"))
         })
     }
 

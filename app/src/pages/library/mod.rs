@@ -45,7 +45,7 @@ pub fn LibraryPage() -> impl IntoView {
         </div>
         <RequireUser children=|user| {
             if user.role >= Role::Builder {
-                view! { <Library user /> }.into_any()
+                view! { <div class="wizards-home library"><Library user /></div> }.into_any()
             } else {
                 let text = format!("The library is for builders; you are {}.", user.role);
                 view! { <div class="alert" role="alert">{text}</div> }.into_any()

@@ -71,6 +71,9 @@ pub struct Settings {
     pub library_max_depth: usize,
     /// Largest response body an outbound call reads, in bytes.
     pub outbound_max_response_bytes: usize,
+    /// A directory with `base.md` and `child.md` replacing the built-in prompts that ask
+    /// a language model for library code (`prompts/library/`).
+    pub llm_prompts_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -97,6 +100,7 @@ impl Default for Settings {
             js_time_limit_ms: 2_000,
             library_max_depth: 8,
             outbound_max_response_bytes: 5 * 1024 * 1024,
+            llm_prompts_dir: None,
         }
     }
 }

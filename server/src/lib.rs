@@ -24,6 +24,7 @@ use wizard_core::backend::db::Db;
 use wizard_core::backend::error::AppError;
 use wizard_core::backend::mcp::McpPool;
 use wizard_core::backend::outbound::{Outbound, OutboundSettings};
+use wizard_core::backend::prompts::Prompts;
 use wizard_core::backend::secrets::SecretBox;
 use wizard_core::backend::state::EngineSettings;
 use wizard_core::backend::state::{App, AppState, AuthSettings};
@@ -43,6 +44,8 @@ pub enum StartupError {
     },
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
+    #[error("llm_prompts_dir: {0}")]
+    Prompts(String),
 }
 
 /// Opens storage (creating and migrating it) and assembles the application state.
@@ -64,6 +67,10 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         library_max_depth: settings.library_max_depth,
         ..EngineSettings::default()
     };
+    let prompts = match &settings.llm_prompts_dir {
+        Some(dir) => Prompts::from_dir(dir).map_err(StartupError::Prompts)?,
+        None => Prompts::default(),
+    };
     let state = AppState::new(App {
         db,
         tokens,
@@ -83,6 +90,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         event_limiter: RateLimit::new(engine.events_per_minute, engine.events_burst),
         run_gates: Default::default(),
         progress: Default::default(),
+        prompts,
         engine,
     });
     if settings.seed_templates {

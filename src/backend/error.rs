@@ -40,6 +40,10 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Another system the server relies on (a language model) failed or answered nonsense;
+    /// the detail says how, and nothing was changed.
+    #[error("bad gateway: {0}")]
+    Upstream(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -79,6 +83,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -99,6 +104,7 @@ impl AppError {
             AppError::Conflict { .. } => ("conflict", "Conflict"),
             AppError::RateLimited { .. } => ("rate-limited", "Too many requests"),
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            AppError::Upstream(_) => ("upstream", "Another service failed"),
             AppError::Database(_) | AppError::Internal(_) => ("internal", "Internal error"),
         }
     }
@@ -115,6 +121,7 @@ impl AppError {
             | AppError::NotFound(d)
             | AppError::MethodNotAllowed(d)
             | AppError::Unavailable(d)
+            | AppError::Upstream(d)
             | AppError::Conflict { detail: d, .. } => d.clone(),
             AppError::Validation(errs) => summarize(errs),
             AppError::RateLimited { retry_after_secs } => {

@@ -80,6 +80,8 @@ pub struct App {
     pub run_gates: crate::backend::gates::Gates<uuid::Uuid>,
     /// What each run's running event is doing, for the player's progress stream.
     pub progress: crate::backend::progress::ProgressHub,
+    /// The prompts that ask a language model for library code.
+    pub prompts: crate::backend::prompts::Prompts,
 }
 
 #[derive(Clone)]

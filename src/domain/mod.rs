@@ -13,6 +13,7 @@ pub mod event_view;
 pub mod integration;
 pub mod key;
 pub mod library;
+pub mod llm;
 pub mod mcp;
 pub mod member;
 pub mod pattern;

@@ -16,6 +16,7 @@ use wizard_core::domain::library::{
     CodeVersionView, HierarchyView, LibraryActionSummary, LibraryActionView, LibraryRunRequest,
     LibraryRunResponse, NewLibraryAction, ReviewRequest, UpdateLibraryAction,
 };
+use wizard_core::domain::llm::{GenerateRequest, GenerationView};
 use wizard_core::domain::problem::Problem;
 
 use crate::extract::{ApiJson, ApiPath, ApiQuery, PathId};
@@ -35,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_code_versions))
         .routes(routes!(restore_code_version))
         .routes(routes!(run_library_action))
+        .routes(routes!(generate_library_code))
 }
 
 /// Library actions the caller may see (theirs and shared ones; all for an admin).
@@ -290,4 +292,34 @@ pub async fn run_library_action(
     ApiJson(req): ApiJson<LibraryRunRequest>,
 ) -> AppResult<Json<LibraryRunResponse>> {
     Ok(Json(library::run(&state, &user, id.uuid(), &req).await?))
+}
+
+/// Ask the configured language model to write the action's code and declare its
+/// parameters from a description (its owner or an admin; `script` and `generated` actions).
+/// The answer is read, compile-checked and stored as a new code version that is *not* yet
+/// current; the response holds it with the diff of code and parameters. Accept it by
+/// restoring that version (`…/code-versions/{number}/restore`); discard it by doing nothing.
+#[utoipa::path(
+    post, path = "/api/v1/library/actions/{id}/generate", tag = "library",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = Uuid, Path, description = "Library action id")),
+    request_body = GenerateRequest,
+    responses(
+        (status = 200, description = "The proposal and its diff", body = GenerationView),
+        (status = 403, description = "Not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such action you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale version, an action without code (`kind`), or no language model configured", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An empty or too long `description`", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The model failed, timed out, or answered something unusable (code that does not compile, parameters that do not fit); nothing was changed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn generate_library_code(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<PathId>,
+    ApiJson(req): ApiJson<GenerateRequest>,
+) -> AppResult<Json<GenerationView>> {
+    Ok(Json(
+        library::generate(&state, &user, id.uuid(), &req).await?,
+    ))
 }

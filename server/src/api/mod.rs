@@ -7,6 +7,7 @@ pub mod events;
 pub mod execution;
 pub mod health;
 pub mod library;
+pub mod llm;
 pub mod mcp;
 pub mod openapi;
 pub mod runs;
@@ -52,7 +53,7 @@ pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
         (name = "api configs", description = "API configurations of a wizard (credentials write-only)"),
         (name = "mcp", description = "MCP server registry (admin), tools, and a wizard's MCP configurations"),
         (name = "execution", description = "Running events of a run; execution logs"),
-        (name = "admin", description = "Platform administration: outbound allow-list"),
+        (name = "admin", description = "Platform administration: outbound allow-list, language model"),
         (name = "system", description = "Health and metadata"),
     )
 )]
@@ -180,6 +181,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(events::routes())
         .merge(api_configs::routes())
         .merge(library::routes())
+        .merge(llm::routes())
         .merge(mcp::routes())
         .merge(execution::routes())
         .merge(

@@ -13,6 +13,7 @@ mod api_calls;
 mod engine;
 mod events;
 mod library;
+mod library_generate;
 mod library_runs;
 mod mcp;
 mod renders;

@@ -7,6 +7,7 @@ pub mod dynamic_options;
 pub mod events;
 pub mod files;
 pub mod library;
+pub mod llm;
 pub mod logs;
 pub mod mcp;
 pub mod renders;

@@ -6,6 +6,8 @@
 //! Code is compile-checked in the sandbox before it is stored; any new code is `pending`
 //! until approved, and the approver is the signed-in user, recorded by the server.
 
+mod generate;
+
 use std::time::Instant;
 
 use uuid::Uuid;
@@ -25,6 +27,8 @@ use crate::domain::library::{
 };
 use crate::domain::problem::FieldError;
 use crate::domain::user::Role;
+
+pub use generate::generate;
 
 /// Query of `GET /library/actions`.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -591,7 +595,7 @@ pub async fn code_versions(
 }
 
 /// Makes an earlier code version (and its parameters) current again, as a new version to
-/// review.
+/// review. This is also how a generated proposal is accepted ([`generate`]).
 pub async fn restore(
     app: &AppState,
     actor: &CurrentUser,
@@ -640,7 +644,12 @@ pub async fn restore(
         id,
         &old.code,
         &old.params,
-        "restored",
+        // Restoring a model's proposal is accepting it.
+        if generate::is_proposal(&old.reason) {
+            "accepted"
+        } else {
+            "restored"
+        },
         old.prompt.as_deref(),
         Some(actor.user.id.as_str()),
     )

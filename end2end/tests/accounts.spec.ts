@@ -1,5 +1,5 @@
 import { test, expect, type APIResponse, type Page } from "@playwright/test";
-import { hydrated, password, register, signIn, startHttpbin } from "./helpers";
+import { hydrated, password, register, rememberAdmin, signIn, startHttpbin } from "./helpers";
 
 // One run against a fresh data directory: the first account registered becomes admin.
 const stamp = Date.now();
@@ -17,6 +17,7 @@ const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });
 test.describe.serial("accounts", () => {
   test("the first account is admin, sees Admin, signs out and back in", async ({ page }) => {
     await register(page, admin);
+    rememberAdmin(admin.email);
     await expect(page).toHaveURL(/\/$/);
     await expect(nav(page).getByRole("link", { name: "Admin" })).toBeVisible();
     for (const item of ["Gallery", "My Wizards", "My Runs", "Store"]) {

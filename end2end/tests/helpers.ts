@@ -1,6 +1,10 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // What several specs do the same way: accounts, signing in, and waiting for hydration.
 export const password = "correct horse battery";
@@ -88,4 +92,48 @@ export async function addField(page: Page, type: string, label: string, key: str
   await commit(added.getByTestId("os-label"), label);
   await expect(added.getByTestId("os-key")).toHaveValue(key);
   return editor.locator(`[data-testid="option-set"][data-key="${key}"]`);
+}
+
+/** Where accounts.spec (which runs first, and registers the first account: the admin)
+ *  leaves the admin's email for the specs after it, one file per server under test. */
+function adminFile(): string {
+  const base = process.env.WP_BASE_URL ?? "http://127.0.0.1:3000";
+  return join(tmpdir(), `wp-e2e-admin-${base.replace(/[^a-z0-9]+/gi, "_")}.json`);
+}
+
+export function rememberAdmin(email: string) {
+  writeFileSync(adminFile(), JSON.stringify({ email }));
+}
+
+export function adminEmail(): string {
+  return JSON.parse(readFileSync(adminFile(), "utf8")).email;
+}
+
+/** A stub OpenAI-compatible language model on a free loopback port: every
+ *  `POST …/chat/completions` gets `reply` as the assistant's message, and the request
+ *  bodies are kept in `asked`. */
+export async function startStubModel(
+  reply: string,
+): Promise<{ url: string; asked: unknown[]; stop: () => void }> {
+  const asked: unknown[] = [];
+  const server = createHttpServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+        res.writeHead(404).end();
+        return;
+      }
+      asked.push(JSON.parse(body));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({
+        id: "chatcmpl-e2e",
+        object: "chat.completion",
+        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: reply } }],
+      }));
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}/v1`, asked, stop: () => server.close() };
 }

@@ -251,6 +251,73 @@ pub struct ReviewRequest {
     pub note: String,
 }
 
+/// Body of `POST /library/actions/{id}/params` (appended) and of
+/// `PUT /library/actions/{id}/params/{name}` (replaced; the name may change).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ParamRequest {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
+    pub version: i64,
+    pub param: ActionParam,
+}
+
+/// Body of `PUT /library/actions/{id}/params`: every live parameter's name, in the new order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReorderParams {
+    #[serde(deserialize_with = "crate::domain::concurrency::version")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1))]
+    pub version: i64,
+    pub names: Vec<String>,
+}
+
+/// `names` in the order of a reordering of `params`, or why it is not one.
+pub fn reorder(params: &[ActionParam], names: &[String]) -> Result<Vec<ActionParam>, String> {
+    let unknown: Vec<&str> = names
+        .iter()
+        .filter(|n| !params.iter().any(|p| &p.name == *n))
+        .map(String::as_str)
+        .collect();
+    let missing: Vec<&str> = params
+        .iter()
+        .filter(|p| !names.contains(&p.name))
+        .map(|p| p.name.as_str())
+        .collect();
+    let twice = names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names[..*i].contains(n))
+        .map(|(_, n)| n.as_str());
+    if let Some(n) = twice {
+        return Err(format!("`{n}` is listed twice"));
+    }
+    if !unknown.is_empty() || !missing.is_empty() {
+        let mut why = Vec::new();
+        if !unknown.is_empty() {
+            why.push(format!("no parameter {}", quoted(&unknown)));
+        }
+        if !missing.is_empty() {
+            why.push(format!("{} missing", quoted(&missing)));
+        }
+        return Err(format!("list every parameter once: {}", why.join("; ")));
+    }
+    Ok(names
+        .iter()
+        .filter_map(|n| params.iter().find(|p| &p.name == n).cloned())
+        .collect())
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One stored code version (immutable).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -10,6 +10,8 @@ use wizard_core::domain::library::{
     UpdateLibraryAction,
 };
 
+use wizard_core::domain::llm::{GenerateRequest, GenerationView};
+
 use super::{Outcome, UiError};
 #[cfg(feature = "ssr")]
 use crate::session::server::{require_user, state, ui_error};
@@ -134,4 +136,17 @@ pub async fn run_library_action(
     let state = state()?;
     let actor = require_user().await?;
     super::outcome(wizard_core::backend::library::run(&state, &actor, id, &req).await)
+}
+
+/// Asks the language model for the action's code; the proposal is stored as a code version
+/// that is not current (accept it with [`restore_library_code`]). No model configured is a
+/// `Conflict`; a failing model is an error whose text says how.
+#[server(input = Json)]
+pub async fn generate_library_code(
+    id: Uuid,
+    req: GenerateRequest,
+) -> Result<Outcome<GenerationView>, UiError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    super::outcome(wizard_core::backend::library::generate(&state, &actor, id, &req).await)
 }

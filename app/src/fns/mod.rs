@@ -5,6 +5,7 @@ pub mod allowlist;
 pub mod api_configs;
 pub mod events;
 pub mod library;
+pub mod llm;
 pub mod mcp;
 pub mod runs;
 pub mod users;

@@ -9,12 +9,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wizard_core::backend::auth::CurrentUser;
 use wizard_core::backend::error::{AppError, AppResult};
-use wizard_core::backend::library::{self, LibraryQuery};
+use wizard_core::backend::library::{self, LibraryQuery, ParamEdit};
 use wizard_core::backend::state::AppState;
 use wizard_core::domain::draft::VersionOnly;
 use wizard_core::domain::library::{
-    CodeVersionView, HierarchyView, LibraryActionSummary, LibraryActionView, LibraryRunRequest,
-    LibraryRunResponse, NewLibraryAction, ReviewRequest, UpdateLibraryAction,
+    ActionParam, CodeVersionView, HierarchyView, LibraryActionSummary, LibraryActionView,
+    LibraryRunRequest, LibraryRunResponse, NewLibraryAction, ParamRequest, ReorderParams,
+    ReviewRequest, UpdateLibraryAction,
 };
 use wizard_core::domain::llm::{GenerateRequest, GenerationView};
 use wizard_core::domain::problem::Problem;
@@ -37,6 +38,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(restore_code_version))
         .routes(routes!(run_library_action))
         .routes(routes!(generate_library_code))
+        .routes(routes!(list_params, add_param, reorder_params))
+        .routes(routes!(replace_param, remove_param))
 }
 
 /// Library actions the caller may see (theirs and shared ones; all for an admin).
@@ -321,5 +324,149 @@ pub async fn generate_library_code(
 ) -> AppResult<Json<GenerationView>> {
     Ok(Json(
         library::generate(&state, &user, id.uuid(), &req).await?,
+    ))
+}
+
+/// The action's live parameters, in order.
+#[utoipa::path(
+    get, path = "/api/v1/library/actions/{id}/params", tag = "library",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = Uuid, Path, description = "Library action id")),
+    responses(
+        (status = 200, description = "The parameters", body = Vec<ActionParam>),
+        (status = 404, description = "No such action you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_params(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<PathId>,
+) -> AppResult<Json<Vec<ActionParam>>> {
+    Ok(Json(library::params(&state, &user, id.uuid()).await?))
+}
+
+/// Add a parameter at the end (its owner or an admin).
+#[utoipa::path(
+    post, path = "/api/v1/library/actions/{id}/params", tag = "library",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = Uuid, Path, description = "Library action id")),
+    request_body = ParamRequest,
+    responses(
+        (status = 201, description = "The action with the parameter", body = LibraryActionView),
+        (status = 403, description = "Not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such action you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A name taken or malformed, a default of the wrong type (`params[i].…`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_param(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<PathId>,
+    ApiJson(req): ApiJson<ParamRequest>,
+) -> AppResult<(StatusCode, Json<LibraryActionView>)> {
+    let view = library::edit_params(
+        &state,
+        &user,
+        id.uuid(),
+        req.version,
+        ParamEdit::Add(req.param),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Put the parameters in a new order: `names` lists every live parameter once.
+#[utoipa::path(
+    put, path = "/api/v1/library/actions/{id}/params", tag = "library",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = Uuid, Path, description = "Library action id")),
+    request_body = ReorderParams,
+    responses(
+        (status = 200, description = "The action, parameters reordered", body = LibraryActionView),
+        (status = 403, description = "Not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such action you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`names` is not every parameter once", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn reorder_params(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<PathId>,
+    ApiJson(req): ApiJson<ReorderParams>,
+) -> AppResult<Json<LibraryActionView>> {
+    Ok(Json(
+        library::edit_params(
+            &state,
+            &user,
+            id.uuid(),
+            req.version,
+            ParamEdit::Reorder(req.names),
+        )
+        .await?,
+    ))
+}
+
+/// Replace one parameter (it may be renamed), keeping its place.
+#[utoipa::path(
+    put, path = "/api/v1/library/actions/{id}/params/{name}", tag = "library",
+    security(("bearer" = []), ("cookie" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Library action id"),
+        ("name" = String, Path, description = "The parameter's current name"),
+    ),
+    request_body = ParamRequest,
+    responses(
+        (status = 200, description = "The action with the parameter replaced", body = LibraryActionView),
+        (status = 403, description = "Not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such action or parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (`params[i].…`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn replace_param(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, name)): ApiPath<(PathId, String)>,
+    ApiJson(req): ApiJson<ParamRequest>,
+) -> AppResult<Json<LibraryActionView>> {
+    Ok(Json(
+        library::edit_params(
+            &state,
+            &user,
+            id.uuid(),
+            req.version,
+            ParamEdit::Replace(name, req.param),
+        )
+        .await?,
+    ))
+}
+
+/// Retire one parameter (kept in the code versions that declared it).
+#[utoipa::path(
+    delete, path = "/api/v1/library/actions/{id}/params/{name}", tag = "library",
+    security(("bearer" = []), ("cookie" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Library action id"),
+        ("name" = String, Path, description = "The parameter's name"),
+        VersionOnly,
+    ),
+    responses(
+        (status = 200, description = "The action without the parameter", body = LibraryActionView),
+        (status = 403, description = "Not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such action or parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A malformed version", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove_param(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, name)): ApiPath<(PathId, String)>,
+    ApiQuery(q): ApiQuery<VersionOnly>,
+) -> AppResult<Json<LibraryActionView>> {
+    Ok(Json(
+        library::edit_params(&state, &user, id.uuid(), q.version, ParamEdit::Remove(name)).await?,
     ))
 }

@@ -13,6 +13,7 @@ on_both_backends!(
     the_hierarchy_has_a_lineage_and_descendants_and_refuses_cycles,
     parameters_sync_by_name_and_code_is_checked_reviewed_and_restored,
     only_owners_change_actions_and_private_ones_stay_private,
+    parameters_are_added_replaced_reordered_and_retired_one_at_a_time,
 );
 
 const BASE: &str = "/api/v1/library/actions";
@@ -459,4 +460,173 @@ async fn only_owners_change_actions_and_private_ones_stay_private(app: TestApp) 
         Some("version"),
     )
     .await;
+}
+
+/// The params endpoints: one parameter at a time, under the action's version, with the
+/// same rules and paths as a whole save; the code's review stands; retired parameters stay
+/// in the code version that declared them.
+async fn parameters_are_added_replaced_reordered_and_retired_one_at_a_time(app: TestApp) {
+    let (_, builder) = app.register("builder@example.com").await;
+    let (_, other) = app.register("other@example.com").await;
+    let (_, call, create) = reference(&app, &builder).await;
+    let url = format!("{}/params", at(&create["id"]));
+    let listed = app.get_json(&url, Some(&builder)).await;
+    assert_eq!(
+        names(&listed),
+        ["FirstName", "LastName", "Email", "AccountId"]
+    );
+
+    // Add: appended; a taken name or a default of the wrong type is named by path.
+    let added = app
+        .call(Method::POST, &url)
+        .body(&json!({"version": create["version"], "param": {"name": "Phone", "type": "string", "default": "n/a"}}))
+        .by(builder.as_str())
+        .expect(201)
+        .await;
+    assert_eq!(
+        names(&added["params"]),
+        ["FirstName", "LastName", "Email", "AccountId", "Phone"]
+    );
+    assert_eq!(added["version"], create["version"].as_i64().expect("v") + 1);
+    app.expect_problem(
+        Method::POST,
+        &url,
+        Some(&json!({"version": added["version"], "param": p("Email", "string", false)})),
+        Some(&builder),
+        422,
+        Some("params[5].name"),
+    )
+    .await;
+    app.expect_problem(
+        Method::POST,
+        &url,
+        Some(&json!({"version": added["version"], "param": {"name": "Age", "type": "int", "default": "old"}})),
+        Some(&builder),
+        422,
+        Some("params[5].default"),
+    )
+    .await;
+    // A stale version is a conflict; someone else's action is not theirs to change.
+    app.expect_problem(
+        Method::POST,
+        &url,
+        Some(&json!({"version": create["version"], "param": p("Fax", "string", false)})),
+        Some(&builder),
+        409,
+        None,
+    )
+    .await;
+    let call_url = format!("{}/params", at(&call["id"]));
+    app.expect_problem(
+        Method::POST,
+        &call_url,
+        Some(&json!({"version": call["version"], "param": p("Fax", "string", false)})),
+        Some(&other),
+        404,
+        None,
+    )
+    .await;
+
+    // Replace (and rename) in place; an unknown name is a 404.
+    let renamed = app
+        .call(Method::PUT, &format!("{url}/Phone"))
+        .body(&json!({"version": added["version"], "param": {"name": "Mobile", "type": "string", "is_required": true}}))
+        .by(builder.as_str())
+        .expect(200)
+        .await;
+    assert_eq!(
+        names(&renamed["params"]),
+        ["FirstName", "LastName", "Email", "AccountId", "Mobile"]
+    );
+    assert_eq!(renamed["params"][4]["is_required"], true);
+    app.expect_problem(
+        Method::PUT,
+        &format!("{url}/Nope"),
+        Some(&json!({"version": renamed["version"], "param": p("Nope", "string", false)})),
+        Some(&builder),
+        404,
+        None,
+    )
+    .await;
+
+    // Reorder: every name once, or a message naming what is off.
+    for (names_sent, expected) in [
+        (
+            json!(["Mobile", "LastName"]),
+            "`FirstName`, `Email`, `AccountId` missing",
+        ),
+        (
+            json!([
+                "Mobile",
+                "LastName",
+                "Email",
+                "AccountId",
+                "FirstName",
+                "Fax"
+            ]),
+            "no parameter `Fax`",
+        ),
+        (
+            json!([
+                "Mobile",
+                "Mobile",
+                "LastName",
+                "Email",
+                "AccountId",
+                "FirstName"
+            ]),
+            "`Mobile` is listed twice",
+        ),
+    ] {
+        let problem = app
+            .expect_problem(
+                Method::PUT,
+                &url,
+                Some(&json!({"version": renamed["version"], "names": names_sent})),
+                Some(&builder),
+                422,
+                Some("names"),
+            )
+            .await;
+        assert!(problem.to_string().contains(expected), "{problem}");
+    }
+    let reordered = app
+        .call(Method::PUT, &url)
+        .body(&json!({"version": renamed["version"], "names": ["Mobile", "LastName", "Email", "AccountId", "FirstName"]}))
+        .by(builder.as_str())
+        .expect(200)
+        .await;
+    assert_eq!(
+        names(&reordered["params"]),
+        ["Mobile", "LastName", "Email", "AccountId", "FirstName"]
+    );
+
+    // Retire: gone from the action (and its runs' checks), kept in the first code version.
+    let retired = app
+        .call(
+            Method::DELETE,
+            &format!("{url}/AccountId?version={}", reordered["version"]),
+        )
+        .by(builder.as_str())
+        .expect(200)
+        .await;
+    assert_eq!(
+        names(&retired["params"]),
+        ["Mobile", "LastName", "Email", "FirstName"]
+    );
+    assert_eq!(retired["code"], create["code"]);
+    assert_eq!(retired["code_status"], create["code_status"]);
+    let versions = app
+        .get_json(
+            &format!("{}/code-versions", at(&create["id"])),
+            Some(&builder),
+        )
+        .await;
+    let first = versions
+        .as_array()
+        .expect("versions")
+        .last()
+        .expect("first")
+        .clone();
+    assert!(names(&first["params"]).contains(&"AccountId"));
 }

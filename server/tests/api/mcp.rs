@@ -29,6 +29,7 @@ on_both_backends!(
     a_killed_stdio_server_is_restarted_on_the_next_call,
     streamable_http_server_lists_and_calls_tools,
     env_secrets_reach_only_the_child_and_never_a_response,
+    a_library_mcp_tool_action_calls_its_tool_under_a_logged_call,
 );
 
 const TIME_SECRET: &str = "time-secret-value-81f3";
@@ -914,4 +915,98 @@ async fn env_secrets_reach_only_the_child_and_never_a_response(app: TestApp) {
         .expect("get-env");
     assert!(env.to_string().contains("rotated-secret-0042"));
     app.state.mcp.shutdown().await;
+}
+
+/// A library action of kind `mcp_tool` (issue 14): its code names a registered server and
+/// tool; its parameters are the tool's arguments, checked like any library action's; a
+/// test run calls the real tool and logs `library` → `call`; a script reaches it by name.
+async fn a_library_mcp_tool_action_calls_its_tool_under_a_logged_call(app: TestApp) {
+    let (admin, builder) = admin_and_builder(&app).await;
+    register(&app, &admin, &time_server()).await;
+    let action = app
+        .call(Method::POST, "/api/v1/library/actions")
+        .body(&json!({
+            "name": "Time in zone", "kind": "mcp_tool",
+            "code": "{\"server\": \"time\", \"tool\": \"get_current_time\"}",
+            "params": [{"name": "timezone", "type": "string", "is_required": true}]
+        }))
+        .by(builder.as_str())
+        .expect(201)
+        .await;
+    // No code of its own to review: it runs as soon as it is saved.
+    assert_eq!(action["code_status"], "approved");
+    let run = |params: Value| {
+        app.call(
+            Method::POST,
+            &format!(
+                "/api/v1/library/actions/{}/run",
+                action["id"].as_str().expect("id")
+            ),
+        )
+        .body(&json!({"params": params}))
+        .by(builder.as_str())
+    };
+    let out = run(json!({"timezone": "Europe/Paris"})).expect(200).await;
+    assert_eq!(out["ok"], true, "{out}");
+    assert!(out["output"].to_string().contains("Europe/Paris"), "{out}");
+    let top = &out["logs"][0];
+    assert_eq!(
+        (top["kind"].as_str(), top["name"].as_str()),
+        (Some("library"), Some("Time in zone"))
+    );
+    let call = &top["children"][0];
+    assert_eq!(call["kind"], "call");
+    assert_eq!(call["name"], "time get_current_time");
+    assert_eq!(call["status"], "success");
+
+    // The required argument is enforced before the tool is reached; a tool's own refusal
+    // comes back naming the action.
+    app.expect_problem(
+        Method::POST,
+        &format!(
+            "/api/v1/library/actions/{}/run",
+            action["id"].as_str().expect("id")
+        ),
+        Some(&json!({"params": {}})),
+        Some(&builder),
+        422,
+        Some("params.timezone"),
+    )
+    .await;
+    let refused = run(json!({"timezone": "Not/AZone"})).expect(200).await;
+    assert_eq!(refused["ok"], false, "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .expect("error")
+            .starts_with("Time in zone: "),
+        "{refused}"
+    );
+
+    // A script calls it by name with runAction.
+    let script = app
+        .call(Method::POST, "/api/v1/library/actions")
+        .body(&json!({
+            "name": "Paris time", "kind": "script",
+            "code": "const r = await runAction('Time in zone', {timezone: 'Europe/Paris'}); return r;"
+        }))
+        .by(builder.as_str())
+        .expect(201)
+        .await;
+    let out = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/v1/library/actions/{}/run",
+                script["id"].as_str().expect("id")
+            ),
+        )
+        .body(&json!({"params": {}}))
+        .by(builder.as_str())
+        .expect(200)
+        .await;
+    assert_eq!(out["ok"], true, "{out}");
+    assert!(out["output"].to_string().contains("Europe/Paris"), "{out}");
+    assert_eq!(out["logs"][0]["children"][0]["name"], "Time in zone");
+    assert_eq!(out["logs"][0]["children"][0]["children"][0]["kind"], "call");
 }

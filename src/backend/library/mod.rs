@@ -7,6 +7,7 @@
 //! until approved, and the approver is the signed-in user, recorded by the server.
 
 mod generate;
+mod params;
 
 use std::time::Instant;
 
@@ -29,6 +30,7 @@ use crate::domain::problem::FieldError;
 use crate::domain::user::Role;
 
 pub use generate::generate;
+pub use params::{ParamEdit, edit_params, params};
 
 /// Query of `GET /library/actions`.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]

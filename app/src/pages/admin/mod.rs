@@ -1,5 +1,5 @@
-//! Administration: every account and its role, the outbound allow-list and the MCP server
-//! registry. The server
+//! Administration: every account and its role, the outbound allow-list, the language model
+//! and the MCP server registry. The server
 //! checks the admin role on every call; hiding the menu entry is only a convenience.
 
 use leptos::prelude::*;
@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use wizard_core::domain::user::Role;
 
+mod language_model;
 mod mcp_servers;
 
 use super::RequireUser;
@@ -29,7 +30,7 @@ pub fn AdminPage() -> impl IntoView {
         </div>
         <RequireUser children=|user| {
             if user.role == Role::Admin {
-                view! { <UserTable /> <AllowList /> <mcp_servers::McpServers /> }.into_any()
+                view! { <UserTable /> <AllowList /> <language_model::LanguageModel /> <mcp_servers::McpServers /> }.into_any()
             } else {
                 // The server refuses the calls anyway; this just says so up front.
                 let text = format!("This page needs the admin role; you are {}.", user.role);

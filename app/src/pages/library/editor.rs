@@ -14,6 +14,7 @@ use wizard_core::domain::library::{
 use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::user::{Role, UserView};
 
+use super::generate::Generate;
 use super::kind_label;
 use super::params::ParamsEditor;
 use super::test_run::TestRun;
@@ -124,6 +125,14 @@ fn ActionForm(
         }
     };
     let may_change = Signal::derive(may_change);
+    // A restored or accepted version replaces what the form shows, not only the status.
+    let reloaded = RwSignal::new(0u32);
+    let adopt = Callback::new(move |a: LibraryActionView| {
+        code.set(a.code.clone());
+        params.set(a.params.clone());
+        reloaded.update(|n| *n += 1);
+        current.set(Some(a));
+    });
     let save = move |_| {
         notice.set(None);
         let (n, d, k, v, c) = (
@@ -176,6 +185,7 @@ fn ActionForm(
                 }));
                 let id = saved.id;
                 params.set(saved.params.clone());
+                reloaded.update(|n| *n += 1);
                 current.set(Some(saved));
                 on_saved.run(Some(id));
             }
@@ -214,7 +224,7 @@ fn ActionForm(
         <TextSetting id="library-description" label="Description" value=description
             on_change=Callback::new(move |v: String| description.set(v)) errors=at("description")
             testid="library-description" rows=2 />
-        <ParamsEditor params errors />
+        <ParamsEditor params errors reloaded />
         <Show when=move || kind.get() != LibraryKind::HttpRequest>
             <TextSetting id="library-code"
                 label="Code (the body of async function (context) { … }; context.params holds the parameters)"
@@ -234,10 +244,16 @@ fn ActionForm(
             <p class="notice" role="status" data-testid="library-notice">{move || notice.get()}</p>
             {move || failure.get().map(|f| view! { <div class="alert" role="alert" data-testid="library-failure">{f}</div> })}
         </div>
-        {move || current.get().map(|a| view! {
-            <Review action=a.clone() user=user.clone() current failure />
-            <CodeVersions id=a.id version=a.version current failure />
-            <TestRun action=a />
+        {move || current.get().map(|a| {
+            let generates = matches!(a.kind, LibraryKind::Script | LibraryKind::Generated)
+                && may_change.get_untracked();
+            view! {
+                <Review action=a.clone() user=user.clone() current failure />
+                {generates.then(|| view! { <Generate action=a.clone() on_accepted=adopt /> }.into_any())}
+                <CodeVersions id=a.id version=a.version adopt failure />
+                <TestRun action=a />
+            }
+            .into_any()
         })}
     }
     .into_any()
@@ -349,7 +365,7 @@ fn Review(
 fn CodeVersions(
     id: Uuid,
     version: i64,
-    current: RwSignal<Option<LibraryActionView>>,
+    adopt: Callback<LibraryActionView>,
     failure: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let list = RwSignal::new(Vec::<CodeVersionView>::new());
@@ -373,7 +389,7 @@ fn CodeVersions(
                                 aria-label=format!("Restore code version {number}")
                                 on:click=move |_| spawn_local(async move {
                                     if let Some(a) = settle(restore_library_code(id, number, version).await, errors, failure) {
-                                        current.set(Some(a));
+                                        adopt.run(a);
                                     }
                                 })>"Restore"</button>
                             <pre class="mono small" tabindex="0">{v.code}</pre>

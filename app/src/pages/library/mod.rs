@@ -4,6 +4,7 @@
 //! test run (`test_run.rs`). The server decides who may see, change and approve what.
 
 mod editor;
+mod generate;
 mod params;
 mod test_run;
 

@@ -49,6 +49,10 @@ pub fn default_value(t: ParamType, text: &str) -> Option<Value> {
 pub fn ParamsEditor(
     params: RwSignal<Vec<ActionParam>>,
     #[prop(into)] errors: Signal<Vec<FieldError>>,
+    /// Bumped by the owner when it replaces the whole list (a save's answer, a restored or
+    /// accepted version): the rows are drawn again from it.
+    #[prop(into)]
+    reloaded: Signal<u32>,
 ) -> impl IntoView {
     let count = Memo::new(move |_| params.with(Vec::len));
     // Bumped when rows are added, removed or moved: the rows are drawn again from the
@@ -75,7 +79,7 @@ pub fn ParamsEditor(
                 <p class="muted small">"No parameters yet."</p>
             </Show>
             <ol class="param-list">
-                {move || { shape.track(); (0..count.get_untracked()).map(|i| {
+                {move || { shape.track(); reloaded.track(); (0..count.get_untracked()).map(|i| {
                     let p = params.with_untracked(|ps| ps.get(i).cloned());
                     let Some(p) = p else { return ().into_any() };
                     let id = |what: &str| format!("param-{i}-{what}");

@@ -21,6 +21,7 @@ on_both_backends!(
     the_seeded_hierarchy_creates_a_contact_from_a_published_wizard,
     test_runs_check_parameters_and_stop_deep_or_repeating_calls,
     only_approved_code_runs_in_wizards_and_scripts_reach_the_library,
+    a_level_whose_time_runs_out_is_still_in_the_activity_tree,
 );
 
 const BASE: &str = "/api/v1/library/actions";
@@ -47,6 +48,13 @@ impl Salesforce {
             .route(
                 "/services/data/{version}/sobjects/{object}",
                 axum::routing::post(create_record),
+            )
+            .route(
+                "/slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    "late"
+                }),
             )
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -714,4 +722,85 @@ async fn only_approved_code_runs_in_wizards_and_scripts_reach_the_library(app: T
     assert_eq!(changed["code_status"], "pending");
     let (_, out) = run_start_event(&app, &a.builder, &wid, json!({"x": "5"})).await;
     assert_eq!(out["actions"][0]["status"], "error", "{out}");
+}
+
+/// Library levels and their calls are written once, when they end (issue 14, performance);
+/// one whose action runs out of time is still written, as stopped, so the Activity tree
+/// shows where the time went.
+async fn a_level_whose_time_runs_out_is_still_in_the_activity_tree(app: TestApp) {
+    let sf = Salesforce::start().await;
+    let a = actors(&app).await;
+    let b = Some(a.builder.as_str());
+    let wid = draft(&app, &a.builder, "Slow", &["x"]).await;
+    app.call(Method::POST, &format!("/api/v1/wizards/{wid}/events"))
+        .body(&one_action_event(json!({
+            "name": "slow", "action_type": "library_action", "timeout_ms": 400,
+            "config": {"action": "Generic REST API",
+                       "params": {"Method": "GET", "URL": format!("{}/slow", sf.base())}}})))
+        .by(b)
+        .expect(201)
+        .await;
+    support::publish_current(&app, &a.builder, &wid).await;
+    let (run_id, out) = run_start_event(&app, &a.builder, &wid, json!({})).await;
+    assert_eq!(out["actions"][0]["status"], "error", "{out}");
+    // The stopped rows are written as the dropped work unwinds: give them a moment.
+    let mut tree = Vec::new();
+    let mut logs = Value::Null;
+    for _ in 0..50 {
+        logs = app
+            .get_json(&format!("/api/v1/wizard-runs/{run_id}/action-logs"), b)
+            .await;
+        tree = outlined(&logs);
+        if tree.len() >= 4 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(tree.len(), 4, "{logs:#}");
+    assert_eq!(
+        tree[..3],
+        [
+            "event go error",
+            "  action slow error",
+            "    library Generic REST API error",
+        ],
+        "{tree:#?}"
+    );
+    assert!(tree[3].starts_with("      call GET "), "{tree:#?}");
+    assert!(tree[3].ends_with(" error"), "{tree:#?}");
+
+    // Which of the action's timer and the call's own one fires first is a matter of a
+    // millisecond; the dropped case on its own: a deferred row dropped unfinished.
+    let run: uuid::Uuid = run_id.parse().expect("run id");
+    let logger = wizard_core::backend::engine::logs::Logger::new(app.state.clone(), run, true);
+    drop(logger.defer(
+        None,
+        wizard_core::domain::event::LogKind::Call,
+        "dropped call",
+        Some(&json!({"url": "x"})),
+    ));
+    let mut found = Value::Null;
+    for _ in 0..50 {
+        let logs = app
+            .get_json(&format!("/api/v1/wizard-runs/{run_id}/action-logs"), b)
+            .await;
+        if let Some(row) = logs
+            .as_array()
+            .expect("roots")
+            .iter()
+            .find(|l| l["name"] == "dropped call")
+        {
+            found = row.clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(found["status"], "error", "{found}");
+    assert!(
+        found["error"]
+            .as_str()
+            .expect("error")
+            .starts_with("stopped before it ended"),
+        "{found}"
+    );
 }

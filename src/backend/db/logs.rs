@@ -66,6 +66,35 @@ pub async fn insert(db: &Db, row: &NewLog<'_>) -> AppResult<()> {
     Ok(())
 }
 
+/// Inserts a row that has already ended: one write instead of an insert and an update
+/// (`Logger::record`).
+pub async fn insert_finished(db: &Db, row: &NewLog<'_>, end: &LogEnd<'_>) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO action_execution_logs (id, run_id, parent_log_id, kind, event_id, \
+         action_id, name, status, retry_attempt, started_at, input_data, completed_at, \
+         duration_ms, output_data, error_message) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(row.id)
+    .bind(row.run_id)
+    .bind(row.parent_log_id)
+    .bind(row.kind)
+    .bind(row.event_id)
+    .bind(row.action_id)
+    .bind(row.name)
+    .bind(end.status)
+    .bind(row.retry_attempt)
+    .bind(row.started_at)
+    .bind(row.input_data)
+    .bind(end.completed_at)
+    .bind(end.duration_ms)
+    .bind(end.output_data)
+    .bind(end.error_message)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
 /// How a row ended.
 pub struct LogEnd<'a> {
     pub status: &'a str,

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::backend::db::library::{self as repo, ActionRow};
 use crate::backend::engine::RunInfo;
 use crate::backend::engine::http::call_api_within;
-use crate::backend::engine::logs::{LogStart, Logger};
+use crate::backend::engine::logs::Logger;
 use crate::backend::engine::sandbox::{self, HostFuture, Limits, SandboxError, ScriptHost};
 use crate::backend::error::ActionError;
 use crate::backend::state::AppState;
@@ -182,18 +182,10 @@ pub fn call(
             ));
         }
         let input = Value::Object(bound.clone());
+        // Written once, when the level ends (its children are written meanwhile).
         let log = env
             .logger
-            .start(&LogStart {
-                parent: parent_log,
-                kind: LogKind::Library,
-                event_id: None,
-                action_id: None,
-                name: &name,
-                attempt: 0,
-                input: Some(&input),
-            })
-            .await;
+            .defer(parent_log, LogKind::Library, &name, Some(&input));
         let stack = stack.with(Frame {
             id: row.id,
             name: name.clone(),
@@ -201,16 +193,10 @@ pub fn call(
         });
         let result = run_row(&env, &stack, &row, bound, log.id).await;
         match &result {
-            Ok(v) => {
-                env.logger
-                    .finish(log, LogStatus::Success, Some(v), None)
-                    .await
-            }
+            Ok(v) => log.end(LogStatus::Success, Some(v), None).await,
             Err(f) => {
                 let message = f.to_string();
-                env.logger
-                    .finish(log, LogStatus::Error, None, Some(&message))
-                    .await;
+                log.end(LogStatus::Error, None, Some(&message)).await;
             }
         }
         result

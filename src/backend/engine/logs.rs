@@ -98,6 +98,71 @@ pub struct LogHandle {
     started: Instant,
 }
 
+/// A row written once, when its work ends, in one insert instead of an insert and an update
+/// (issue 14, performance: a library level and an outbound call each cost one write). Its
+/// id is fixed up front, so children written meanwhile can name it; the tree is built from
+/// parent ids whatever the order (`nest`), and rows sort by their start time. If the work is
+/// dropped unfinished (an action's time ran out), the row is still written, as stopped, so
+/// the Activity tree shows where the time went.
+pub struct Deferred {
+    pub id: Uuid,
+    logger: Logger,
+    started: Instant,
+    /// Taken when the row is written.
+    parts: Option<DeferredParts>,
+}
+
+struct DeferredParts {
+    started_at: String,
+    parent: Option<Uuid>,
+    kind: LogKind,
+    name: String,
+    /// Already redacted and truncated.
+    input: Option<Value>,
+}
+
+/// The error of a deferred row whose work was dropped before it ended.
+const STOPPED: &str = "stopped before it ended: the action's time ran out or the run was cancelled";
+
+impl Deferred {
+    /// Writes the row, ended with `status`. The write runs as its own task, so it completes
+    /// even if the caller is dropped while waiting for it (its action's time running out
+    /// just then).
+    pub async fn end(mut self, status: LogStatus, output: Option<&Value>, error: Option<&str>) {
+        if let Some(parts) = self.parts.take() {
+            let ms = i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            let output = output.map(|v| self.logger.kept(v));
+            let error = error.map(str::to_owned);
+            let (logger, id) = (self.logger.clone(), self.id);
+            let write = tokio::spawn(async move {
+                logger
+                    .write_whole(id, parts, ms, status, output, error.as_deref())
+                    .await;
+            });
+            if let Err(e) = write.await {
+                tracing::warn!(error = %e, "writing an execution log row");
+            }
+        }
+    }
+}
+
+impl Drop for Deferred {
+    fn drop(&mut self) {
+        let Some(parts) = self.parts.take() else {
+            return;
+        };
+        let ms = i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let (logger, id) = (self.logger.clone(), self.id);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                logger
+                    .write_whole(id, parts, ms, LogStatus::Error, None, Some(STOPPED))
+                    .await;
+            });
+        }
+    }
+}
+
 /// What a row records when it starts.
 pub struct LogStart<'a> {
     pub parent: Option<Uuid>,
@@ -200,6 +265,98 @@ impl Logger {
         handle
     }
 
+    /// A row of `kind` named `name` under `parent`, written whole when it ends
+    /// ([`Deferred::end`]).
+    pub fn defer(
+        &self,
+        parent: Option<Uuid>,
+        kind: LogKind,
+        name: &str,
+        input: Option<&Value>,
+    ) -> Deferred {
+        let keep = !matches!(self.sink, Sink::Off);
+        Deferred {
+            id: Uuid::now_v7(),
+            logger: self.clone(),
+            started: Instant::now(),
+            parts: keep.then(|| DeferredParts {
+                started_at: now_text(),
+                parent,
+                kind,
+                name: name.to_owned(),
+                input: input.map(|v| self.kept(v)),
+            }),
+        }
+    }
+
+    async fn write_whole(
+        &self,
+        id: Uuid,
+        parts: DeferredParts,
+        duration_ms: i64,
+        status: LogStatus,
+        // Already redacted and truncated.
+        output: Option<Value>,
+        error: Option<&str>,
+    ) {
+        let completed_at = now_text();
+        match &self.sink {
+            Sink::Off => {}
+            Sink::Memory(rows) => {
+                let mut rows = lock(rows);
+                if rows.len() < MAX_MEMORY_ROWS {
+                    rows.push(ActionLog {
+                        id,
+                        run_id: self.run_id,
+                        parent_log_id: parts.parent,
+                        kind: parts.kind,
+                        event_id: None,
+                        action_id: None,
+                        name: parts.name,
+                        status,
+                        attempt: 0,
+                        started_at: parts.started_at,
+                        completed_at: Some(completed_at),
+                        duration_ms: Some(duration_ms),
+                        input: parts.input.unwrap_or(Value::Null),
+                        output: output.unwrap_or(Value::Null),
+                        error: error.map(str::to_owned),
+                        children: Vec::new(),
+                    });
+                }
+            }
+            Sink::Db => {
+                let (id, run_id) = (id.to_string(), self.run_id.to_string());
+                let parent = parts.parent.map(|p| p.to_string());
+                let input = parts.input.map(|v| v.to_string());
+                let output = output.map(|v| v.to_string());
+                let row = NewLog {
+                    id: &id,
+                    run_id: &run_id,
+                    parent_log_id: parent.as_deref(),
+                    kind: parts.kind.as_str(),
+                    event_id: None,
+                    action_id: None,
+                    name: &parts.name,
+                    status: status.as_str(),
+                    retry_attempt: 0,
+                    started_at: &parts.started_at,
+                    input_data: input.as_deref(),
+                };
+                let end = LogEnd {
+                    status: status.as_str(),
+                    completed_at: &completed_at,
+                    duration_ms,
+                    output_data: output.as_deref(),
+                    error_message: error,
+                };
+                if let Err(e) = repo::insert_finished(&self.app.db, &row, &end).await {
+                    tracing::warn!(error = %e, run_id = %self.run_id, "writing an execution log row");
+                }
+            }
+        }
+    }
+
     /// Ends a row: status, duration, output (redacted, truncated) and error.
     pub async fn finish(
         &self,
@@ -248,23 +405,13 @@ impl Logger {
         input: &Value,
         call: impl Future<Output = Result<Value, ActionError>>,
     ) -> Result<Value, ActionError> {
-        let h = self
-            .start(&LogStart {
-                parent: Some(parent),
-                kind: LogKind::Call,
-                event_id: None,
-                action_id: None,
-                name,
-                attempt: 0,
-                input: Some(input),
-            })
-            .await;
+        let row = self.defer(Some(parent), LogKind::Call, name, Some(input));
         let result = call.await;
         match &result {
-            Ok(v) => self.finish(h, LogStatus::Success, Some(v), None).await,
+            Ok(v) => row.end(LogStatus::Success, Some(v), None).await,
             Err(e) => {
                 let message = e.to_string();
-                self.finish(h, LogStatus::Error, None, Some(&message)).await;
+                row.end(LogStatus::Error, None, Some(&message)).await;
             }
         }
         result

@@ -111,9 +111,8 @@ impl Drop for Httpbin {
 /// An OAuth2 client-credentials server: `POST /token` issues short-lived tokens and
 /// counts the fetches; `GET /data` accepts only the latest token (unless revoked).
 struct OAuthServer {
-    port: u16,
+    peer: support::Peer,
     state: Arc<OAuthState>,
-    task: tokio::task::JoinHandle<()>,
 }
 
 struct OAuthState {
@@ -135,18 +134,12 @@ impl OAuthServer {
             .route("/token", axum::routing::post(token))
             .route("/data", axum::routing::get(data))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        Self { port, state, task }
+        let peer = support::Peer::serve(router).await;
+        Self { peer, state }
     }
 
     fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.peer.base()
     }
 
     fn fetches(&self) -> usize {
@@ -156,12 +149,6 @@ impl OAuthServer {
     /// The API stops accepting the current token (as after a key rotation).
     fn revoke(&self) {
         *self.state.valid.lock().expect("lock") = None;
-    }
-}
-
-impl Drop for OAuthServer {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 

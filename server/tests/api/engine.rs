@@ -154,6 +154,8 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
 /// requests of each.
 struct Upstream {
     base: String,
+    /// Serves until the scenario ends.
+    _peer: support::Peer,
     fails: Arc<AtomicUsize>,
     items: Arc<AtomicUsize>,
 }
@@ -195,12 +197,13 @@ async fn upstream() -> Upstream {
                 }
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind upstream");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    Upstream { base, fails, items }
+    let peer = support::Peer::serve(router).await;
+    Upstream {
+        base: peer.base(),
+        _peer: peer,
+        fails,
+        items,
+    }
 }
 
 /// Lets outbound calls reach 127.0.0.1 (the first account is the admin).

@@ -7,7 +7,7 @@
 //! When `WP_TEST_LLM_URL` names a real OpenAI-compatible server (`WP_TEST_LLM_MODEL`, and
 //! `WP_TEST_LLM_KEY` if it needs one), one more test asks it for a child action.
 
-use crate::common;
+use crate::{common, support};
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,9 +38,8 @@ struct Asked {
 }
 
 struct Model {
-    port: u16,
+    peer: support::Peer,
     asked: Arc<Asked>,
-    task: tokio::task::JoinHandle<()>,
 }
 
 impl Model {
@@ -50,18 +49,12 @@ impl Model {
             .route("/{case}/chat/completions", axum::routing::post(openai))
             .route("/{case}/v1/messages", axum::routing::post(anthropic))
             .with_state(asked.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        Self { port, asked, task }
+        let peer = support::Peer::serve(router).await;
+        Self { peer, asked }
     }
 
     fn base(&self, case: &str) -> String {
-        format!("http://127.0.0.1:{}/{case}", self.port)
+        format!("{}/{case}", self.peer.base())
     }
 
     fn last(&self) -> (String, String, Value) {
@@ -72,12 +65,6 @@ impl Model {
             .last()
             .cloned()
             .expect("the model was asked")
-    }
-}
-
-impl Drop for Model {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 
@@ -151,26 +138,39 @@ fn header_lines(headers: &HeaderMap) -> String {
         .join("\n")
 }
 
+/// Records the request, then answers the case's text in the wire format `shape` gives it.
+async fn answer(
+    asked: &Asked,
+    case: String,
+    headers: &HeaderMap,
+    body: Value,
+    shape: fn(String) -> Value,
+) -> axum::response::Response {
+    asked
+        .requests
+        .lock()
+        .expect("lock")
+        .push((case.clone(), header_lines(headers), body));
+    match reply_for(&case).await {
+        Ok(text) => axum::Json(shape(text)).into_response(),
+        Err((status, body)) => (status, axum::Json(body)).into_response(),
+    }
+}
+
 async fn openai(
     State(asked): State<Arc<Asked>>,
     Path(case): Path<String>,
     headers: HeaderMap,
     axum::Json(body): axum::Json<Value>,
 ) -> axum::response::Response {
-    asked
-        .requests
-        .lock()
-        .expect("lock")
-        .push((case.clone(), header_lines(&headers), body));
-    match reply_for(&case).await {
-        Ok(text) => axum::Json(json!({
+    answer(&asked, case, &headers, body, |text| {
+        json!({
             "id": "chatcmpl-1", "object": "chat.completion",
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": text}}]
-        }))
-        .into_response(),
-        Err((status, body)) => (status, axum::Json(body)).into_response(),
-    }
+        })
+    })
+    .await
 }
 
 async fn anthropic(
@@ -179,20 +179,14 @@ async fn anthropic(
     headers: HeaderMap,
     axum::Json(body): axum::Json<Value>,
 ) -> axum::response::Response {
-    asked
-        .requests
-        .lock()
-        .expect("lock")
-        .push((case.clone(), header_lines(&headers), body));
-    match reply_for(&case).await {
-        Ok(text) => axum::Json(json!({
+    answer(&asked, case, &headers, body, |text| {
+        json!({
             "id": "msg_1", "type": "message", "role": "assistant",
             "content": [{"type": "text", "text": text}],
             "stop_reason": "end_turn"
-        }))
-        .into_response(),
-        Err((status, body)) => (status, axum::Json(body)).into_response(),
-    }
+        })
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------

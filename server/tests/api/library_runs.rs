@@ -36,9 +36,8 @@ struct SalesforceState {
 }
 
 struct Salesforce {
-    port: u16,
+    peer: support::Peer,
     state: Arc<SalesforceState>,
-    task: tokio::task::JoinHandle<()>,
 }
 
 impl Salesforce {
@@ -57,28 +56,16 @@ impl Salesforce {
                 }),
             )
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        Self { port, state, task }
+        let peer = support::Peer::serve(router).await;
+        Self { peer, state }
     }
 
     fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.peer.base()
     }
 
     fn received(&self) -> Vec<(String, Value)> {
         self.state.received.lock().expect("lock").clone()
-    }
-}
-
-impl Drop for Salesforce {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 

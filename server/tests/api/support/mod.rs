@@ -150,3 +150,33 @@ pub fn step_id(definition: &Value, title: &str) -> String {
         .expect("step")
         .to_owned()
 }
+
+/// A stub peer: `router` served on a free port of 127.0.0.1 until this is dropped.
+pub struct Peer {
+    pub port: u16,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Peer {
+    pub async fn serve(router: axum::Router) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a stub peer");
+        let port = listener.local_addr().expect("addr").port();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self { port, task }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,5 +1,5 @@
 import { test, expect, type Page, type Locator } from "@playwright/test";
-import { addField, commit, hydrated, register, signIn, startHttpbin } from "./helpers";
+import { addField, commit, hydrated, newWizard, register, signIn, startHttpbin } from "./helpers";
 
 // The builder's event editor, through the UI only (issue 13): a new builder wires an apply
 // button to a JavaScript transform (a syntax error is refused beside the code, then fixed),
@@ -40,15 +40,7 @@ test.describe.serial("events in the builder", () => {
   test("an apply button's event: transform, message, set-field and a table, tested, published and run", async ({ page }) => {
     test.setTimeout(180_000);
     await register(page, who);
-    await page.goto("/wizards");
-    await hydrated(page);
-    await page.locator("#new-name").fill(wizardName);
-    await page.getByRole("button", { name: "Create wizard" }).click();
-    await expect(page).toHaveURL(/\/wizards\/[0-9a-f-]{36}$/);
-    wizardUrl = new URL(page.url()).pathname;
-    await hydrated(page);
-    await page.getByTestId("add-step").click();
-    await commit(page.getByTestId("step-editor").getByTestId("step-title"), "Greeting");
+    wizardUrl = await newWizard(page, wizardName, "Greeting");
     await addField(page, "text_input", "Name", "name");
     await addField(page, "text_input", "Greeting", "greeting");
     const button = await addField(page, "apply_button", "Greet me", "greet_me");

@@ -82,6 +82,21 @@ export async function commit(input: Locator, text: string) {
   await input.press("Tab");
 }
 
+/** Creates a wizard named `name` from the Wizards page, opens it in the builder, adds a
+ *  first step titled `step`, and returns the builder's path. */
+export async function newWizard(page: Page, name: string, step: string): Promise<string> {
+  await page.goto("/wizards");
+  await hydrated(page);
+  await page.locator("#new-name").fill(name);
+  await page.getByRole("button", { name: "Create wizard" }).click();
+  await expect(page).toHaveURL(/\/wizards\/[0-9a-f-]{36}$/);
+  const path = new URL(page.url()).pathname;
+  await hydrated(page);
+  await page.getByTestId("add-step").click();
+  await commit(page.getByTestId("step-editor").getByTestId("step-title"), step);
+  return path;
+}
+
 /** In the builder: adds a field of `type` to the selected step, labels it, checks the key
  *  derived from the label, and returns the card (addressed by that key). */
 export async function addField(page: Page, type: string, label: string, key: string): Promise<Locator> {
@@ -136,4 +151,44 @@ export async function startStubModel(
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${port}/v1`, asked, stop: () => server.close() };
+}
+
+/** A stub Salesforce REST API on a free loopback port. `POST /services/data/<v>/sobjects/<Type>`
+ *  with `Authorization: Bearer <token>` and a JSON object body answers 201 with
+ *  `{id, success, errors}` as Salesforce does, and keeps what it created in `created`; a
+ *  wrong token gets Salesforce's 401. */
+export async function startStubSalesforce(
+  token: string,
+): Promise<{ url: string; created: { type: string; body: unknown }[]; stop: () => void }> {
+  const created: { type: string; body: unknown }[] = [];
+  const server = createHttpServer((req, res) => {
+    let text = "";
+    req.on("data", (c) => (text += c));
+    req.on("end", () => {
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (req.headers.authorization !== `Bearer ${token}`) {
+        json(401, [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }]);
+        return;
+      }
+      const m = /^\/services\/data\/v\d+\.\d+\/sobjects\/(\w+)$/.exec(req.url ?? "");
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      if (req.method !== "POST" || !m || typeof body !== "object" || body === null || Array.isArray(body)) {
+        json(400, [{ message: "Malformed request", errorCode: "MALFORMED_QUERY" }]);
+        return;
+      }
+      created.push({ type: m[1], body });
+      json(201, { id: `00Q${String(created.length).padStart(15, "0")}`, success: true, errors: [] });
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}`, created, stop: () => server.close() };
 }

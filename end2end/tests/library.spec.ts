@@ -1,5 +1,16 @@
 import { test, expect, type Page } from "@playwright/test";
-import { adminEmail, commit, hydrated, register, signIn, startHttpbin, startStubModel } from "./helpers";
+import {
+  addField,
+  adminEmail,
+  commit,
+  hydrated,
+  newWizard,
+  register,
+  signIn,
+  startHttpbin,
+  startStubModel,
+  startStubSalesforce,
+} from "./helpers";
 
 // The action library through the UI (issue 14): a builder finds the seeded hierarchy and
 // its lineage, creates a child of "Generic REST API" whose code is refused beside the
@@ -9,10 +20,14 @@ import { adminEmail, commit, hydrated, register, signIn, startHttpbin, startStub
 // stub OpenAI-compatible model on 127.0.0.1 through the admin screen (the key typed once,
 // shown only as set), and the builder has a child of "Call Salesforce API" written from a
 // description, reviews the parameter and code diff, accepts, approves, and test-runs it:
-// without a Salesforce connection the error names all three levels.
+// without a Salesforce connection the error names all three levels. Last, the builder uses
+// it in a wizard: an apply button's event runs it with parameters mapped from the fields
+// and a bearer API configuration of the wizard; published and run, it creates the lead in a
+// stub Salesforce on 127.0.0.1, and the run's Activity shows every level down to the call.
 const stamp = Date.now();
 const who = { email: `library-${stamp}@example.com`, name: "Lib Rarian" };
 const actionName = `Echo name ${stamp}`;
+const leadName = `Create Lead ${stamp}`;
 
 async function openLibrary(page: Page) {
   await page.goto("/library");
@@ -93,7 +108,6 @@ test.describe.serial("the action library", () => {
   });
   test("Generate with AI: the admin sets the model; a proposed child is reviewed, accepted, approved and test-run", async ({ page, browser }) => {
     test.setTimeout(120_000);
-    const leadName = `Create Lead ${stamp}`;
     const code =
       'const p = context.params;\nconst r = await runAction("Call Salesforce API", {Action: "create", ObjectType: "Lead", Data: {Company: p.Company, LastName: p.LastName}, Connection: p.Connection});\nreturn {Id: r.id};';
     const params = [
@@ -133,15 +147,21 @@ test.describe.serial("the action library", () => {
       await openLibrary(page);
       await page.getByTestId("library-new").click();
       const editor = page.getByTestId("library-editor");
+      // One step from a description: the action is created (a Generated child) and the
+      // model is asked at once.
       await commit(editor.getByTestId("library-name"), leadName);
-      await editor.getByTestId("library-kind-edit").selectOption("generated");
       await editor.getByTestId("library-parent").selectOption({ label: "Call Salesforce API" });
-      await editor.getByTestId("library-save").click();
+      const first = editor.getByTestId("library-generate-new");
+      await commit(first.getByTestId("generate-first"), "Create a Salesforce Lead from a company and a last name");
+      await first.getByTestId("generate-create").click();
       await expect(editor.getByRole("heading", { name: leadName })).toBeVisible();
       const gen = editor.getByTestId("library-generate");
-      await commit(gen.getByTestId("generate-description"), "Create a Salesforce Lead from a company and a last name");
-      await gen.getByTestId("generate-ask").click();
       await expect(gen.getByTestId("generate-proposal")).toBeVisible({ timeout: 20_000 });
+      await expect(gen.getByTestId("generate-description")).toHaveValue("Create a Salesforce Lead from a company and a last name");
+      await expect(editor.getByTestId("library-description")).toHaveValue("Create a Salesforce Lead from a company and a last name");
+      // The proposal is already a code version (not the current one): the list shows it.
+      await expect(editor.getByTestId("library-code-versions")).toContainText("Code versions (2)");
+      await expect(editor.getByTestId("code-version").first()).toContainText("generated");
       const rows = gen.getByTestId("proposal-params").locator("tbody tr");
       await expect(rows).toHaveCount(4);
       await expect(rows.nth(0)).toContainText("Company");
@@ -183,6 +203,118 @@ test.describe.serial("the action library", () => {
     } finally {
       await adminContext.close();
       model.stop();
+    }
+  });
+
+  test("the generated action in a wizard event: mapped in the builder, published, run, every level in Activity", async ({ page }) => {
+    test.setTimeout(180_000);
+    const token = "sf-e2e-Wq3-token";
+    const sf = await startStubSalesforce(token);
+    const wizardName = `Leads ${stamp}`;
+    try {
+      await signIn(page, who.email);
+      const wizardUrl = await newWizard(page, wizardName, "Lead");
+      await addField(page, "text_input", "Company", "company");
+      await addField(page, "text_input", "Last name", "last_name");
+      const button = await addField(page, "apply_button", "Create lead", "create_lead");
+      await expect(page.getByTestId("builder-save-status")).toHaveAttribute("data-state", "saved");
+
+      // The Salesforce connection: an API configuration of the wizard, bearer token typed once.
+      const configs = page.getByTestId("api-configs");
+      await configs.getByTestId("api-config-new").click();
+      const form = configs.getByTestId("api-config-form");
+      await commit(form.getByTestId("api-config-name"), "salesforce");
+      await commit(form.getByTestId("api-config-base-url"), sf.url);
+      await form.getByTestId("api-config-auth").selectOption("bearer");
+      await commit(form.getByTestId("api-config-secret"), token);
+      await form.getByTestId("api-config-save").click();
+      await expect(configs.getByTestId("api-config-status")).toHaveText("Saved salesforce.");
+
+      // The button's event: the library action, its parameters from the fields, then a message
+      // with its output parameter.
+      const panel = button.getByTestId(/^events-os-/);
+      await commit(panel.getByTestId("add-event-name"), "Create the lead");
+      await panel.getByTestId("add-event-submit").click();
+      const editor = page.getByTestId("event-editor");
+      await editor.getByTestId("add-action").click();
+      await editor.getByTestId("action-types").getByRole("button", { name: /Run a library action/ }).click();
+      const lib = editor.locator('[data-testid="action-card"][data-name="library_action"]');
+      await lib.getByTestId("library-action-pick").selectOption(leadName);
+      await expect(lib.getByTestId("library-action-state")).toContainText("It returns Id.");
+      const arg = (name: string) => lib.locator(`[data-testid="library-argument"][data-name="${name}"] [data-testid="library-arg"]`);
+      await expect(lib.getByTestId("library-argument")).toHaveCount(3);
+      await commit(arg("Company"), "{{ fields.company }}");
+      await commit(arg("LastName"), "{{ fields.last_name }}");
+      await commit(arg("Connection"), "salesforce");
+      await editor.getByTestId("add-action").click();
+      await editor.getByTestId("action-types").getByRole("button", { name: /Show a message/ }).click();
+      const message = editor.locator('[data-testid="action-card"][data-name="message"]');
+      await commit(message.getByTestId("message-text"), "Lead {{ actions.library_action.output.Id }} created");
+      // A script may run a library action only when its box is ticked.
+      await editor.getByTestId("add-action").click();
+      await editor.getByTestId("action-types").getByRole("button", { name: /Run a script/ }).click();
+      const script = editor.locator('[data-testid="action-card"][data-name="script"]');
+      await commit(
+        script.getByTestId("script-code"),
+        `const r = await runAction(${JSON.stringify(leadName)}, {Company: "Beta", LastName: "Byron", Connection: "salesforce"});\nreturn r.Id;`,
+      );
+      await script.getByTestId("script-library-actions").getByLabel(leadName, { exact: true }).check();
+      await page.screenshot({ path: "artifacts/event-editor-library-action.png", fullPage: true });
+      await editor.getByTestId("event-save").click();
+      await expect(editor.getByTestId("event-save-status")).toHaveText("Saved");
+
+      // The row's switch: off while the editor holds the event; saved at once once it is closed.
+      const row = panel.getByTestId("event-row");
+      await expect(row.getByTestId("event-row-enabled")).toBeDisabled();
+      await editor.getByTestId("event-close").click();
+      await row.getByTestId("event-row-enabled").uncheck();
+      await expect(row.getByTestId("event-disabled")).toBeVisible();
+      await row.getByTestId("event-row-enabled").check();
+      await expect(row.getByTestId("event-disabled")).toHaveCount(0);
+      await page.getByTestId("publish").click();
+      await expect(page.getByTestId("live-version")).toHaveText("Live: version 1");
+
+      // Run it.
+      await page.goto("/runs");
+      await hydrated(page);
+      await page.getByRole("button", { name: `Start ${wizardName}`, exact: true }).click();
+      await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+      await hydrated(page);
+      await page.getByLabel("Company").fill("Acme");
+      await page.getByLabel("Last name").fill("Lovelace");
+      await page.getByTestId("apply-create_lead").click();
+      await expect(page.getByTestId("toast").filter({ hasText: "Lead 00Q000000000000001 created" })).toHaveCount(1, { timeout: 20_000 });
+      await expect.poll(() => sf.created.length).toBe(2);
+      expect(sf.created).toEqual([
+        { type: "Lead", body: { Company: "Acme", LastName: "Lovelace" } },
+        { type: "Lead", body: { Company: "Beta", LastName: "Byron" } },
+      ]);
+
+      // Activity: the event, its action, the three library levels, and the HTTP call.
+      const activity = page.getByTestId("activity");
+      await activity.locator("summary").first().click();
+      const items = activity.getByTestId("activity-item");
+      await expect(items.nth(0)).toContainText("Create the lead");
+      await expect(items.nth(1)).toContainText("library_action");
+      await expect(items.nth(2)).toContainText(leadName);
+      await expect(items.nth(3)).toContainText("Call Salesforce API");
+      await expect(items.nth(4)).toContainText("Generic REST API");
+      await expect(items.nth(5)).toContainText("POST /services/data/v59.0/sobjects/Lead");
+      await expect(items.nth(5)).toHaveClass(/activity-success/);
+      await page.screenshot({ path: "artifacts/player-library-activity.png", fullPage: true });
+      expect(await page.content()).not.toContain(token);
+
+      // The stored token can be cleared (by dropping the bearer auth), and then it is gone.
+      await page.goto(wizardUrl);
+      await hydrated(page);
+      await configs.getByRole("button", { name: "Edit API configuration salesforce" }).click();
+      await form.getByTestId("secret-clear").click();
+      await expect(form.getByTestId("api-config-auth")).toHaveValue("none");
+      await form.getByTestId("api-config-save").click();
+      await expect(configs.getByTestId("api-config-status")).toHaveText("Saved salesforce.");
+      await expect(configs.getByTestId("api-config-row")).not.toContainText("credential set");
+    } finally {
+      sf.stop();
     }
   });
 });

@@ -20,7 +20,9 @@ use crate::backend::outbound::{ApiTarget, OutboundRequest};
 use crate::backend::state::AppState;
 use crate::domain::event::HttpMethod;
 use crate::domain::integration::{ApiAuth, KeyPlacement};
-use crate::domain::llm::{LlmProvider, LlmSettingsUpdate, LlmSettingsView, MAX_REPLY_BYTES};
+use crate::domain::llm::{
+    DEFAULT_LLM_TIMEOUT_MS, LlmProvider, LlmSettingsUpdate, LlmSettingsView, MAX_REPLY_BYTES,
+};
 use crate::domain::user::Role;
 
 /// The Anthropic Messages API version this client speaks.
@@ -148,7 +150,8 @@ pub async fn ask(app: &AppState, system: &str, user: &str) -> AppResult<String> 
         default_headers: BTreeMap::new(),
         auth: auth.unwrap_or_default(),
     };
-    let timeout = Duration::from_millis(u64::try_from(row.timeout_ms).unwrap_or(60_000));
+    let timeout =
+        Duration::from_millis(u64::try_from(row.timeout_ms).unwrap_or(DEFAULT_LLM_TIMEOUT_MS));
     let request = OutboundRequest {
         method: HttpMethod::Post,
         url: path.to_owned(),

@@ -402,6 +402,23 @@ fn ApiConfigForm(
                             >
                                 {format!("Replace the {}", label.to_lowercase())}
                             </button>
+                            // A stored credential is removed by dropping the authentication
+                            // it belongs to (every auth type needs its secret); the save
+                            // makes it final, so nothing is lost to a stray click.
+                            <button
+                                type="button"
+                                class="btn btn-small btn-quiet"
+                                data-testid="secret-clear"
+                                on:click=move |_| {
+                                    auth_type.set("none".to_owned());
+                                    notice.set(Some(format!(
+                                        "The {} will be removed when you save (authentication: none).",
+                                        label.to_lowercase()
+                                    )));
+                                }
+                            >
+                                "Clear"
+                            </button>
                         </div>
                     }
                     .into_any()

@@ -44,31 +44,10 @@ pub struct NewLog<'a> {
     pub input_data: Option<&'a str>,
 }
 
-pub async fn insert(db: &Db, row: &NewLog<'_>) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO action_execution_logs (id, run_id, parent_log_id, kind, event_id, \
-         action_id, name, status, retry_attempt, started_at, input_data) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(row.id)
-    .bind(row.run_id)
-    .bind(row.parent_log_id)
-    .bind(row.kind)
-    .bind(row.event_id)
-    .bind(row.action_id)
-    .bind(row.name)
-    .bind(row.status)
-    .bind(row.retry_attempt)
-    .bind(row.started_at)
-    .bind(row.input_data)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
-}
-
-/// Inserts a row that has already ended: one write instead of an insert and an update
-/// (`Logger::record`).
-pub async fn insert_finished(db: &Db, row: &NewLog<'_>, end: &LogEnd<'_>) -> AppResult<()> {
+/// Inserts a row as it starts (`end` is `None`: it is finished later by [`finish`]) or,
+/// when it has already ended, whole: one write instead of an insert and an update
+/// (`Logger::defer`).
+pub async fn insert(db: &Db, row: &NewLog<'_>, end: Option<&LogEnd<'_>>) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO action_execution_logs (id, run_id, parent_log_id, kind, event_id, \
          action_id, name, status, retry_attempt, started_at, input_data, completed_at, \
@@ -82,14 +61,14 @@ pub async fn insert_finished(db: &Db, row: &NewLog<'_>, end: &LogEnd<'_>) -> App
     .bind(row.event_id)
     .bind(row.action_id)
     .bind(row.name)
-    .bind(end.status)
+    .bind(end.map_or(row.status, |e| e.status))
     .bind(row.retry_attempt)
     .bind(row.started_at)
     .bind(row.input_data)
-    .bind(end.completed_at)
-    .bind(end.duration_ms)
-    .bind(end.output_data)
-    .bind(end.error_message)
+    .bind(end.map(|e| e.completed_at))
+    .bind(end.map(|e| e.duration_ms))
+    .bind(end.and_then(|e| e.output_data))
+    .bind(end.and_then(|e| e.error_message))
     .execute(&db.pool)
     .await?;
     Ok(())

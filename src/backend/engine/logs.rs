@@ -213,56 +213,74 @@ impl Logger {
             id: Uuid::now_v7(),
             started: Instant::now(),
         };
-        let input = match &self.sink {
-            Sink::Off => return handle,
-            Sink::Memory(rows) => {
-                let mut rows = lock(rows);
-                if rows.len() >= MAX_MEMORY_ROWS {
-                    return handle;
-                }
-                rows.push(ActionLog {
-                    id: handle.id,
-                    run_id: self.run_id,
-                    parent_log_id: start.parent,
-                    kind: start.kind,
-                    event_id: start.event_id,
-                    action_id: start.action_id,
-                    name: start.name.to_owned(),
-                    status,
-                    attempt: start.attempt,
-                    started_at: now_text(),
-                    completed_at: None,
-                    duration_ms: None,
-                    input: start.input.map(|v| self.kept(v)).unwrap_or(Value::Null),
-                    output: Value::Null,
-                    error: None,
-                    children: Vec::new(),
-                });
-                return handle;
-            }
-            Sink::Db => start.input.map(|v| self.kept(v).to_string()),
-        };
-        let (id, run_id) = (handle.id.to_string(), self.run_id.to_string());
-        let parent = start.parent.map(|p| p.to_string());
-        let event_id = start.event_id.map(|p| p.to_string());
-        let action_id = start.action_id.map(|p| p.to_string());
-        let row = NewLog {
-            id: &id,
-            run_id: &run_id,
-            parent_log_id: parent.as_deref(),
-            kind: start.kind.as_str(),
-            event_id: event_id.as_deref(),
-            action_id: action_id.as_deref(),
-            name: start.name,
-            status: status.as_str(),
-            retry_attempt: i64::from(start.attempt),
-            started_at: &now_text(),
-            input_data: input.as_deref(),
-        };
-        if let Err(e) = repo::insert(&self.app.db, &row).await {
-            tracing::warn!(error = %e, run_id = %self.run_id, "writing an execution log row");
+        if self.enabled() {
+            self.put(ActionLog {
+                id: handle.id,
+                run_id: self.run_id,
+                parent_log_id: start.parent,
+                kind: start.kind,
+                event_id: start.event_id,
+                action_id: start.action_id,
+                name: start.name.to_owned(),
+                status,
+                attempt: start.attempt,
+                started_at: now_text(),
+                completed_at: None,
+                duration_ms: None,
+                input: start.input.map(|v| self.kept(v)).unwrap_or(Value::Null),
+                output: Value::Null,
+                error: None,
+                children: Vec::new(),
+            })
+            .await;
         }
         handle
+    }
+
+    /// Keeps one row as it is (input and output already redacted and truncated): in memory,
+    /// or as one insert, with its end when it has one (a started row is finished later by
+    /// [`Logger::finish`]).
+    async fn put(&self, log: ActionLog) {
+        match &self.sink {
+            Sink::Off => {}
+            Sink::Memory(rows) => {
+                let mut rows = lock(rows);
+                if rows.len() < MAX_MEMORY_ROWS {
+                    rows.push(log);
+                }
+            }
+            Sink::Db => {
+                let text = |v: &Value| (!v.is_null()).then(|| v.to_string());
+                let (id, run_id) = (log.id.to_string(), log.run_id.to_string());
+                let parent = log.parent_log_id.map(|p| p.to_string());
+                let event_id = log.event_id.map(|p| p.to_string());
+                let action_id = log.action_id.map(|p| p.to_string());
+                let (input, output) = (text(&log.input), text(&log.output));
+                let row = NewLog {
+                    id: &id,
+                    run_id: &run_id,
+                    parent_log_id: parent.as_deref(),
+                    kind: log.kind.as_str(),
+                    event_id: event_id.as_deref(),
+                    action_id: action_id.as_deref(),
+                    name: &log.name,
+                    status: log.status.as_str(),
+                    retry_attempt: i64::from(log.attempt),
+                    started_at: &log.started_at,
+                    input_data: input.as_deref(),
+                };
+                let end = log.completed_at.as_deref().map(|completed_at| LogEnd {
+                    status: log.status.as_str(),
+                    completed_at,
+                    duration_ms: log.duration_ms.unwrap_or_default(),
+                    output_data: output.as_deref(),
+                    error_message: log.error.as_deref(),
+                });
+                if let Err(e) = repo::insert(&self.app.db, &row, end.as_ref()).await {
+                    tracing::warn!(error = %e, run_id = %self.run_id, "writing an execution log row");
+                }
+            }
+        }
     }
 
     /// A row of `kind` named `name` under `parent`, written whole when it ends
@@ -299,62 +317,25 @@ impl Logger {
         output: Option<Value>,
         error: Option<&str>,
     ) {
-        let completed_at = now_text();
-        match &self.sink {
-            Sink::Off => {}
-            Sink::Memory(rows) => {
-                let mut rows = lock(rows);
-                if rows.len() < MAX_MEMORY_ROWS {
-                    rows.push(ActionLog {
-                        id,
-                        run_id: self.run_id,
-                        parent_log_id: parts.parent,
-                        kind: parts.kind,
-                        event_id: None,
-                        action_id: None,
-                        name: parts.name,
-                        status,
-                        attempt: 0,
-                        started_at: parts.started_at,
-                        completed_at: Some(completed_at),
-                        duration_ms: Some(duration_ms),
-                        input: parts.input.unwrap_or(Value::Null),
-                        output: output.unwrap_or(Value::Null),
-                        error: error.map(str::to_owned),
-                        children: Vec::new(),
-                    });
-                }
-            }
-            Sink::Db => {
-                let (id, run_id) = (id.to_string(), self.run_id.to_string());
-                let parent = parts.parent.map(|p| p.to_string());
-                let input = parts.input.map(|v| v.to_string());
-                let output = output.map(|v| v.to_string());
-                let row = NewLog {
-                    id: &id,
-                    run_id: &run_id,
-                    parent_log_id: parent.as_deref(),
-                    kind: parts.kind.as_str(),
-                    event_id: None,
-                    action_id: None,
-                    name: &parts.name,
-                    status: status.as_str(),
-                    retry_attempt: 0,
-                    started_at: &parts.started_at,
-                    input_data: input.as_deref(),
-                };
-                let end = LogEnd {
-                    status: status.as_str(),
-                    completed_at: &completed_at,
-                    duration_ms,
-                    output_data: output.as_deref(),
-                    error_message: error,
-                };
-                if let Err(e) = repo::insert_finished(&self.app.db, &row, &end).await {
-                    tracing::warn!(error = %e, run_id = %self.run_id, "writing an execution log row");
-                }
-            }
-        }
+        self.put(ActionLog {
+            id,
+            run_id: self.run_id,
+            parent_log_id: parts.parent,
+            kind: parts.kind,
+            event_id: None,
+            action_id: None,
+            name: parts.name,
+            status,
+            attempt: 0,
+            started_at: parts.started_at,
+            completed_at: Some(now_text()),
+            duration_ms: Some(duration_ms),
+            input: parts.input.unwrap_or(Value::Null),
+            output: output.unwrap_or(Value::Null),
+            error: error.map(str::to_owned),
+            children: Vec::new(),
+        })
+        .await;
     }
 
     /// Ends a row: status, duration, output (redacted, truncated) and error.

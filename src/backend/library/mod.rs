@@ -311,7 +311,6 @@ pub async fn create(
     .await?;
     let id = Uuid::now_v7();
     let status = status_for(req.kind, &req.code);
-    let params = params_write(&req.params)?;
     let mut tx = app.db.begin_write().await?;
     repo::insert(
         &mut tx,
@@ -331,15 +330,12 @@ pub async fn create(
         },
     )
     .await?;
-    repo::sync_params(&mut tx, id, &params).await?;
-    repo::insert_code_version(
+    write_params_and_code(
         &mut tx,
         id,
-        &req.code,
-        &to_json(&req.params)?,
-        "created",
-        None,
-        Some(actor.user.id.as_str()),
+        actor,
+        &req.params,
+        Some((&req.code, "created")),
     )
     .await?;
     tx.commit().await?;
@@ -387,7 +383,6 @@ pub async fn update(
             row.approved_at.clone(),
         )
     };
-    let params = params_write(&req.params)?;
     let mut tx = app.db.begin_write().await?;
     let written = repo::update(
         &mut tx,
@@ -410,22 +405,36 @@ pub async fn update(
     if !written {
         return Err(AppError::stale_version("library action"));
     }
-    repo::sync_params(&mut tx, id, &params).await?;
-    if code_changed {
+    let new_code = code_changed.then_some((req.code.as_str(), "edited"));
+    write_params_and_code(&mut tx, id, actor, &req.params, new_code).await?;
+    tx.commit().await?;
+    tracing::info!(action_id = %id, user_id = %actor.user.id, code_changed, "library action changed");
+    get(app, actor, id).await
+}
+
+/// What a create and an update both write in their transaction: the parameters (synced by
+/// name), and new code as an immutable code version with why it was written.
+async fn write_params_and_code(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: Uuid,
+    actor: &CurrentUser,
+    params: &[ActionParam],
+    code: Option<(&str, &str)>,
+) -> AppResult<()> {
+    repo::sync_params(tx, id, &params_write(params)?).await?;
+    if let Some((code, reason)) = code {
         repo::insert_code_version(
-            &mut tx,
+            tx,
             id,
-            &req.code,
-            &to_json(&req.params)?,
-            "edited",
+            code,
+            &to_json(&params)?,
+            reason,
             None,
             Some(actor.user.id.as_str()),
         )
         .await?;
     }
-    tx.commit().await?;
-    tracing::info!(action_id = %id, user_id = %actor.user.id, code_changed, "library action changed");
-    get(app, actor, id).await
+    Ok(())
 }
 
 pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid, version: i64) -> AppResult<()> {

@@ -7,15 +7,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 use wizard_core::domain::event::{Event, Trigger};
-use wizard_core::domain::event_view::EventView;
+use wizard_core::domain::event_view::{EventView, PutEventRequest};
 use wizard_core::domain::problem::FieldError;
 
-use super::EventStore;
 use super::inputs::{SelectSetting, TextSetting};
 use super::model::{self, Target};
+use super::{EventStore, event_of};
 use crate::builder::state::Builder;
 use crate::fns::Outcome;
-use crate::fns::events::create_event;
+use crate::fns::events::{create_event, save_event};
 
 /// Opens an event in the editor (and its step in the step editor, so its fields show).
 fn open(b: Builder, store: EventStore, view: &EventView) {
@@ -105,9 +105,60 @@ fn EventRow(
                     {v.conditions.is_some().then_some(" · with conditions")}
                 </span>
                 {(!v.enabled).then(|| view! { <span class="badge badge-warn" data-testid="event-disabled">"disabled"</span> })}
+                <EnabledSwitch store view=v.clone() is_open />
             </li>
-        })
+        }
+        .into_any())
     }
+}
+
+/// Turns an event on or off from its row, saved at once (at the version the row shows, so
+/// a change made elsewhere meanwhile is a conflict, not overwritten). While the event is
+/// open, its editor's own switch is the one to use: it saves with the rest of the edits.
+#[component]
+fn EnabledSwitch(store: EventStore, view: EventView, is_open: Memo<bool>) -> impl IntoView {
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let label = format!("Event {} enabled", view.name);
+    let on = view.enabled;
+    let view = StoredValue::new(view);
+    let toggle = move |wanted: bool| {
+        let v = view.get_value();
+        let mut event = event_of(&v);
+        event.enabled = wanted;
+        let req = PutEventRequest {
+            version: v.version,
+            event,
+        };
+        busy.set(true);
+        failure.set(None);
+        spawn_local(async move {
+            let result = save_event(v.id, req).await;
+            busy.set(false);
+            match result {
+                Ok(Outcome::Done(saved)) => store.put(saved),
+                Ok(Outcome::Conflict(m)) => failure.set(Some(m)),
+                Ok(Outcome::Invalid(es)) => {
+                    failure.set(Some(es.first().map_or_else(
+                        || "The server refused the change.".to_owned(),
+                        |e| format!("{}: {}", e.field, e.message),
+                    )));
+                }
+                Err(e) => failure.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <label class="check small event-switch">
+            <input type="checkbox" role="switch" data-testid="event-row-enabled" aria-label=label
+                prop:checked=on disabled=move || busy.get() || is_open.get()
+                title=move || is_open.get().then_some("Open in the editor: use its switch")
+                on:change=move |ev| toggle(event_target_checked(&ev)) />
+            "on"
+        </label>
+        {move || failure.get().map(|f| view! { <span class="field-error small" role="alert">{f}</span> })}
+    }
+    .into_any()
 }
 
 #[component]

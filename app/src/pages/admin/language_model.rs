@@ -12,7 +12,7 @@ use wizard_core::domain::problem::FieldError;
 
 use crate::builder::events::inputs::{SelectSetting, TextSetting};
 use crate::builder::events::model::messages_at;
-use crate::builder::ui::settle;
+use crate::builder::ui::{ErrorLines, settle};
 use crate::fns::llm::{clear_llm_settings, llm_settings, save_llm_settings};
 
 #[component]
@@ -161,7 +161,13 @@ fn SettingsForm(initial: LlmSettingsView) -> impl IntoView {
             <div class="field" class:has-error=move || !at("api_key").with(Vec::is_empty)>
                 <label for="llm-key">{key_label}</label>
                 <input id="llm-key" type="password" autocomplete="new-password" data-testid="llm-key"
+                    aria-describedby="llm-key-errors" aria-invalid=move || (!at("api_key").with(Vec::is_empty)).then_some("true")
                     prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev)) />
+                <ErrorLines messages=Signal::derive(move || {
+                    let mut es = at("api_key").get();
+                    es.extend(at("clear_api_key").get());
+                    es
+                }) id="llm-key-errors".to_owned() />
             </div>
             <div class="form-actions">
                 <button type="submit" class="btn" data-testid="llm-save" disabled=move || busy.get()>"Save"</button>
@@ -176,10 +182,6 @@ fn SettingsForm(initial: LlmSettingsView) -> impl IntoView {
             <div aria-live="polite">
                 <p class="notice" role="status" data-testid="llm-notice">{move || notice.get()}</p>
                 {move || failure.get().map(|f| view! { <div class="alert" role="alert">{f}</div> })}
-                {move || {
-                    let es = at("clear_api_key").get();
-                    (!es.is_empty()).then(|| view! { <p class="field-error">{es.join("; ")}</p> })
-                }}
             </div>
         </form>
     }

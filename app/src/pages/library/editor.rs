@@ -14,6 +14,7 @@ use wizard_core::domain::library::{
 use wizard_core::domain::problem::FieldError;
 use wizard_core::domain::user::{Role, UserView};
 
+use super::PendingGeneration;
 use super::generate::Generate;
 use super::kind_label;
 use super::params::ParamsEditor;
@@ -127,14 +128,27 @@ fn ActionForm(
     let may_change = Signal::derive(may_change);
     // A restored or accepted version replaces what the form shows, not only the status.
     let reloaded = RwSignal::new(0u32);
+    // Bumped when the model proposes code, which is a new code version.
+    let proposals = RwSignal::new(0u32);
     let adopt = Callback::new(move |a: LibraryActionView| {
         code.set(a.code.clone());
         params.set(a.params.clone());
         reloaded.update(|n| *n += 1);
         current.set(Some(a));
     });
-    let save = move |_| {
+    let pending = use_context::<PendingGeneration>();
+    // Saves the form; `then_generate` (a new action created from a description) is handed
+    // to the Generate panel of the action once it exists, which asks the model at once.
+    let submit = move |then_generate: Option<String>| {
         notice.set(None);
+        if let Some(prompt) = &then_generate {
+            if kind.get_untracked() == LibraryKind::Script {
+                kind.set(LibraryKind::Generated);
+            }
+            if description.with_untracked(|d| d.trim().is_empty()) {
+                description.set(prompt.clone());
+            }
+        }
         let (n, d, k, v, c) = (
             name.get_untracked(),
             description.get_untracked(),
@@ -184,6 +198,14 @@ fn ActionForm(
                     s => format!("Saved ({s})."),
                 }));
                 let id = saved.id;
+                if let (Some(prompt), Some(PendingGeneration(p))) = (then_generate, pending) {
+                    // The editor reopens on the new action (`on_saved`), and only that
+                    // one's Generate panel may take the description: this form does not
+                    // show the saved action first.
+                    p.set(Some(prompt));
+                    on_saved.run(Some(id));
+                    return;
+                }
                 params.set(saved.params.clone());
                 reloaded.update(|n| *n += 1);
                 current.set(Some(saved));
@@ -191,6 +213,8 @@ fn ActionForm(
             }
         });
     };
+    let save = move |_| submit(None);
+    let first_prompt = RwSignal::new(String::new());
     let heading = move || {
         current.with(|c| match c {
             Some(a) => a.name.clone(),
@@ -240,6 +264,20 @@ fn ActionForm(
                 <DeleteAction id=a.id version=a.version name=a.name.clone() failure on_deleted=on_saved />
             })}
         </div>
+        <Show when=move || current.with(Option::is_none) && matches!(kind.get(), LibraryKind::Script | LibraryKind::Generated)>
+            <section class="generate" aria-labelledby="generate-new-heading" data-testid="library-generate-new">
+                <h3 id="generate-new-heading">"Or let AI write it"</h3>
+                <TextSetting id="generate-first" label="What should this action do?" value=first_prompt
+                    on_change=Callback::new(move |v: String| first_prompt.set(v))
+                    errors=Signal::derive(Vec::new) testid="generate-first" rows=3
+                    hint="Give it a name (and a parent to build on) above: it is created, and the model proposes its code and parameters for you to review." />
+                <div class="form-actions">
+                    <button type="button" class="btn" data-testid="generate-create"
+                        disabled=move || !may_change.get() || first_prompt.with(|p| p.trim().is_empty())
+                        on:click=move |_| submit(Some(first_prompt.get_untracked()))>"Create and generate"</button>
+                </div>
+            </section>
+        </Show>
         <div aria-live="polite">
             <p class="notice" role="status" data-testid="library-notice">{move || notice.get()}</p>
             {move || failure.get().map(|f| view! { <div class="alert" role="alert" data-testid="library-failure">{f}</div> })}
@@ -249,8 +287,11 @@ fn ActionForm(
                 && may_change.get_untracked();
             view! {
                 <Review action=a.clone() user=user.clone() current failure />
-                {generates.then(|| view! { <Generate action=a.clone() on_accepted=adopt /> }.into_any())}
-                <CodeVersions id=a.id version=a.version adopt failure />
+                {generates.then(|| view! {
+                    <Generate action=a.clone() on_accepted=adopt
+                        on_proposed=Callback::new(move |()| proposals.update(|n| *n += 1)) />
+                }.into_any())}
+                <CodeVersions id=a.id version=a.version adopt failure refresh=proposals />
                 <TestRun action=a />
             }
             .into_any()
@@ -367,12 +408,16 @@ fn CodeVersions(
     version: i64,
     adopt: Callback<LibraryActionView>,
     failure: RwSignal<Option<String>>,
+    #[prop(into)] refresh: Signal<u32>,
 ) -> impl IntoView {
     let list = RwSignal::new(Vec::<CodeVersionView>::new());
-    spawn_local(async move {
-        if let Ok(v) = library_code_versions(id).await {
-            list.set(v);
-        }
+    Effect::new(move |_| {
+        refresh.track();
+        spawn_local(async move {
+            if let Ok(v) = library_code_versions(id).await {
+                list.set(v);
+            }
+        });
     });
     let errors = RwSignal::new(Vec::<FieldError>::new());
     view! {

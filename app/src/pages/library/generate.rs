@@ -13,6 +13,7 @@ use wizard_core::domain::llm::{
 };
 use wizard_core::domain::problem::FieldError;
 
+use super::PendingGeneration;
 use crate::builder::events::inputs::TextSetting;
 use crate::builder::events::model::messages_at;
 use crate::builder::ui::settle;
@@ -49,6 +50,8 @@ pub fn Generate(
     action: LibraryActionView,
     /// The action after an accept (its code, parameters and version are new).
     on_accepted: Callback<LibraryActionView>,
+    /// A proposal was stored (a new code version).
+    on_proposed: Callback<()>,
 ) -> impl IntoView {
     let (id, version) = (action.id, action.version);
     let description = RwSignal::new(
@@ -63,7 +66,7 @@ pub fn Generate(
     let failure = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
     let asking = RwSignal::new(false);
-    let ask = move |_| {
+    let ask = move || {
         if asking.get_untracked() {
             return;
         }
@@ -88,6 +91,7 @@ pub fn Generate(
                         p.number
                     )));
                     proposal.set(Some(p));
+                    on_proposed.run(());
                 }
                 Ok(Outcome::Invalid(es)) => {
                     status.set(None);
@@ -104,6 +108,14 @@ pub fn Generate(
             }
         });
     };
+    // Created from a description a moment ago: ask with it now.
+    if let Some(PendingGeneration(pending)) = use_context::<PendingGeneration>()
+        && let Some(first) = pending.get_untracked()
+    {
+        pending.set(None);
+        description.set(first);
+        ask();
+    }
     let accept = move |number: i64| {
         spawn_local(async move {
             let result = restore_library_code(id, number, version).await;
@@ -131,7 +143,7 @@ pub fn Generate(
                 testid="generate-description" rows=3
                 hint="The model writes the code and declares its parameters; a child calls its parent by name." />
             <div class="form-actions">
-                <button type="button" class="btn" data-testid="generate-ask" disabled=move || asking.get() on:click=ask>
+                <button type="button" class="btn" data-testid="generate-ask" disabled=move || asking.get() on:click=move |_| ask()>
                     {move || if asking.get() { "Generating…" } else { "Generate" }}
                 </button>
             </div>

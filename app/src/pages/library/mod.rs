@@ -58,6 +58,11 @@ pub fn LibraryPage() -> impl IntoView {
 
 type Loaded = Option<Result<Vec<LibraryActionSummary>, String>>;
 
+/// A description a new action was created from ("Create and generate"): the editor that
+/// opens on the saved action takes it and asks the model with it at once.
+#[derive(Clone, Copy)]
+pub struct PendingGeneration(pub RwSignal<Option<String>>);
+
 #[component]
 fn Library(user: UserView) -> impl IntoView {
     let search = RwSignal::new(String::new());
@@ -81,6 +86,7 @@ fn Library(user: UserView) -> impl IntoView {
         _ => Vec::new(),
     });
     let user = StoredValue::new(user);
+    provide_context(PendingGeneration(RwSignal::new(None)));
     view! {
         <section class="section" aria-labelledby="library-list-heading" data-testid="library">
             <h2 id="library-list-heading" class="sr-only">"Library actions"</h2>

@@ -1,13 +1,16 @@
-//! `custom_script`: the code, and the capabilities it declares (which of the wizard's API
-//! configurations `callApi` may reach), as checkboxes.
+//! `custom_script`: the code, and the capabilities it declares as checkboxes: which of the
+//! wizard's API configurations `callApi` may reach, and which library actions `runAction`
+//! may call (DESIGN §5). The server refuses anything else when the script runs.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wizard_core::domain::event::{ActionConfig, CustomScriptConfig};
 
 use super::{config_memo, config_text, edit_config};
 use crate::builder::events::ActionCtx;
 use crate::builder::events::inputs::TextSetting;
 use crate::builder::ui::ErrorLines;
+use crate::fns::library::library_choices;
 
 config_of!(CustomScript, CustomScriptConfig);
 
@@ -34,7 +37,7 @@ pub fn ScriptEditor(ctx: ActionCtx) -> impl IntoView {
             testid="script-code"
             rows=8
             mono=true
-            hint="setField(key, value), showMessage(level, text), navigate(target); await callApi(name, request) for the configurations ticked below. The return value is the output."
+            hint="setField(key, value), showMessage(level, text), navigate(target); await callApi(name, request) and await runAction(name, params) for what is ticked below. The return value is the output."
         />
         <fieldset class="capabilities">
             <legend>"May call these API configurations"</legend>
@@ -68,6 +71,77 @@ pub fn ScriptEditor(ctx: ActionCtx) -> impl IntoView {
                 }
             </For>
             <ErrorLines messages=ctx.messages("config.allowed_api_configs") id=ctx.dom("caps-errors") />
+        </fieldset>
+        <LibraryCapabilities ctx cfg />
+    }
+    .into_any()
+}
+
+/// The library actions `runAction` may call: every action the builder can see, plus any
+/// already ticked that is no longer listed (so it can be unticked).
+#[component]
+fn LibraryCapabilities(ctx: ActionCtx, cfg: Memo<Option<CustomScriptConfig>>) -> impl IntoView {
+    let catalog = RwSignal::new(None::<Result<Vec<String>, String>>);
+    spawn_local(async move {
+        let names = library_choices()
+            .await
+            .map(|list| list.into_iter().map(|c| c.action.name).collect())
+            .map_err(|e| e.to_string());
+        catalog.set(Some(names));
+    });
+    let names = Memo::new(move |_| {
+        let mut out = match catalog.get() {
+            Some(Ok(names)) => names,
+            _ => Vec::new(),
+        };
+        cfg.with(|c| {
+            for n in c.iter().flat_map(|c| &c.allowed_actions) {
+                if !out.contains(n) {
+                    out.push(n.clone());
+                }
+            }
+        });
+        out
+    });
+    view! {
+        <fieldset class="capabilities" data-testid="script-library-actions">
+            <legend>"May run these library actions"</legend>
+            {move || match catalog.get() {
+                None => view! { <p class="muted small">"Loading the library…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="field-error">{format!("Could not load the library: {e}")}</p> }.into_any(),
+                Some(Ok(_)) if names.with(Vec::is_empty) => view! { <p class="hint">"The library is empty."</p> }.into_any(),
+                Some(Ok(_)) => ().into_any(),
+            }}
+            <For each=move || names.get() key=|n| n.clone() let:name>
+                {
+                    let n = name.clone();
+                    let checked = Signal::derive(move || {
+                        cfg.with(|c| c.as_ref().is_some_and(|c| c.allowed_actions.contains(&n)))
+                    });
+                    let n = name.clone();
+                    view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                data-testid="script-library-action"
+                                prop:checked=checked
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let n = n.clone();
+                                    edit_config(ctx, pick_mut, move |c| {
+                                        c.allowed_actions.retain(|x| *x != n);
+                                        if on {
+                                            c.allowed_actions.push(n);
+                                        }
+                                    });
+                                }
+                            />
+                            {name}
+                        </label>
+                    }
+                }
+            </For>
+            <ErrorLines messages=ctx.messages("config.allowed_actions") id=ctx.dom("library-caps-errors") />
         </fieldset>
     }
     .into_any()

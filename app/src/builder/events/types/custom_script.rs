@@ -44,32 +44,8 @@ pub fn ScriptEditor(ctx: ActionCtx) -> impl IntoView {
             <Show when=move || configs.with(Vec::is_empty)>
                 <p class="hint">"This wizard has no API configurations."</p>
             </Show>
-            <For each=move || configs.get() key=|(id, _)| *id let:item>
-                {
-                    let (id, name) = item;
-                    let checked = Signal::derive(move || {
-                        cfg.with(|c| c.as_ref().is_some_and(|c| c.allowed_api_configs.contains(&id)))
-                    });
-                    view! {
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                prop:checked=checked
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    edit_config(ctx, pick_mut, |c| {
-                                        c.allowed_api_configs.retain(|x| *x != id);
-                                        if on {
-                                            c.allowed_api_configs.push(id);
-                                        }
-                                    });
-                                }
-                            />
-                            {name}
-                        </label>
-                    }
-                }
-            </For>
+            <CapabilityBoxes ctx cfg items=configs list=|c| &mut c.allowed_api_configs
+                has=|c, id| c.allowed_api_configs.contains(id) testid="script-api-config" />
             <ErrorLines messages=ctx.messages("config.allowed_api_configs") id=ctx.dom("caps-errors") />
         </fieldset>
         <LibraryCapabilities ctx cfg />
@@ -112,37 +88,60 @@ fn LibraryCapabilities(ctx: ActionCtx, cfg: Memo<Option<CustomScriptConfig>>) ->
                 Some(Ok(_)) if names.with(Vec::is_empty) => view! { <p class="hint">"The library is empty."</p> }.into_any(),
                 Some(Ok(_)) => ().into_any(),
             }}
-            <For each=move || names.get() key=|n| n.clone() let:name>
-                {
-                    let n = name.clone();
-                    let checked = Signal::derive(move || {
-                        cfg.with(|c| c.as_ref().is_some_and(|c| c.allowed_actions.contains(&n)))
-                    });
-                    let n = name.clone();
-                    view! {
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                data-testid="script-library-action"
-                                prop:checked=checked
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    let n = n.clone();
-                                    edit_config(ctx, pick_mut, move |c| {
-                                        c.allowed_actions.retain(|x| *x != n);
-                                        if on {
-                                            c.allowed_actions.push(n);
-                                        }
-                                    });
-                                }
-                            />
-                            {name}
-                        </label>
-                    }
-                }
-            </For>
+            <CapabilityBoxes ctx cfg items=Signal::derive(move || names.get().into_iter().map(|n| (n.clone(), n)).collect())
+                list=|c| &mut c.allowed_actions has=|c, n| c.allowed_actions.contains(n)
+                testid="script-library-action" />
             <ErrorLines messages=ctx.messages("config.allowed_actions") id=ctx.dom("library-caps-errors") />
         </fieldset>
+    }
+    .into_any()
+}
+
+/// One checkbox per item (its key and label), ticked while the script's `list` holds the
+/// key; both capability lists are this.
+#[component]
+fn CapabilityBoxes<K>(
+    ctx: ActionCtx,
+    cfg: Memo<Option<CustomScriptConfig>>,
+    #[prop(into)] items: Signal<Vec<(K, String)>>,
+    list: fn(&mut CustomScriptConfig) -> &mut Vec<K>,
+    has: fn(&CustomScriptConfig, &K) -> bool,
+    testid: &'static str,
+) -> impl IntoView
+where
+    K: Clone + Eq + std::hash::Hash + Send + Sync + 'static,
+{
+    view! {
+        <For each=move || items.get() key=|(k, _)| k.clone() let:item>
+            {
+                let (key, label) = item;
+                let checked = {
+                    let key = key.clone();
+                    Signal::derive(move || cfg.with(|c| c.as_ref().is_some_and(|c| has(c, &key))))
+                };
+                view! {
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            data-testid=testid
+                            prop:checked=checked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                let key = key.clone();
+                                edit_config(ctx, pick_mut, move |c| {
+                                    let keys = list(c);
+                                    keys.retain(|x| *x != key);
+                                    if on {
+                                        keys.push(key);
+                                    }
+                                });
+                            }
+                        />
+                        {label}
+                    </label>
+                }
+            }
+        </For>
     }
     .into_any()
 }

@@ -531,6 +531,11 @@ impl ScriptHost for RecordingHost {
         self.record(format!("runAction {name} {params}"));
         Box::pin(async move { Ok(json!({"ran": name, "params": params})) })
     }
+
+    fn call_tool(&self, config: String, tool: String, arguments: Value) -> HostFuture {
+        self.record(format!("callTool {config} {tool} {arguments}"));
+        Box::pin(async move { Ok(json!({"content": [{"type": "text", "text": tool}]})) })
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -542,12 +547,14 @@ async fn a_script_uses_its_host_functions() {
         showMessage('info', 'working');
         const r = await callApi('crm', {method: 'GET', url: '/users', query: {q: context.fields.a}});
         const [x, y] = await Promise.all([runAction('one', {n: 1}), runAction('two', {n: 2})]);
+        const t = await callTool('clock', 'now', {zone: 'UTC'});
         let apiError = null;
         try { await callApi('broken', {}); } catch (e) { apiError = `${e.name}: ${e.message}`; }
         let fieldError = null;
         try { setField('locked', 1); } catch (e) { fieldError = e.message; }
         navigate('summary');
-        return {echo: r.body.echo.query.q, x: x.ran, y: y.params.n, apiError, fieldError};"#,
+        return {echo: r.body.echo.query.q, x: x.ran, y: y.params.n, tool: t.content[0].text,
+                apiError, fieldError};"#,
         json!({"fields": {"a": 21}}),
         host.clone(),
         &limits(),
@@ -556,7 +563,7 @@ async fn a_script_uses_its_host_functions() {
     assert_eq!(
         out,
         Ok(json!({
-            "echo": 21, "x": "one", "y": 2,
+            "echo": 21, "x": "one", "y": 2, "tool": "now",
             "apiError": "Error: upstream answered 500",
             "fieldError": "the action may not set field `locked`"
         }))
@@ -569,6 +576,7 @@ async fn a_script_uses_its_host_functions() {
             r#"callApi crm {"method":"GET","query":{"q":21},"url":"/users"}"#,
             r#"runAction one {"n":1}"#,
             r#"runAction two {"n":2}"#,
+            r#"callTool clock now {"zone":"UTC"}"#,
             "callApi broken {}",
             "navigate summary",
         ]

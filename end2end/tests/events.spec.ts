@@ -92,6 +92,10 @@ test.describe.serial("events in the builder", () => {
     await editor.getByTestId("event-save").click();
     await expect(editor.getByTestId("event-errors")).toBeVisible();
     await expect(transform.getByTestId("field-error")).toContainText(/SyntaxError.*line 2/);
+    // The code area numbers its lines and marks the one the error names.
+    const gutter = transform.getByTestId("code-gutter");
+    await expect(gutter.locator("span")).toHaveText(["1", "2"]);
+    await expect(gutter.locator(".error-line")).toHaveText("2");
     await expect(message.locator(".field-error").first()).toContainText("transform");
     await page.screenshot({ path: "artifacts/event-editor-errors.png", fullPage: true });
 
@@ -121,6 +125,19 @@ test.describe.serial("events in the builder", () => {
     await expect(transform.getByTestId("test-outcome")).toHaveAttribute("data-status", "success");
     await expect(transform.getByTestId("test-output")).toContainText('"letter": "A"');
     await expect(transform.getByTestId("test-effects")).toContainText("shows a table in letters");
+    // The output editor previews on that output, with the player's own table: all three
+    // letters, then only what an extract expression keeps, then all again.
+    const preview = transform.getByTestId("output-preview");
+    await expect(preview.getByTestId("preview-render").locator("tbody tr")).toHaveCount(3);
+    await commit(transform.getByTestId("output-extract"), "[?letter == 'A']");
+    await expect(preview.getByTestId("preview-extracted")).toContainText('"position": 1');
+    await expect(preview.getByTestId("preview-extracted")).not.toContainText('"d"');
+    await expect(preview.getByTestId("preview-render").locator("tbody tr")).toHaveCount(1);
+    await commit(transform.getByTestId("output-extract"), "[?letter ==");
+    await expect(preview.getByTestId("preview-extract-error")).toBeVisible();
+    await page.screenshot({ path: "artifacts/output-preview.png", fullPage: true });
+    await commit(transform.getByTestId("output-extract"), "");
+    await expect(preview.getByTestId("preview-render").locator("tbody tr")).toHaveCount(3);
 
     // A set-field from a template.
     await addAction(editor, /Set a field/);

@@ -21,8 +21,8 @@ use crate::backend::wizards;
 use crate::domain::Wizard;
 use crate::domain::event::{Action, Event, ExecuteEventRequest, ExecuteEventResponse, Trigger};
 use crate::domain::event_view::{
-    ActionView, EventView, PutActionRequest, PutEventRequest, ReorderActionsRequest,
-    TestActionRequest, TestSavedActionRequest,
+    ActionView, EventView, OutputPreview, PreviewOutputRequest, PutActionRequest, PutEventRequest,
+    ReorderActionsRequest, TestActionRequest, TestEventRequest, TestSavedActionRequest,
 };
 use crate::domain::problem::FieldError;
 use crate::domain::template::Scope;
@@ -523,6 +523,49 @@ pub async fn test_new(
         value: req.value,
     };
     crate::backend::engine::test_action(state, actor, wizard_id, &req.action, &sample).await
+}
+
+/// Runs an event as edited once against sample answers (the builder's "Test the event"):
+/// checked first like a save (problems named under `event.`), then every action in order
+/// with the effects it would have; nothing is stored.
+pub async fn test_event(
+    state: &AppState,
+    actor: &CurrentUser,
+    req: TestEventRequest,
+) -> AppResult<ExecuteEventResponse> {
+    let TestEventRequest {
+        wizard_id,
+        mut event,
+        answers,
+        value,
+    } = req;
+    let wizard = wizards::owned(state, actor, wizard_id).await?;
+    let replaced = (!event.id.is_nil()).then_some(event.id);
+    fill_ids(&mut event);
+    let draft = draft_without(state, &wizard, replaced).await?;
+    refuse(problems(state, &draft, &event, "event").await)?;
+    let sample = ExecuteEventRequest {
+        trigger: event.trigger,
+        target_id: event.target_id,
+        answers,
+        value,
+    };
+    crate::backend::engine::test_event(state, actor, &draft, &event, &sample).await
+}
+
+/// What an action's output handling makes of a test's raw output (the builder's live
+/// preview of extract, options and render); only the wizard's owner may ask.
+pub async fn preview_output(
+    state: &AppState,
+    actor: &CurrentUser,
+    req: PreviewOutputRequest,
+) -> AppResult<OutputPreview> {
+    let draft = wizards::definition(state, actor, req.wizard_id).await?;
+    Ok(crate::backend::engine::preview_output(
+        &draft,
+        &req.output_handling,
+        req.data,
+    ))
 }
 
 pub async fn test_saved(

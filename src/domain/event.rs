@@ -296,6 +296,28 @@ impl ActionConfig {
             ActionType::LibraryAction => ActionConfig::LibraryAction(typed(config)?),
         })
     }
+
+    /// Calls `f` on every id this action refers to (API and MCP configurations, a
+    /// navigation step), so a copy or an import can point them at new ids in one place.
+    pub fn for_each_ref(&mut self, mut f: impl FnMut(&mut Uuid)) {
+        match self {
+            ActionConfig::ApiCall(c) => c.api_config_id.iter_mut().for_each(f),
+            ActionConfig::McpCall(c) => f(&mut c.mcp_config_id),
+            ActionConfig::CustomScript(c) => {
+                c.allowed_api_configs.iter_mut().for_each(&mut f);
+                c.allowed_mcp_configs.iter_mut().for_each(f);
+            }
+            ActionConfig::Navigate(c) => {
+                if let NavTarget::Step(id) = &mut c.target {
+                    f(id);
+                }
+            }
+            ActionConfig::TransformData(_)
+            | ActionConfig::SetFieldValue(_)
+            | ActionConfig::ShowMessage(_)
+            | ActionConfig::LibraryAction(_) => {}
+        }
+    }
 }
 
 /// An action's type and config are parsed after the rest of the action (the type decides
@@ -482,6 +504,10 @@ pub struct CustomScriptConfig {
     /// API configurations (of this wizard, by id) that `callApi` may use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_api_configs: Vec<Uuid>,
+    /// MCP configurations (of this wizard, by id) that `callTool` may use; each still
+    /// limits the tools to its own `available_tools`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_mcp_configs: Vec<Uuid>,
     /// Library actions (by name) that `runAction` may call.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_actions: Vec<String>,
@@ -715,6 +741,10 @@ pub struct ActionOutcome {
     /// The (extracted) output, truncated like the logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<Value>,
+    /// The output before output handling, truncated the same way: only in an action test,
+    /// so the builder can preview extract, options and renders on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_output: Option<Value>,
 }
 
 text_enum!(

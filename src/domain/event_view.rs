@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::domain::WizardOption;
 use crate::domain::condition::{Answers, Condition};
-use crate::domain::event::{Action, Event, TargetType, Trigger};
+use crate::domain::event::{Action, Event, OutputHandling, Render, TargetType, Trigger};
 
 /// An event as stored: its definition, its actions (each with their own version) and its
 /// optimistic-locking `version`.
@@ -94,6 +95,22 @@ pub struct TestActionRequest {
     pub target_id: Option<Uuid>,
 }
 
+/// `POST /wizards/events/test`: runs an event as edited (saved or not) once, every action
+/// in order, as its trigger would fire it with these sample answers; nothing is stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TestEventRequest {
+    pub wizard_id: Uuid,
+    pub event: Event,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub answers: Answers,
+    /// `event.value` (what an `optionSet.onChange` would carry).
+    #[serde(default)]
+    pub value: Option<Value>,
+}
+
 /// `POST /wizards/actions/{action_id}/test`: runs a saved action as its event would.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,4 +121,40 @@ pub struct TestSavedActionRequest {
     pub answers: Answers,
     #[serde(default)]
     pub value: Option<Value>,
+}
+
+/// `POST /wizards/actions/preview-output`: what an action's output handling makes of
+/// `data` (the raw output of the last test), without running the action again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PreviewOutputRequest {
+    pub wizard_id: Uuid,
+    pub output_handling: OutputHandling,
+    pub data: Value,
+}
+
+/// Each part of the output handling applied to the sample, or why it would fail in a run
+/// (the same message the run would give).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OutputPreview {
+    /// The data after `extract` (the data itself without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extracted: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extract_error: Option<String>,
+    /// The value `set_field` would write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_error: Option<String>,
+    /// The options `replace_options` would give the select.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<WizardOption>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options_error: Option<String>,
+    /// What the render target would show, as the player receives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render: Option<Render>,
 }

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use uuid::Uuid;
 use wizard_core::domain::event::{Event, ExecuteEventResponse};
-use wizard_core::domain::event_view::{EventView, PutEventRequest, TestActionRequest};
+use wizard_core::domain::event_view::{
+    EventView, OutputPreview, PreviewOutputRequest, PutEventRequest, TestActionRequest,
+    TestEventRequest,
+};
 
 use super::{Outcome, UiError};
 #[cfg(feature = "ssr")]
@@ -67,6 +70,27 @@ pub async fn test_action(req: TestActionRequest) -> Result<Outcome<ExecuteEventR
     let state = state()?;
     let actor = require_user().await?;
     super::outcome(wizard_core::backend::events::test_new(&state, &actor, req).await)
+}
+
+/// Runs the event as edited (saved or not) once against sample answers; nothing is
+/// stored. Problems are named under `event.` (and `event.conditions` when they do not
+/// hold, so it would not fire).
+#[server(input = Json)]
+pub async fn test_event(req: TestEventRequest) -> Result<Outcome<ExecuteEventResponse>, UiError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    super::outcome(wizard_core::backend::events::test_event(&state, &actor, req).await)
+}
+
+/// What the action's output handling makes of the last test's raw output (the output
+/// editor's live preview); nothing runs again and nothing is stored.
+#[server(input = Json)]
+pub async fn preview_output(req: PreviewOutputRequest) -> Result<OutputPreview, UiError> {
+    let state = state()?;
+    let actor = require_user().await?;
+    wizard_core::backend::events::preview_output(&state, &actor, req)
+        .await
+        .map_err(ui_error)
 }
 
 /// The problems saving `event` would meet, found without saving (the editor's live checks).

@@ -15,8 +15,8 @@ use wizard_core::backend::state::AppState;
 use wizard_core::domain::draft::VersionOnly;
 use wizard_core::domain::event::{Action, Event, ExecuteEventResponse, action_member_error};
 use wizard_core::domain::event_view::{
-    ActionView, EventView, PutActionRequest, PutEventRequest, ReorderActionsRequest,
-    TestActionRequest, TestSavedActionRequest,
+    ActionView, EventView, OutputPreview, PreviewOutputRequest, PutActionRequest, PutEventRequest,
+    ReorderActionsRequest, TestActionRequest, TestEventRequest, TestSavedActionRequest,
 };
 use wizard_core::domain::problem::{FieldError, Problem};
 
@@ -31,6 +31,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(put_action, delete_action))
         .routes(routes!(reorder_actions))
         .routes(routes!(test_action))
+        .routes(routes!(preview_output))
+        .routes(routes!(test_event))
         .routes(routes!(test_saved_action))
 }
 
@@ -311,6 +313,46 @@ pub async fn test_action(
     EventJson(req): EventJson<TestActionRequest>,
 ) -> AppResult<Json<ExecuteEventResponse>> {
     Ok(Json(events::test_new(&state, &user, req).await?))
+}
+
+/// Run an event as edited (saved or not) once with sample answers: every action in order,
+/// with the effects it would have (nothing is stored).
+#[utoipa::path(
+    post, path = "/api/v1/wizards/events/test", tag = "events",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body = TestEventRequest,
+    responses(
+        (status = 200, description = "What the event's actions did", body = ExecuteEventResponse),
+        (status = 404, description = "No such wizard of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid event or sample answers, by path (`event.actions[0].config.url`, `event.conditions`, …)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn test_event(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    EventJson(req): EventJson<TestEventRequest>,
+) -> AppResult<Json<ExecuteEventResponse>> {
+    Ok(Json(events::test_event(&state, &user, req).await?))
+}
+
+/// Apply an action's output handling to sample data (a test's raw output): the extracted
+/// value, the field value, the options and the render, or why each would fail.
+#[utoipa::path(
+    post, path = "/api/v1/wizards/actions/preview-output", tag = "events",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body = PreviewOutputRequest,
+    responses(
+        (status = 200, description = "Each part of the output handling on the data", body = OutputPreview),
+        (status = 404, description = "No such wizard of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid request, by field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn preview_output(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<PreviewOutputRequest>,
+) -> AppResult<Json<OutputPreview>> {
+    Ok(Json(events::preview_output(&state, &user, req).await?))
 }
 
 /// Run a saved action as its event would fire it, with sample answers.

@@ -28,6 +28,7 @@ on_both_backends!(
     scripts_call_only_declared_apis_and_calls_are_logged,
     events_saved_through_the_api_run_from_the_pinned_version,
     testing_an_action_runs_it_once_and_stores_nothing,
+    the_output_preview_applies_output_handling_to_a_tests_raw_output,
     progress_streams_each_action_then_idle,
     dynamic_table_picks_are_checked_against_the_rows_of_the_run,
 );
@@ -1525,6 +1526,106 @@ async fn dynamic_table_picks_are_checked_against_the_rows_of_the_run(app: TestAp
         resp,
         422,
         Some("steps[0].option_sets[1].settings.value_path"),
+    )
+    .await;
+}
+
+/// The builder's live preview: a test returns the action's output before its output
+/// handling (`raw_output`), and `preview-output` applies any handling to it with the run's
+/// own code and messages, part by part; only the wizard's owner may ask.
+async fn the_output_preview_applies_output_handling_to_a_tests_raw_output(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let draft = support::create_draft(&app, &owner, &contact_wizard()).await;
+    let wizard_id = draft["id"].as_str().unwrap().to_owned();
+    let mut load = json!({"name": "load", "action_type": "transform_data",
+        "config": {"language": "javascript",
+                   "expression": "return {countries: [{name: 'France', code: 'FR', people: 68}, {name: 'Japan', code: 'JP', people: 124}]};"}});
+    load["output_handling"] = json!({"extract": "countries[].name"});
+    let tested = app
+        .call(Method::POST, "/api/v1/wizards/actions/test")
+        .body(&json!({"wizard_id": wizard_id, "action": load}))
+        .by(owner.as_str())
+        .expect(200)
+        .await;
+    let outcome = &tested["actions"][0];
+    assert_eq!(outcome["output"], json!(["France", "Japan"]), "{tested}");
+    let raw = outcome["raw_output"].clone();
+    assert_eq!(raw["countries"][1]["code"], "JP", "{tested}");
+
+    let preview = |handling: Value| {
+        app.call(Method::POST, "/api/v1/wizards/actions/preview-output")
+            .body(&json!({"wizard_id": wizard_id, "output_handling": handling, "data": raw}))
+            .by(owner.as_str())
+            .expect(200)
+    };
+    // Extract, options and a table render, each as a run would make them.
+    let p = preview(json!({
+        "extract": "countries",
+        "replace_options": {"option_set": "country", "label_path": "name", "value_path": "code"},
+        "render": {"slot": "summary", "renderer": "table"}
+    }))
+    .await;
+    assert_eq!(p["extracted"][0]["name"], "France", "{p}");
+    let options: Vec<(String, String)> = p["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .map(|o| {
+            (
+                o["label"].as_str().unwrap().to_owned(),
+                o["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        options,
+        vec![
+            ("France".into(), "FR".into()),
+            ("Japan".into(), "JP".into())
+        ]
+    );
+    assert_eq!(p["render"]["renderer"], "table", "{p}");
+    assert_eq!(p["render"]["data"][1]["people"], 124, "{p}");
+
+    // Each part that would fail says why, with the run's message; the others still show.
+    let p = preview(json!({
+        "extract": "countries[0].people",
+        "set_field": "age",
+        "replace_options": {"option_set": "country", "label_path": "name", "value_path": "code"}
+    }))
+    .await;
+    assert_eq!(p["extracted"], 68);
+    assert_eq!(p["field_value"], 68);
+    assert!(
+        p["options_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("needs a list of rows")),
+        "{p}"
+    );
+    let p = preview(json!({"extract": "countries[0].name", "set_field": "age"})).await;
+    assert!(p["field_error"].is_string(), "{p}");
+    let p = preview(json!({"extract": "countries[?"})).await;
+    assert!(p["extract_error"].is_string(), "{p}");
+    assert!(p.get("extracted").is_none(), "{p}");
+
+    // Someone else's wizard is not found; a bad body names the field.
+    let (_, other) = app.register("other@example.com").await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/actions/preview-output",
+        Some(&json!({"wizard_id": wizard_id, "output_handling": {}, "data": raw})),
+        Some(&other),
+        404,
+        None,
+    )
+    .await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/actions/preview-output",
+        Some(&json!({"wizard_id": wizard_id, "output_handling": {"render": {"slot": "summary", "renderer": "pie"}}, "data": raw})),
+        Some(&owner),
+        422,
+        Some("output_handling.render.renderer"),
     )
     .await;
 }

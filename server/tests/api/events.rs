@@ -18,6 +18,7 @@ on_both_backends!(
     events_travel_through_publish_clone_and_export_import,
     actions_are_tested_before_and_after_saving,
     the_live_check_reports_what_a_save_would_refuse_and_saves_nothing,
+    a_whole_event_is_tested_in_order_with_its_conditions_and_stores_nothing,
 );
 
 const API_TOKEN: &str = "tok-Very-Secret-4711";
@@ -1131,4 +1132,87 @@ async fn the_live_check_reports_what_a_save_would_refuse_and_saves_nothing(app: 
         ),
         "{refused:?}"
     );
+}
+
+/// "Test the event": the edited event runs once, every action in order (a later action
+/// reads an earlier one's output), with the effects it would have; its conditions are
+/// checked against the sample answers; problems are named under `event.`; nothing is
+/// stored (the saved event and the runs are unchanged); only the owner may ask.
+async fn a_whole_event_is_tested_in_order_with_its_conditions_and_stores_nothing(app: TestApp) {
+    let f = fixture(&app).await;
+    let event = json!({"name": "colors", "trigger": "optionSet.onChange", "target_id": f.option_set(0, 1),
+    "conditions": {"field": "color", "op": "eq", "value": "blue"},
+    "actions": [
+        {"name": "pick", "action_type": "transform_data",
+         "config": {"language": "jmespath", "expression": "fields.email"}},
+        {"name": "copy", "action_type": "set_field_value",
+         "config": {"field": "email", "value": "{{ actions.pick.output | upper }}"}},
+        {"name": "say", "action_type": "show_message",
+         "config": {"text": "now {{ actions.pick.output }}"}}
+    ]});
+    let test = |event: &Value, answers: Value| json!({"wizard_id": f.wizard_id, "event": event, "answers": answers});
+    let out = app
+        .call(Method::POST, "/api/v1/wizards/events/test")
+        .body(&test(
+            &event,
+            json!({"color": "blue", "email": "ada@example.com"}),
+        ))
+        .by(f.t())
+        .expect(200)
+        .await;
+    let names: Vec<(&str, &str)> = out["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![("pick", "success"), ("copy", "success"), ("say", "success")],
+        "{out}"
+    );
+    assert_eq!(out["effects"]["set_fields"]["email"], "ADA@EXAMPLE.COM");
+    assert_eq!(out["effects"]["messages"][0]["text"], "now ada@example.com");
+    assert_eq!(out["log_ids"], json!([]));
+
+    // Conditions that do not hold: refused, saying it would not fire.
+    let body = app
+        .expect_problem(
+            Method::POST,
+            "/api/v1/wizards/events/test",
+            Some(&test(&event, json!({"color": "red"}))),
+            f.t(),
+            422,
+            Some("event.conditions"),
+        )
+        .await;
+    assert!(body.to_string().contains("would not fire"), "{body}");
+    // A problem in an action is named where a save would name it.
+    let mut broken = event.clone();
+    broken["actions"][2]["config"]["text"] = json!("{{ fields.nope }}");
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/events/test",
+        Some(&test(&broken, json!({"color": "blue"}))),
+        f.t(),
+        422,
+        Some("event.actions[2].config.text"),
+    )
+    .await;
+    // Nothing stored: no event, no run.
+    let events = app.get_json(&f.events(), f.t()).await;
+    assert_eq!(events, json!([]));
+    let runs = app.get_json("/api/v1/wizard-runs", f.t()).await;
+    assert_eq!(runs, json!([]));
+    // Someone else's wizard is not found.
+    let (_, other) = app.register("other@example.com").await;
+    app.expect_problem(
+        Method::POST,
+        "/api/v1/wizards/events/test",
+        Some(&test(&event, json!({"color": "blue"}))),
+        Some(&other),
+        404,
+        None,
+    )
+    .await;
 }

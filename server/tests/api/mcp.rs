@@ -19,7 +19,7 @@ use wizard_core::backend::engine::{ActionCtx, CheckCtx, RunInfo, actions};
 use wizard_core::backend::error::ActionError;
 use wizard_core::domain::Wizard;
 use wizard_core::domain::draft::WizardDraft;
-use wizard_core::domain::event::{ActionConfig, Effects, McpCallConfig};
+use wizard_core::domain::event::{ActionConfig, CustomScriptConfig, Effects, McpCallConfig};
 
 on_both_backends!(
     admin_registers_servers_and_builders_list_tools,
@@ -30,6 +30,7 @@ on_both_backends!(
     streamable_http_server_lists_and_calls_tools,
     env_secrets_reach_only_the_child_and_never_a_response,
     a_library_mcp_tool_action_calls_its_tool_under_a_logged_call,
+    scripts_call_only_declared_mcp_configurations_and_allowed_tools,
 );
 
 const TIME_SECRET: &str = "time-secret-value-81f3";
@@ -1009,4 +1010,117 @@ async fn a_library_mcp_tool_action_calls_its_tool_under_a_logged_call(app: TestA
     assert!(out["output"].to_string().contains("Europe/Paris"), "{out}");
     assert_eq!(out["logs"][0]["children"][0]["name"], "Time in zone");
     assert_eq!(out["logs"][0]["children"][0]["children"][0]["kind"], "call");
+}
+
+/// `callTool` in a `custom_script` reaches only the MCP configurations the action declares,
+/// and through each only the tools it allows; each call is a `call` row under the action.
+async fn scripts_call_only_declared_mcp_configurations_and_allowed_tools(app: TestApp) {
+    let (admin, builder) = admin_and_builder(&app).await;
+    register(&app, &admin, &everything_stdio()).await;
+    let wid = new_wizard(&app, &builder).await;
+    let mut ids = Vec::new();
+    for body in [
+        json!({"name": "ev", "server": "everything", "available_tools": ["get-sum"]}),
+        json!({"name": "undeclared", "server": "everything"}),
+    ] {
+        let cfg = app
+            .call(Method::POST, &format!("/api/v1/wizards/{wid}/mcp-configs"))
+            .body(&body)
+            .by(builder.as_str())
+            .expect(201)
+            .await;
+        ids.push(
+            cfg["id"]
+                .as_str()
+                .and_then(|s| s.parse::<Uuid>().ok())
+                .expect("config id"),
+        );
+    }
+    let wizard = wizard_with_configs(&app, &builder, &wid).await;
+    let script = |code: &str, allowed: Vec<Uuid>| {
+        ActionConfig::CustomScript(CustomScriptConfig {
+            code: code.into(),
+            allowed_api_configs: Vec::new(),
+            allowed_mcp_configs: allowed,
+            allowed_actions: Vec::new(),
+        })
+    };
+    // Save-time: a configuration the wizard lacks is named by its index.
+    let ctx = CheckCtx {
+        app: &app.state,
+        wizard: &wizard,
+    };
+    let errs = actions::check(
+        &script("return 1;", vec![ids[0], Uuid::now_v7()]),
+        &ctx,
+        "actions[0].config",
+    )
+    .await;
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].field, "actions[0].config.allowed_mcp_configs[1]");
+
+    let code = "const r = await callTool('ev', 'get-sum', {a: 20, b: 22}); \
+                const refused = []; \
+                for (const [cfg, tool] of [['ev', 'echo'], ['undeclared', 'echo']]) { \
+                  try { await callTool(cfg, tool, {message: 'x'}); refused.push('called'); } \
+                  catch (e) { refused.push(String(e && e.message || e)); } \
+                } \
+                return {sum: JSON.stringify(r), refused};";
+    let run = RunInfo {
+        run_id: Uuid::now_v7(),
+        wizard_id: wizard.id,
+        user_id: "u".into(),
+        user_email: "u@example.com".into(),
+    };
+    let mut effects = Effects::default();
+    let context = json!({});
+    let logger = wizard_core::backend::engine::logs::Logger::in_memory(app.state.clone());
+    let log_id = Uuid::now_v7();
+    let mut actx = ActionCtx {
+        app: &app.state,
+        run: &run,
+        wizard: &wizard,
+        context: &context,
+        effects: &mut effects,
+        log_id,
+        logger: &logger,
+        timeout: Duration::from_secs(20),
+    };
+    let out = actions::execute(&script(code, vec![ids[0]]), &mut actx)
+        .await
+        .expect("script");
+    assert!(
+        out["sum"].as_str().is_some_and(|s| s.contains("42")),
+        "{out}"
+    );
+    let refused = out["refused"].as_array().expect("refusals");
+    assert!(
+        refused[0]
+            .as_str()
+            .is_some_and(|m| m.contains("does not allow the tool `echo`")),
+        "{out}"
+    );
+    assert!(
+        refused[1]
+            .as_str()
+            .is_some_and(|m| m.contains("not an MCP configuration this script may use")),
+        "{out}"
+    );
+    // The allowed call and the refused tool were attempted through the configuration and
+    // logged; the undeclared configuration never got that far.
+    let calls = logger.trees();
+    let names: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|c| (c.name.as_str(), c.status.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("callTool ev get-sum", "success"),
+            ("callTool ev echo", "error")
+        ],
+        "{calls:?}"
+    );
+    assert!(calls.iter().all(|c| c.parent_log_id == Some(log_id)));
+    app.state.mcp.shutdown().await;
 }

@@ -21,9 +21,10 @@ use crate::backend::state::AppState;
 use crate::domain::condition::Answers;
 use crate::domain::event::{
     Action, ActionConfig, ActionOutcome, ActionStatus, Effects, Event, ExecuteEventRequest,
-    ExecuteEventResponse, LogKind, LogStatus, MAX_RETRY_COUNT, OnError, Progress, ReplaceOptions,
-    TargetType, Trigger,
+    ExecuteEventResponse, LogKind, LogStatus, MAX_RETRY_COUNT, OnError, OutputHandling, Progress,
+    ReplaceOptions, TargetType, Trigger,
 };
+use crate::domain::event_view::OutputPreview;
 use crate::domain::template;
 use crate::domain::{Wizard, WizardOption};
 
@@ -131,31 +132,6 @@ pub async fn test_action(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let errors = wizard.check_draft_answers(&sample.answers);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    check_target(&wizard, sample.trigger, sample.target_id)?;
-    let info = RunInfo {
-        run_id: Uuid::nil(),
-        wizard_id,
-        user_id: actor.user.id.clone(),
-        user_email: actor.user.email.clone(),
-    };
-    let mut runner = Runner {
-        app,
-        logger: Logger::new(app.clone(), Uuid::nil(), false),
-        info,
-        wizard: &wizard,
-        answers: sample.answers.clone(),
-        step_id: target_step(&wizard, sample.trigger, sample.target_id),
-        persist: false,
-        effects: Effects::default(),
-        outcomes: Vec::new(),
-        log_ids: Vec::new(),
-        blocked: None,
-        changed: Map::new(),
-    };
     let event = Event {
         id: Uuid::nil(),
         name: "test".into(),
@@ -167,8 +143,56 @@ pub async fn test_action(
         enabled: true,
         actions: vec![action.clone()],
     };
+    test_event(app, actor, &wizard, &event, sample).await
+}
+
+/// Runs `event` (already checked against `wizard`, the draft) once against sample answers,
+/// as its trigger would fire it, without a run: nothing stored, no logs. An event whose
+/// conditions do not hold for the answers is refused at `event.conditions` (it would not
+/// fire), so the builder learns why nothing happened.
+pub async fn test_event(
+    app: &AppState,
+    actor: &CurrentUser,
+    wizard: &Wizard,
+    event: &Event,
+    sample: &ExecuteEventRequest,
+) -> AppResult<ExecuteEventResponse> {
+    let errors = wizard.check_draft_answers(&sample.answers);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    check_target(wizard, sample.trigger, sample.target_id)?;
+    if let Some(c) = &event.conditions
+        && !c.evaluate(&sample.answers)
+    {
+        return Err(AppError::field(
+            "event.conditions",
+            "the event's conditions do not hold for these sample answers: it would not fire",
+        ));
+    }
+    let info = RunInfo {
+        run_id: Uuid::nil(),
+        wizard_id: wizard.id,
+        user_id: actor.user.id.clone(),
+        user_email: actor.user.email.clone(),
+    };
+    let mut runner = Runner {
+        app,
+        logger: Logger::new(app.clone(), Uuid::nil(), false),
+        info,
+        wizard,
+        answers: sample.answers.clone(),
+        step_id: target_step(wizard, sample.trigger, sample.target_id),
+        persist: false,
+        effects: Effects::default(),
+        outcomes: Vec::new(),
+        log_ids: Vec::new(),
+        blocked: None,
+        changed: Map::new(),
+        tested_raw: None,
+    };
     runner
-        .run_event(&event, sample.target_id, sample.value.as_ref())
+        .run_event(event, sample.target_id, sample.value.as_ref())
         .await;
     let answers = runner.answers.clone();
     Ok(runner.into_response(answers))
@@ -342,6 +366,9 @@ pub(crate) struct Runner<'a> {
     blocked: Option<String>,
     /// Answers set by actions (`null` clears), written at the end.
     changed: Map<String, Value>,
+    /// In a test (no run), the last action's output before output handling, for its
+    /// outcome (`ActionOutcome::raw_output`).
+    tested_raw: Option<Value>,
 }
 
 impl<'a> Runner<'a> {
@@ -370,6 +397,7 @@ impl<'a> Runner<'a> {
             log_ids: Vec::new(),
             blocked: None,
             changed: Map::new(),
+            tested_raw: None,
         })
     }
 
@@ -486,6 +514,7 @@ impl<'a> Runner<'a> {
                     attempts: 0,
                     error: None,
                     output: None,
+                    raw_output: None,
                 });
                 continue;
             }
@@ -517,6 +546,10 @@ impl<'a> Runner<'a> {
                         attempts,
                         error: None,
                         output: Some(super::logs::truncate(&out, limit)),
+                        raw_output: self
+                            .tested_raw
+                            .take()
+                            .map(|raw| super::logs::truncate(&raw, limit)),
                     });
                     outputs.insert(action.name.to_string(), json!({"output": out}));
                 }
@@ -529,6 +562,10 @@ impl<'a> Runner<'a> {
                         attempts,
                         error: Some(message.clone()),
                         output: None,
+                        raw_output: self
+                            .tested_raw
+                            .take()
+                            .map(|raw| super::logs::truncate(&raw, limit)),
                     });
                     if action.on_error != OnError::Continue {
                         stopped = true;
@@ -611,7 +648,12 @@ impl<'a> Runner<'a> {
                 }
             };
             let result = match result {
-                Ok(raw) => self.handle_output(action, raw, effects).await,
+                Ok(raw) => {
+                    if !self.is_run() {
+                        self.tested_raw = Some(raw.clone());
+                    }
+                    self.handle_output(action, raw, effects).await
+                }
                 Err(e) => Err(e),
             };
             attempt += 1;
@@ -752,6 +794,42 @@ impl LogStartOwned {
 }
 
 /// Rows of an output turned into options of a select, each with a fresh id.
+/// What `handling` makes of `data` (a test's raw output), part by part, for the builder's
+/// live preview: the same steps and messages as `Runner::handle_output`, nothing stored.
+pub fn preview_output(wizard: &Wizard, handling: &OutputHandling, data: Value) -> OutputPreview {
+    let mut preview = OutputPreview::default();
+    let out = match &handling.extract {
+        Some(path) => match jmes::extract(path, &data) {
+            Ok(v) => v,
+            Err(e) => {
+                preview.extract_error = Some(e);
+                return preview;
+            }
+        },
+        None => data,
+    };
+    if let Some(key) = &handling.set_field {
+        match wizard.checked_field_value(key.as_str(), &out) {
+            Ok(v) => preview.field_value = Some(v),
+            Err(e) => preview.field_error = Some(e),
+        }
+    }
+    if let Some(ro) = &handling.replace_options {
+        match build_options(wizard, ro, &out) {
+            Ok(options) => preview.options = Some(options),
+            Err(e) => preview.options_error = Some(e),
+        }
+    }
+    if let Some(r) = &handling.render {
+        preview.render = Some(crate::backend::render::render(
+            r.renderer.clone(),
+            out.clone(),
+        ));
+    }
+    preview.extracted = Some(out);
+    preview
+}
+
 fn build_options(
     wizard: &Wizard,
     ro: &ReplaceOptions,

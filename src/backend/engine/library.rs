@@ -461,6 +461,12 @@ impl ScriptHost for LibraryHost {
         })
     }
 
+    fn call_tool(&self, _config: String, _tool: String, _arguments: Value) -> HostFuture {
+        Box::pin(async {
+            Err("callTool: library code calls an MCP tool through runAction on an MCP tool library action".to_owned())
+        })
+    }
+
     fn run_action(&self, name: String, params: Value) -> HostFuture {
         let params = match params {
             Value::Object(m) => Ok(m),

@@ -26,7 +26,7 @@ use crate::domain::Wizard;
 use crate::domain::event::Effects;
 use crate::domain::problem::FieldError;
 
-pub use execute::{execute_event, test_action};
+pub use execute::{execute_event, preview_output, test_action, test_event};
 
 /// Who is running what: the run an action works for.
 #[derive(Debug, Clone)]

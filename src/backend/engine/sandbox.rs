@@ -67,6 +67,8 @@ pub trait ScriptHost: Send + Sync + 'static {
     fn call_api(&self, config: String, request: Value) -> HostFuture;
     /// `await runAction(name, params)`.
     fn run_action(&self, name: String, params: Value) -> HostFuture;
+    /// `await callTool(configName, tool, arguments)`.
+    fn call_tool(&self, config: String, tool: String, arguments: Value) -> HostFuture;
 }
 
 /// Runs at once; beyond it runs queue. Bounds the memory all sandboxes can take together
@@ -130,7 +132,8 @@ const LOCKDOWN: &str = r#"(function () {
 /// or decorate them (what it does to its own objects stays in its own runtime).
 const HARDEN_HOST: &str = r#"(function () {
   'use strict';
-  for (const name of ['setField', 'showMessage', 'navigate', 'callApi', 'runAction']) {
+  for (const name of ['setField', 'showMessage', 'navigate', 'callApi', 'runAction',
+                      'callTool']) {
     const f = globalThis[name];
     Object.freeze(f);
     Object.defineProperty(globalThis, name, { value: f, writable: false, enumerable: false,
@@ -183,7 +186,7 @@ pub async fn run_transform(
 }
 
 /// `custom_script`: runs `body` as `async function (context) { body }` with the host
-/// functions `setField`, `showMessage`, `navigate`, `callApi`, `runAction`.
+/// functions `setField`, `showMessage`, `navigate`, `callApi`, `runAction`, `callTool`.
 pub async fn run_script(
     body: &str,
     context: Value,
@@ -759,6 +762,24 @@ fn install_host<'js>(
         },
     )?;
     globals.set("runAction", run_action)?;
+
+    let (host, handle, waiting) = (
+        Arc::clone(&bridge.host),
+        bridge.handle.clone(),
+        Rc::clone(pending),
+    );
+    let call_tool = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>,
+              config: Coerced<String>,
+              tool: Coerced<String>,
+              arguments: Opt<rquickjs::Value<'js>>| {
+            let arguments = arg_json(&ctx, "callTool's arguments", arguments.0, max)?;
+            let future = host.call_tool(config.0, tool.0, arguments);
+            waiting.start(&ctx, &handle, future)
+        },
+    )?;
+    globals.set("callTool", call_tool)?;
     Ok(())
 }
 

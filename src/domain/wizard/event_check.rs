@@ -324,6 +324,14 @@ impl Action {
                         ));
                     }
                 }
+                for (i, id) in c.allowed_mcp_configs.iter().enumerate() {
+                    if !wizard.mcp_configs.iter().any(|m| m.id == *id) {
+                        errors.push(FieldError::new(
+                            join(&cpath, &format!("allowed_mcp_configs[{i}]")),
+                            format!("no MCP configuration with id {id} in this wizard"),
+                        ));
+                    }
+                }
             }
             ActionConfig::LibraryAction(c) => {
                 if c.action.trim().is_empty() {
@@ -482,25 +490,15 @@ pub(crate) fn check_event_ids(wizard: &Wizard, errors: &mut Vec<FieldError>) {
     }
 }
 
-/// Points every action's configuration references (`api_config_id`, `mcp_config_id`,
-/// `allowed_api_configs`) through `map`; ids not in it stay.
+/// Points every action's references (configurations, navigation steps) through `map`;
+/// ids not in it stay.
 pub fn remap_config_refs(w: &mut Wizard, map: &std::collections::HashMap<Uuid, Uuid>) {
-    let remap = |id: &mut Uuid| {
-        if let Some(new) = map.get(id) {
-            *id = *new;
-        }
-    };
     for action in w.events.iter_mut().flat_map(|e| e.actions.iter_mut()) {
-        match &mut action.config {
-            ActionConfig::ApiCall(c) => {
-                if let Some(id) = &mut c.api_config_id {
-                    remap(id);
-                }
+        action.config.for_each_ref(|id| {
+            if let Some(new) = map.get(id) {
+                *id = *new;
             }
-            ActionConfig::McpCall(c) => remap(&mut c.mcp_config_id),
-            ActionConfig::CustomScript(c) => c.allowed_api_configs.iter_mut().for_each(remap),
-            _ => {}
-        }
+        });
     }
 }
 

@@ -15,8 +15,6 @@ use uuid::Uuid;
 
 use crate::domain::condition::{Answers, Condition, FieldCatalog, FieldInfo};
 use crate::domain::event::Event;
-#[cfg(feature = "ssr")]
-use crate::domain::event::{ActionConfig, NavTarget};
 use crate::domain::integration::{ApiConfig, McpConfig};
 use crate::domain::problem::FieldError;
 use crate::domain::{Field, FieldKey, SelectionType, WizardOption};
@@ -404,26 +402,7 @@ impl Wizard {
                 remap(target);
             }
             for action in &mut event.actions {
-                match &mut action.config {
-                    ActionConfig::ApiCall(c) => {
-                        if let Some(id) = &mut c.api_config_id {
-                            remap(id);
-                        }
-                    }
-                    ActionConfig::McpCall(c) => remap(&mut c.mcp_config_id),
-                    ActionConfig::CustomScript(c) => {
-                        c.allowed_api_configs.iter_mut().for_each(remap);
-                    }
-                    ActionConfig::Navigate(c) => {
-                        if let NavTarget::Step(id) = &mut c.target {
-                            remap(id);
-                        }
-                    }
-                    ActionConfig::TransformData(_)
-                    | ActionConfig::SetFieldValue(_)
-                    | ActionConfig::ShowMessage(_)
-                    | ActionConfig::LibraryAction(_) => {}
-                }
+                action.config.for_each_ref(remap);
             }
         }
         (copy, map)

@@ -10,7 +10,7 @@ use wizard_core::domain::event::{MAX_RETRY_COUNT, OnError};
 
 use super::inputs::{SelectSetting, TextSetting, choices, with_local};
 use super::output::OutputEditor;
-use super::test_panel::TestPanel;
+use super::test_panel::{TestPanel, TestTarget};
 use super::types::TypeEditor;
 use super::{ActionCtx, EventDraft, model};
 use crate::builder::model::shift_by_id;
@@ -139,7 +139,7 @@ pub fn ActionCard(ev: EventDraft, id: Uuid, open: RwSignal<Vec<Uuid>>) -> impl I
                     <CommonSettings ctx />
                     <TypeEditor ctx />
                     <OutputEditor ctx />
-                    <TestPanel ctx />
+                    <TestPanel target=TestTarget::Action(ctx) />
                 </div>
             </Show>
         </li>

@@ -12,6 +12,7 @@ use wizard_core::domain::event_view::PutEventRequest;
 use super::action_card::ActionCard;
 use super::inputs::{SelectSetting, TextSetting};
 use super::model::{self, Target};
+use super::test_panel::{TestPanel, TestTarget};
 use super::{EventDraft, EventStore};
 use crate::builder::condition::ConditionEditor;
 use crate::builder::model::field_choices;
@@ -314,6 +315,7 @@ fn EventEditor(ev: EventDraft) -> impl IntoView {
                         .collect_view()}
                 </div>
             </Show>
+            <TestPanel target=TestTarget::Event(ev) />
             <div class="event-editor-foot">
                 <button
                     type="button"

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::completion;
+use super::gutter::{LineGutter, line_count, scrolled};
 use crate::builder::ui::ErrorLines;
 
 /// A labelled text input, or a text area when `rows` is set. With `paths`, typing `{{`
@@ -46,12 +47,23 @@ pub fn TextSetting(
         let list_id = list_id.clone();
         move || (!c.listed.with(Vec::is_empty)).then(|| format!("{list_id}-{}", c.active.get()))
     };
+    // A code area numbers its lines (`gutter`); the count follows the typing, and the
+    // saved value once an edit is committed or replaced (a generated script).
+    let code = rows > 0 && mono;
+    let typed_lines = RwSignal::new(None::<usize>);
+    let lines = Signal::derive(move || {
+        typed_lines
+            .get()
+            .unwrap_or_else(|| value.with(|v| line_count(v)))
+    });
+    let scroll = RwSignal::new(0);
     let input = if rows > 0 {
-        view! {
+        let area = view! {
             <textarea
                 id=id.clone()
                 rows=rows
                 class:mono=mono
+                wrap=code.then_some("off")
                 spellcheck=if mono { "false" } else { "true" }
                 data-testid=testid
                 placeholder=placeholder
@@ -62,13 +74,31 @@ pub fn TextSetting(
                 aria-expanded=expanded
                 aria-activedescendant=active_id
                 prop:value=move || value.get()
-                on:change=move |ev| on_change.run(event_target_value(&ev))
-                on:input=move |ev| c.typed(&ev)
+                on:change=move |ev| {
+                    typed_lines.set(None);
+                    on_change.run(event_target_value(&ev))
+                }
+                on:input=move |ev| {
+                    if code {
+                        typed_lines.set(Some(line_count(&event_target_value(&ev))));
+                    }
+                    c.typed(&ev)
+                }
+                on:scroll=move |ev| {
+                    if code {
+                        scroll.set(scrolled(&ev));
+                    }
+                }
                 on:keydown=move |ev| c.key(&ev)
                 on:blur=move |_| c.close()
             ></textarea>
+        };
+        if code {
+            view! { <div class="code-area"><LineGutter lines errors scroll />{area}</div> }
+                .into_any()
+        } else {
+            area.into_any()
         }
-        .into_any()
     } else {
         view! {
             <input

@@ -12,9 +12,11 @@
 pub mod action_card;
 pub mod completion;
 pub mod editor;
+pub mod gutter;
 pub mod inputs;
 pub mod model;
 pub mod output;
+pub mod output_preview;
 pub mod panel;
 pub mod schema;
 pub mod test_panel;
@@ -131,6 +133,9 @@ pub struct EventDraft {
     pub errors: RwSignal<Vec<FieldError>>,
     pub conflict: RwSignal<Option<String>>,
     pub saving: RwSignal<bool>,
+    /// Each action's raw output from its last Test, which the output editor previews its
+    /// extract, options and render on.
+    pub tested: RwSignal<std::collections::HashMap<Uuid, serde_json::Value>>,
 }
 
 impl EventDraft {
@@ -145,6 +150,7 @@ impl EventDraft {
             errors: RwSignal::new(Vec::new()),
             conflict: RwSignal::new(None),
             saving: RwSignal::new(false),
+            tested: RwSignal::new(Default::default()),
         }
     }
 

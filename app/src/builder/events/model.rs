@@ -304,6 +304,7 @@ pub fn new_action(t: ActionType, event: &Event, w: &Wizard) -> Result<Action, &'
         ActionType::CustomScript => ActionConfig::CustomScript(CustomScriptConfig {
             code: "return null;".to_owned(),
             allowed_api_configs: Vec::new(),
+            allowed_mcp_configs: Vec::new(),
             allowed_actions: Vec::new(),
         }),
         ActionType::LibraryAction => ActionConfig::LibraryAction(LibraryActionConfig {

@@ -9,6 +9,7 @@ use wizard_core::domain::event::{OutputHandling, RenderTarget, ReplaceOptions};
 use wizard_core::domain::render::{RawRenderer, Renderer, RendererKind};
 
 use super::inputs::{SelectSetting, TextSetting, with_local};
+use super::output_preview::OutputPreviewPanel;
 use super::{ActionCtx, model};
 
 /// Edits the action's output handling; an empty one is stored as none.
@@ -250,6 +251,7 @@ pub fn OutputEditor(ctx: ActionCtx) -> impl IntoView {
                     hint="Each renderer has its own: a table's columns, a chart's kind and axes… Empty: what the data suggests."
                 />
             </Show>
+            <OutputPreviewPanel ctx />
         </fieldset>
     }
     .into_any()

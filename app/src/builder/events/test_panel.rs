@@ -1,18 +1,70 @@
-//! The Test button of an action: runs the action as edited (saved or not) once through the
-//! server's action test (nothing is stored), against sample answers the builder can edit,
-//! and shows the status, attempts, time, error or output, and the effects it would have.
+//! The Test buttons: one per action, and one for the whole event. Each runs what is edited
+//! (saved or not) once through the server's test (nothing is stored) against sample
+//! answers the builder can edit, and shows per action the status, attempts, time, error or
+//! output, and the effects it would have.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use wizard_core::domain::event::{ActionStatus, ExecuteEventResponse};
-use wizard_core::domain::event_view::TestActionRequest;
+use wizard_core::domain::event_view::{TestActionRequest, TestEventRequest};
 use wizard_core::domain::problem::FieldError;
 
-use super::ActionCtx;
 use super::inputs::TextSetting;
+use super::{ActionCtx, EventDraft};
 use crate::fns::Outcome;
-use crate::fns::events::test_action;
+use crate::fns::events::{test_action, test_event};
+
+/// What a Test button runs.
+#[derive(Clone, Copy)]
+pub enum TestTarget {
+    /// One action, as if its event fired (the event's trigger and target).
+    Action(ActionCtx),
+    /// The whole event, conditions and every action in order.
+    Event(EventDraft),
+}
+
+impl TestTarget {
+    fn dom(self, part: &str) -> String {
+        match self {
+            TestTarget::Action(ctx) => ctx.dom(part),
+            TestTarget::Event(ev) => format!("event-{}-{part}", ev.id),
+        }
+    }
+
+    /// Sends the test; `None` when the action was deleted meanwhile.
+    async fn run(
+        self,
+        answers: wizard_core::domain::condition::Answers,
+    ) -> Option<Result<Outcome<ExecuteEventResponse>, String>> {
+        let sent = match self {
+            TestTarget::Action(ctx) => {
+                let action = ctx.read(Clone::clone)?;
+                let (trigger, target_id) =
+                    ctx.ev.draft.with_untracked(|e| (e.trigger, e.target_id));
+                test_action(TestActionRequest {
+                    wizard_id: ctx.ev.store.wizard_id,
+                    action,
+                    answers,
+                    value: None,
+                    trigger: Some(trigger),
+                    target_id,
+                })
+                .await
+            }
+            TestTarget::Event(ev) => {
+                test_event(TestEventRequest {
+                    wizard_id: ev.store.wizard_id,
+                    event: ev.draft.get_untracked(),
+                    answers,
+                    value: None,
+                })
+                .await
+            }
+        };
+        Some(sent.map_err(|e| e.to_string()))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tested {
@@ -41,7 +93,7 @@ fn pretty(v: &Value) -> String {
 }
 
 #[component]
-pub fn TestPanel(ctx: ActionCtx) -> impl IntoView {
+pub fn TestPanel(target: TestTarget) -> impl IntoView {
     let answers = RwSignal::new("{}".to_owned());
     let local = RwSignal::new(Vec::<String>::new());
     let result = RwSignal::new(None::<Tested>);
@@ -64,40 +116,36 @@ pub fn TestPanel(ctx: ActionCtx) -> impl IntoView {
             }
         };
         local.set(Vec::new());
-        let Some(action) = ctx.read(Clone::clone) else {
-            return;
-        };
-        let (trigger, target_id) = ctx.ev.draft.with_untracked(|e| (e.trigger, e.target_id));
-        let req = TestActionRequest {
-            wizard_id: ctx.ev.store.wizard_id,
-            action,
-            answers: sample,
-            value: None,
-            trigger: Some(trigger),
-            target_id,
-        };
         running.set(true);
         spawn_local(async move {
             let started = now_ms();
-            let outcome = test_action(req).await;
+            let outcome = target.run(sample).await;
             let millis = now_ms().zip(started).map(|(end, start)| end - start);
             running.set(false);
+            let Some(outcome) = outcome else { return };
+            if let (TestTarget::Action(ctx), Ok(Outcome::Done(response))) = (target, &outcome)
+                && let Some(raw) = response.actions.iter().find_map(|a| a.raw_output.clone())
+            {
+                ctx.ev.tested.update(|t| {
+                    t.insert(ctx.id, raw);
+                });
+            }
             result.set(Some(match outcome {
                 Ok(Outcome::Done(response)) => Tested::Ran {
                     response: Box::new(response),
                     millis,
                 },
                 Ok(Outcome::Invalid(errors)) => Tested::Refused(errors),
-                Ok(Outcome::Conflict(m)) => Tested::Failed(m),
-                Err(e) => Tested::Failed(e.to_string()),
+                Ok(Outcome::Conflict(m)) | Err(m) => Tested::Failed(m),
             }));
         });
     };
+    let whole = matches!(target, TestTarget::Event(_));
     view! {
-        <details class="test-panel" data-testid="test-panel">
-            <summary>"Test this action"</summary>
+        <details class="test-panel" data-testid=if whole { "event-test-panel" } else { "test-panel" }>
+            <summary>{if whole { "Test the whole event" } else { "Test this action" }}</summary>
             <TextSetting
-                id=ctx.dom("sample")
+                id=target.dom("sample")
                 label="Sample answers (JSON)"
                 value=answers
                 on_change=Callback::new(move |v: String| answers.set(v))
@@ -105,24 +153,32 @@ pub fn TestPanel(ctx: ActionCtx) -> impl IntoView {
                 testid="test-answers"
                 rows=3
                 mono=true
-                hint="The answers the action sees as {{ fields.<key> }}; the event's trigger and target are used as saved."
+                hint=if whole {
+                    "The answers the event sees as {{ fields.<key> }}; its conditions are checked against them."
+                } else {
+                    "The answers the action sees as {{ fields.<key> }}; the event's trigger and target are used as saved."
+                }
             />
             <button
                 type="button"
                 class="btn btn-small"
-                data-testid="test-action"
+                data-testid=if whole { "test-event" } else { "test-action" }
                 disabled=move || running.get()
                 on:click=run
             >
-                {move || if running.get() { "Testing…" } else { "Test" }}
+                {move || match (running.get(), whole) {
+                    (true, _) => "Testing…",
+                    (false, true) => "Test the event",
+                    (false, false) => "Test",
+                }}
             </button>
         </details>
-        <div class="test-result" aria-live="polite" data-testid="test-result">
+        <div class="test-result" aria-live="polite" data-testid=if whole { "event-test-result" } else { "test-result" }>
             {move || result.get().map(|r| match r {
                 Tested::Failed(m) => view! { <div class="alert" role="alert">{m}</div> }.into_any(),
                 Tested::Refused(errors) => view! {
                     <div class="alert" role="alert" data-testid="test-refused">
-                        <p>"Not run: the action has problems."</p>
+                        <p>{if whole { "Not run: the event has problems." } else { "Not run: the action has problems." }}</p>
                         <ul class="problem-list">
                             {errors.into_iter().map(|e| view! { <li><code>{e.field}</code>" "{e.message}</li> }).collect_view()}
                         </ul>

@@ -100,7 +100,7 @@ pub(super) fn action_slot(ctx: Ctx) -> impl IntoView {
 // The renderers load their code on demand (components/deferred.rs): most runs of most
 // wizards show none, and the player's bundle stays small (README, "Browser bundle").
 #[cfg_attr(feature = "hydrate", leptos::lazy)]
-fn render_widget(
+pub(crate) fn render_widget(
     field_key: String,
     render: Render,
     pick: Callback<(String, Value)>,

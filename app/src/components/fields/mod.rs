@@ -42,6 +42,7 @@ use wizard_core::domain::{
 use super::deferred::deferred;
 pub use action_slot::ActionHost;
 use action_slot::action_slot;
+pub(crate) use action_slot::render_widget;
 use checkboxes::checkboxes;
 use choice::choice;
 use color_picker::color_picker;

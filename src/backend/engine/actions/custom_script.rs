@@ -2,7 +2,9 @@
 //! reaches only what the action declares: `setField`/`showMessage`/`navigate` gather
 //! effects (committed only if the script succeeds), `callApi` is limited to the declared
 //! API configurations and logged as a `call` row under the attempt, `runAction` reaches
-//! the declared library actions (`engine::library`), logged as `library` rows under it.
+//! the declared library actions (`engine::library`), logged as `library` rows under it,
+//! and `callTool` the declared MCP configurations (and only the tools each allows), logged
+//! as a `call` row like `callApi`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,6 +12,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::backend::engine::actions::mcp_call::call_tool;
 use crate::backend::engine::http::call_api_within;
 use crate::backend::engine::library;
 use crate::backend::engine::logs::Logger;
@@ -21,6 +24,7 @@ use crate::domain::Wizard;
 use crate::domain::event::{
     ApiCallConfig, CustomScriptConfig, Effects, Message, MessageLevel, NavTarget,
 };
+use crate::domain::integration::McpConfig;
 use crate::domain::problem::FieldError;
 
 impl ExecuteAction for CustomScriptConfig {
@@ -34,6 +38,14 @@ impl ExecuteAction for CustomScriptConfig {
                 errors.push(FieldError::new(
                     format!("{path}.allowed_api_configs[{i}]"),
                     format!("this wizard has no API configuration {id}"),
+                ));
+            }
+        }
+        for (i, id) in self.allowed_mcp_configs.iter().enumerate() {
+            if !ctx.wizard.mcp_configs.iter().any(|c| c.id == *id) {
+                errors.push(FieldError::new(
+                    format!("{path}.allowed_mcp_configs[{i}]"),
+                    format!("this wizard has no MCP configuration {id}"),
                 ));
             }
         }
@@ -61,6 +73,7 @@ impl ExecuteAction for CustomScriptConfig {
             wizard: Arc::new(ctx.wizard.clone()),
             effects: effects.clone(),
             allowed_api_configs: self.allowed_api_configs.clone(),
+            allowed_mcp_configs: self.allowed_mcp_configs.clone(),
             allowed_actions: self.allowed_actions.clone(),
             logger: ctx.logger.clone(),
             parent_log: ctx.log_id,
@@ -93,6 +106,7 @@ struct Host {
     wizard: Arc<Wizard>,
     effects: Arc<Mutex<Effects>>,
     allowed_api_configs: Vec<Uuid>,
+    allowed_mcp_configs: Vec<Uuid>,
     allowed_actions: Vec<String>,
     logger: Logger,
     parent_log: Uuid,
@@ -116,6 +130,21 @@ impl Host {
         id.filter(|id| self.allowed_api_configs.contains(id))
             .ok_or_else(|| {
                 format!("callApi: `{name}` is not an API configuration this script may use")
+            })
+    }
+}
+
+impl Host {
+    /// The MCP configuration a script names (by id or name), if the action declared it.
+    fn mcp_config(&self, name: &str) -> Result<McpConfig, String> {
+        self.wizard
+            .mcp_configs
+            .iter()
+            .find(|c| c.name == name || Uuid::parse_str(name).is_ok_and(|id| id == c.id))
+            .filter(|c| self.allowed_mcp_configs.contains(&c.id))
+            .cloned()
+            .ok_or_else(|| {
+                format!("callTool: `{name}` is not an MCP configuration this script may use")
             })
     }
 }
@@ -205,6 +234,27 @@ impl ScriptHost for Host {
             )
             .await
             .map_err(|f| f.to_string())
+        })
+    }
+
+    fn call_tool(&self, config: String, tool: String, arguments: Value) -> HostFuture {
+        let cfg = self.mcp_config(&config);
+        let app = self.app.clone();
+        let (logger, parent, timeout) = (self.logger.clone(), self.parent_log, self.timeout);
+        Box::pin(async move {
+            let cfg = cfg?;
+            let name = format!("callTool {config} {tool}");
+            let arguments = match arguments {
+                Value::Object(m) => m,
+                Value::Null => Map::new(),
+                _ => return Err(format!("{name}: the arguments must be an object")),
+            };
+            let input = Value::Object(arguments.clone());
+            let call = call_tool(&app, &cfg, &tool, arguments, timeout);
+            logger
+                .call(parent, &name, &input, call)
+                .await
+                .map_err(|e| format!("{name}: {e}"))
         })
     }
 }

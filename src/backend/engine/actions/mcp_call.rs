@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::backend::engine::{ActionCtx, CheckCtx, ExecuteAction};
 use crate::backend::error::ActionError;
 use crate::backend::mcp::schema;
+use crate::backend::state::AppState;
 use crate::domain::event::McpCallConfig;
 use crate::domain::integration::McpConfig;
 use crate::domain::problem::FieldError;
@@ -82,42 +83,60 @@ impl ExecuteAction for McpCallConfig {
                     self.mcp_config_id
                 ))
             })?;
-        if let Some(msg) = not_allowed(cfg, &self.tool) {
-            return Err(ActionError::Invalid(msg));
-        }
-        let per_call = Duration::from_millis(cfg.timeout_ms.max(1)).min(ctx.timeout);
-        let budget = ctx.timeout;
-        let app = ctx.app;
-        let attempts = async {
-            let mut retry = 0u32;
-            loop {
-                let args: Map<String, Value> = self.arguments.clone();
-                match crate::backend::mcp_servers::call(
-                    app,
-                    &cfg.server,
-                    &self.tool,
-                    args,
-                    per_call,
-                )
-                .await
-                {
-                    Err(ActionError::Transient(msg)) if retry < cfg.max_retries => {
-                        tracing::debug!(server = %cfg.server, tool = %self.tool, retry, error = %msg, "MCP call retried");
-                        tokio::time::sleep(RETRY_BASE * 2u32.saturating_pow(retry)).await;
-                        retry += 1;
-                    }
-                    other => return other,
-                }
-            }
-        };
-        tokio::time::timeout(budget, attempts)
-            .await
-            .unwrap_or_else(|_| {
-                Err(ActionError::Timeout(
-                    u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
-                ))
-            })
+        call_tool(
+            ctx.app,
+            cfg,
+            &self.tool,
+            self.arguments.clone(),
+            ctx.timeout,
+        )
+        .await
     }
+}
+
+/// Calls `tool` through the wizard's MCP configuration `cfg` within `budget`: the tool must
+/// be one the configuration allows; transport failures are retried up to its
+/// `max_retries`, each attempt bounded by its own timeout. Shared by `mcp_call` and a
+/// script's `callTool`.
+pub(crate) async fn call_tool(
+    app: &AppState,
+    cfg: &McpConfig,
+    tool: &str,
+    arguments: Map<String, Value>,
+    budget: Duration,
+) -> Result<Value, ActionError> {
+    if let Some(msg) = not_allowed(cfg, tool) {
+        return Err(ActionError::Invalid(msg));
+    }
+    let per_call = Duration::from_millis(cfg.timeout_ms.max(1)).min(budget);
+    let attempts = async {
+        let mut retry = 0u32;
+        loop {
+            match crate::backend::mcp_servers::call(
+                app,
+                &cfg.server,
+                tool,
+                arguments.clone(),
+                per_call,
+            )
+            .await
+            {
+                Err(ActionError::Transient(msg)) if retry < cfg.max_retries => {
+                    tracing::debug!(server = %cfg.server, tool, retry, error = %msg, "MCP call retried");
+                    tokio::time::sleep(RETRY_BASE * 2u32.saturating_pow(retry)).await;
+                    retry += 1;
+                }
+                other => return other,
+            }
+        }
+    };
+    tokio::time::timeout(budget, attempts)
+        .await
+        .unwrap_or_else(|_| {
+            Err(ActionError::Timeout(
+                u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
+            ))
+        })
 }
 
 /// Refusal when the configuration names the tools it may call and this is not one.

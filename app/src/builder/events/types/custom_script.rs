@@ -1,6 +1,6 @@
 //! `custom_script`: the code, and the capabilities it declares as checkboxes: which of the
-//! wizard's API configurations `callApi` may reach, and which library actions `runAction`
-//! may call (DESIGN §5). The server refuses anything else when the script runs.
+//! wizard's API configurations `callApi` may reach, which MCP configurations `callTool` may
+//! use, and which library actions `runAction` may call (DESIGN §4, §5). The server refuses anything else when the script runs.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,6 +27,14 @@ pub fn ScriptEditor(ctx: ActionCtx) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    let tools = Memo::new(move |_| {
+        b.wizard.with(|w| {
+            w.mcp_configs
+                .iter()
+                .map(|c| (c.id, format!("{} (server {})", c.name, c.server)))
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <TextSetting
             id=ctx.dom("code")
@@ -37,7 +45,7 @@ pub fn ScriptEditor(ctx: ActionCtx) -> impl IntoView {
             testid="script-code"
             rows=8
             mono=true
-            hint="setField(key, value), showMessage(level, text), navigate(target); await callApi(name, request) and await runAction(name, params) for what is ticked below. The return value is the output."
+            hint="setField(key, value), showMessage(level, text), navigate(target); await callApi(name, request), await callTool(name, tool, arguments) and await runAction(name, params) for what is ticked below. The return value is the output."
         />
         <fieldset class="capabilities">
             <legend>"May call these API configurations"</legend>
@@ -47,6 +55,15 @@ pub fn ScriptEditor(ctx: ActionCtx) -> impl IntoView {
             <CapabilityBoxes ctx cfg items=configs list=|c| &mut c.allowed_api_configs
                 has=|c, id| c.allowed_api_configs.contains(id) testid="script-api-config" />
             <ErrorLines messages=ctx.messages("config.allowed_api_configs") id=ctx.dom("caps-errors") />
+        </fieldset>
+        <fieldset class="capabilities">
+            <legend>"May call tools through these MCP configurations"</legend>
+            <Show when=move || tools.with(Vec::is_empty)>
+                <p class="hint">"This wizard has no MCP configurations."</p>
+            </Show>
+            <CapabilityBoxes ctx cfg items=tools list=|c| &mut c.allowed_mcp_configs
+                has=|c, id| c.allowed_mcp_configs.contains(id) testid="script-mcp-config" />
+            <ErrorLines messages=ctx.messages("config.allowed_mcp_configs") id=ctx.dom("mcp-caps-errors") />
         </fieldset>
         <LibraryCapabilities ctx cfg />
     }
@@ -98,7 +115,7 @@ fn LibraryCapabilities(ctx: ActionCtx, cfg: Memo<Option<CustomScriptConfig>>) ->
 }
 
 /// One checkbox per item (its key and label), ticked while the script's `list` holds the
-/// key; both capability lists are this.
+/// key; every capability list is this.
 #[component]
 fn CapabilityBoxes<K>(
     ctx: ActionCtx,

@@ -93,7 +93,7 @@ test.describe.serial("events in the builder", () => {
     await expect(editor.getByTestId("event-errors")).toBeVisible();
     await expect(transform.getByTestId("field-error")).toContainText(/SyntaxError.*line 2/);
     // The code area numbers its lines and marks the one the error names.
-    const gutter = transform.getByTestId("code-gutter");
+    const gutter = transform.locator(".code-area", { has: page.getByTestId("transform-expression") }).getByTestId("code-gutter");
     await expect(gutter.locator("span")).toHaveText(["1", "2"]);
     await expect(gutter.locator(".error-line")).toHaveText("2");
     await expect(message.locator(".field-error").first()).toContainText("transform");
@@ -138,6 +138,22 @@ test.describe.serial("events in the builder", () => {
     await page.screenshot({ path: "artifacts/output-preview.png", fullPage: true });
     await commit(transform.getByTestId("output-extract"), "");
     await expect(preview.getByTestId("preview-render").locator("tbody tr")).toHaveCount(3);
+    // A chart of the same output, drawn by the server as a run would, previewed in place.
+    await transform.getByTestId("output-renderer").selectOption("chart");
+    // Its settings from the typed form; the JSON below follows.
+    const settings = transform.getByTestId("renderer-settings");
+    const setting = (name: string) =>
+      settings.locator(`[data-testid="render-setting"][data-name="${name}"]`).getByTestId("render-setting-input");
+    await setting("kind").selectOption("line");
+    await commit(setting("title"), "Letters");
+    await commit(setting("x"), "position");
+    await commit(setting("y"), '["position"]');
+    await expect(transform.getByTestId("output-render-config")).toHaveValue(/"kind": "line"/);
+    await expect(preview.getByTestId("preview-render").locator(".chart-svg svg")).toBeVisible();
+    await expect(preview.getByTestId("preview-render").locator(".chart-svg")).toHaveAttribute("aria-label", /Letters/);
+    await page.screenshot({ path: "artifacts/output-preview-chart.png", fullPage: true });
+    await transform.getByTestId("output-renderer").selectOption("table");
+    await expect(preview.getByTestId("preview-render").locator("tbody tr")).toHaveCount(3);
 
     // A set-field from a template.
     await addAction(editor, /Set a field/);
@@ -145,6 +161,11 @@ test.describe.serial("events in the builder", () => {
     await setField.getByTestId("set-field-field").selectOption("greeting");
     await commit(setField.getByTestId("set-field-value"), "Hello {{ fields.name }}");
     await expect(setField.getByTestId("action-summary")).toHaveText('greeting ← "Hello {{ fields.name }}"');
+    // Dragged by its header onto the first card, it takes that place.
+    await setField.locator(".action-head").dragTo(card(editor, "transform"));
+    await expect(editor.getByTestId("action-card")).toHaveCount(3);
+    const order = await editor.getByTestId("action-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-name")));
+    expect(order).toEqual(["set_field", "transform", "message"]);
     await page.screenshot({ path: "artifacts/event-editor.png", fullPage: true });
 
     await editor.getByTestId("event-save").click();
@@ -274,6 +295,9 @@ test.describe.serial("events in the builder", () => {
     await editor.getByTestId("confirm-delete").click();
     await expect(editor.getByTestId("action-card")).toHaveCount(4);
 
+    // The API call (its httpbin is gone by now) is retried twice before it gives up.
+    await card(editor, "call_api").getByTestId("action-on-error").selectOption("retry");
+
     // Runs only when the name is not Bob.
     await page.setViewportSize({ width: 1280, height: 900 });
     const when = editor.getByTestId("condition-event");
@@ -284,6 +308,21 @@ test.describe.serial("events in the builder", () => {
     await editor.getByTestId("event-save").click();
     await expect(editor.getByTestId("event-save-status")).toHaveText("Saved");
     await expect(page.getByTestId("events-overview")).toBeVisible();
+
+    // Tested whole from the editor: the conditions against the sample answers, then every
+    // action in order, with the effects a run would have.
+    const whole = editor.getByTestId("event-test-panel");
+    await whole.getByText("Test the whole event").click();
+    await commit(whole.getByTestId("test-answers"), '{"name": "Bob"}');
+    await whole.getByTestId("test-event").click();
+    const wholeResult = editor.getByTestId("event-test-result");
+    await expect(wholeResult.getByTestId("test-refused")).toContainText("would not fire");
+    await commit(whole.getByTestId("test-answers"), '{"name": "Ada"}');
+    await whole.getByTestId("test-event").click();
+    await expect(wholeResult.getByTestId("test-outcome")).toHaveCount(4, { timeout: 30_000 });
+    await expect(wholeResult.getByTestId("test-effects")).toContainText('sets greeting to "Hello Ada"');
+    await expect(wholeResult.getByTestId("test-effects")).toContainText("Ada has 3 letters");
+    await page.screenshot({ path: "artifacts/event-test-whole.png", fullPage: true });
     await page.getByTestId("publish").click();
     await expect(page.getByTestId("live-version")).toHaveText("Live: version 2");
 
@@ -300,6 +339,12 @@ test.describe.serial("events in the builder", () => {
     await page.getByTestId("apply-greet_me").click();
     await expect(page.getByTestId("toast").filter({ hasText: "Ada has 3 letters" })).toHaveCount(1);
     await expect(page.getByLabel("Greeting")).toHaveValue("Hello Ada");
+    // Activity shows each attempt of the failing call.
+    const activity = page.getByTestId("activity");
+    await activity.locator("summary").first().click();
+    await expect(activity).toContainText(/retry\s*call_api\s*error\s*\(attempt 3\)/);
+    await expect(activity).not.toContainText("(attempt 4)");
+    await page.screenshot({ path: "artifacts/player-activity-retries.png", fullPage: true });
   });
   // The MCP part of the editor, against mcp-server-time (registered as `time` by
   // accounts.spec's admin): an MCP configuration picking the tool, an mcp_call whose
@@ -348,6 +393,27 @@ test.describe.serial("events in the builder", () => {
     await expect(call.getByTestId("test-outcome")).toHaveAttribute("data-status", "success", { timeout: 30_000 });
     await expect(call.getByTestId("test-output")).toContainText("Europe/Paris");
     await page.screenshot({ path: "artifacts/event-editor-mcp.png", fullPage: true });
+
+    // A script reaches the tool only through an MCP configuration it ticks.
+    await addAction(editor, /Run a script/);
+    const script = card(editor, "script");
+    await commit(
+      script.getByTestId("script-code"),
+      "const r = await callTool('clock', 'get_current_time', {timezone: 'Asia/Tokyo'});\nreturn r;",
+    );
+    const scriptGutter = script.locator(".code-area", { has: page.getByTestId("script-code") }).getByTestId("code-gutter");
+    await expect(scriptGutter.locator("span")).toHaveText(["1", "2"]);
+    await script.getByText("Test this action").click();
+    await script.getByTestId("test-action").click();
+    await expect(script.getByTestId("test-error")).toContainText("not an MCP configuration this script may use");
+    await script.getByTestId("script-mcp-config").check();
+    await script.getByTestId("test-action").click();
+    await expect(script.getByTestId("test-outcome")).toHaveAttribute("data-status", "success", { timeout: 30_000 });
+    await expect(script.getByTestId("test-output")).toContainText("Asia/Tokyo");
+    await page.screenshot({ path: "artifacts/event-editor-script.png", fullPage: true });
+    await editor.getByRole("button", { name: "Delete action script" }).click();
+    await editor.getByTestId("confirm-delete").click();
+    await expect(card(editor, "script")).toHaveCount(0);
     await editor.getByTestId("event-save").click();
     await expect(editor.getByTestId("event-save-status")).toHaveText("Saved");
     await page.getByTestId("publish").click();

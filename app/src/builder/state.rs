@@ -24,6 +24,8 @@ pub enum Dragging {
     Step(Uuid),
     OptionSet(Uuid),
     Option { option_set: Uuid, option: Uuid },
+    /// An action card of the open event (by its header).
+    Action(Uuid),
 }
 
 /// Everything the editor's components share; all fields are signals, so it is `Copy`.

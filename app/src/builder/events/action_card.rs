@@ -1,5 +1,6 @@
 //! One action of the open event as a card: type icon and name, what it does, its error
-//! policy, and tools (edit, move up/down, duplicate, delete). Opened, it shows the common
+//! policy, and tools (edit, move up/down, duplicate, delete); dragged by its header, it
+//! drops in another card's place. Opened, it shows the common
 //! settings every action has, the type's own editor, the output handling and the Test
 //! button.
 
@@ -13,7 +14,9 @@ use super::output::OutputEditor;
 use super::test_panel::{TestPanel, TestTarget};
 use super::types::TypeEditor;
 use super::{ActionCtx, EventDraft, model};
-use crate::builder::model::shift_by_id;
+use crate::builder::model::{move_to_by_id, shift_by_id};
+use crate::builder::option_set::set_drag_data;
+use crate::builder::state::Dragging;
 use crate::builder::ui::{ConfirmDelete, ErrorLines, focus_later};
 
 #[component]
@@ -66,8 +69,38 @@ pub fn ActionCard(ev: EventDraft, id: Uuid, open: RwSignal<Vec<Uuid>>) -> impl I
         ev.forget_action_problems();
     });
     view! {
-        <li class="action-card" class:has-problems=move || { problems.get() > 0 } data-testid="action-card" data-name=move || name.get()>
-            <div class="action-head">
+        <li
+            class="action-card"
+            class:has-problems=move || { problems.get() > 0 }
+            class:drop-target=move || matches!(b.dragging.get(), Some(Dragging::Action(d)) if d != id)
+            data-testid="action-card"
+            data-name=move || name.get()
+            on:dragover=move |e: leptos::ev::DragEvent| {
+                if matches!(b.dragging.get_untracked(), Some(Dragging::Action(_))) {
+                    e.prevent_default();
+                }
+            }
+            on:drop=move |e: leptos::ev::DragEvent| {
+                if let Some(Dragging::Action(dragged)) = b.dragging.get_untracked() {
+                    e.prevent_default();
+                    b.dragging.set(None);
+                    ev.edit(|e| {
+                        move_to_by_id(&mut e.actions, |a| a.id, dragged, id);
+                    });
+                    ev.forget_action_problems();
+                }
+            }
+        >
+            // Dragged by its header only, so text in the card's inputs stays selectable.
+            <div
+                class="action-head"
+                draggable="true"
+                on:dragstart=move |e: leptos::ev::DragEvent| {
+                    set_drag_data(&e);
+                    b.dragging.set(Some(Dragging::Action(id)));
+                }
+                on:dragend=move |_| b.dragging.set(None)
+            >
                 <span class="action-icon" aria-hidden="true">{move || ty.get().map(model::type_icon)}</span>
                 <button
                     type="button"

@@ -18,8 +18,10 @@ pub mod model;
 pub mod output;
 pub mod output_preview;
 pub mod panel;
+pub mod renderer_form;
 pub mod schema;
 pub mod test_panel;
+pub mod typed_input;
 pub mod types;
 
 use leptos::prelude::*;

@@ -10,6 +10,7 @@ use wizard_core::domain::render::{RawRenderer, Renderer, RendererKind};
 
 use super::inputs::{SelectSetting, TextSetting, with_local};
 use super::output_preview::OutputPreviewPanel;
+use super::renderer_form::RendererSettings;
 use super::{ActionCtx, model};
 
 /// Edits the action's output handling; an empty one is stored as none.
@@ -65,12 +66,15 @@ pub fn OutputEditor(ctx: ActionCtx) -> impl IntoView {
             .map(|r| r.slot.as_str().to_owned())
             .unwrap_or_default()
     });
-    let renderer = text(|o| {
+    // The chosen renderer is kept here, not read back from the action: a kind whose settings
+    // do not parse yet (a chart before its kind is picked) is not stored, and the settings
+    // typed next must be checked against the chosen kind, not the stored one.
+    let renderer = RwSignal::new(out.with_untracked(|o| {
         o.render
             .as_ref()
             .map(|r| r.renderer.kind().as_str().to_owned())
             .unwrap_or_else(|| RendererKind::Table.as_str().to_owned())
-    });
+    }));
     let value_fields =
         Signal::derive(move || with_none("Nowhere", b.wizard.with(model::value_fields)));
     let selects = Signal::derive(move || with_none("None", b.wizard.with(model::dynamic_selects)));
@@ -227,6 +231,7 @@ pub fn OutputEditor(ctx: ActionCtx) -> impl IntoView {
                         value=renderer
                         on_change=Callback::new(move |v: String| {
                             // Settings of one renderer rarely fit another: start over.
+                            renderer.set(v.clone());
                             config_text.set(String::new());
                             set_render(slot.get_untracked(), v, String::new());
                         })
@@ -236,9 +241,19 @@ pub fn OutputEditor(ctx: ActionCtx) -> impl IntoView {
                 </Show>
             </div>
             <Show when=move || has_slot.get()>
+                <RendererSettings
+                    id=ctx.dom("render-setting")
+                    kind=renderer.into()
+                    text=config_text
+                    on_text=Callback::new(move |v: String| {
+                        config_text.set(v.clone());
+                        set_render(slot.get_untracked(), renderer.get_untracked(), v);
+                    })
+                    fields=Signal::derive(move || b.wizard.with(|w| model::value_fields(w).into_iter().map(|(k, _)| k).collect()))
+                />
                 <TextSetting
                     id=ctx.dom("render-config")
-                    label="Renderer settings (JSON, optional)"
+                    label="The same settings as JSON"
                     value=config_text
                     on_change=Callback::new(move |v: String| {
                         config_text.set(v.clone());

@@ -43,6 +43,16 @@ pub struct Param {
 }
 
 impl Param {
+    /// The description and the bounds, for the hint under the input.
+    pub fn hint(&self) -> String {
+        let c = self.constraints();
+        match (self.description.is_empty(), c.is_empty()) {
+            (false, false) => format!("{} · {c}", self.description),
+            (false, true) => self.description.clone(),
+            (true, _) => c,
+        }
+    }
+
     /// The bounds as a hint ("at least 1, at most 10", "matches ^[A-Z]+$").
     pub fn constraints(&self) -> String {
         let mut parts = Vec::new();

@@ -10,6 +10,7 @@ use wizard_core::domain::event::ActionConfig;
 use crate::builder::events::ActionCtx;
 use crate::builder::events::inputs::with_local;
 use crate::builder::events::schema::{Kind, Param, text_of, value_of};
+use crate::builder::events::typed_input::TypedInput;
 use crate::builder::ui::ErrorLines;
 
 /// Where an editor keeps the values: the map inside its configuration, the path the
@@ -62,73 +63,25 @@ pub fn ArgumentInput(ctx: ActionCtx, p: Param, of: ArgumentsOf) -> impl IntoView
         }
     };
     let invalid = move || (!errors.with(Vec::is_empty)).then_some("true");
-    let hint = {
-        let mut parts = Vec::new();
-        if !p.description.is_empty() {
-            parts.push(p.description.clone());
-        }
-        let c = p.constraints();
-        if !c.is_empty() {
-            parts.push(c);
-        }
-        parts.join(" · ")
-    };
-    let kind = p.kind.clone();
-    let (min, max) = (p.minimum, p.maximum);
-    let placeholder = p.default.as_ref().map(text_of).unwrap_or_default();
+    let hint = p.hint();
     let input = {
         let id = id.clone();
         let described = described.clone();
+        let p = p.clone();
+        let commit = Callback::new(commit);
         move || {
-            let (id, described, placeholder) = (id.clone(), described.clone(), placeholder.clone());
+            let (id, described) = (id.clone(), described.clone());
             let testid = format!("{}-arg", of.testid);
             if template.get() {
                 return view! {
                     <input id=id type="text" class="mono" aria-describedby=described aria-invalid=invalid
                         data-testid=testid placeholder="{{ fields.key }}"
-                        prop:value=move || text.get() on:change=move |ev| commit(event_target_value(&ev)) />
+                        prop:value=move || text.get() on:change=move |ev| commit.run(event_target_value(&ev)) />
                 }
                 .into_any();
             }
-            match &kind {
-                Kind::Text => view! {
-                    <input id=id type="text" aria-describedby=described aria-invalid=invalid data-testid=testid
-                        placeholder=placeholder prop:value=move || text.get() on:change=move |ev| commit(event_target_value(&ev)) />
-                }
-                .into_any(),
-                Kind::Number | Kind::Integer => view! {
-                    <input id=id type="number" inputmode="decimal" aria-describedby=described aria-invalid=invalid data-testid=testid
-                        step=if kind == Kind::Integer { "1" } else { "any" }
-                        min=min.map(|m| m.to_string()) max=max.map(|m| m.to_string())
-                        placeholder=placeholder prop:value=move || text.get() on:change=move |ev| commit(event_target_value(&ev)) />
-                }
-                .into_any(),
-                Kind::Boolean | Kind::Choice(_) => {
-                    let values: Vec<String> = match &kind {
-                        Kind::Choice(vs) => vs.iter().map(text_of).collect(),
-                        _ => vec!["true".to_owned(), "false".to_owned()],
-                    };
-                    view! {
-                        <select id=id aria-describedby=described aria-invalid=invalid data-testid=testid
-                            on:change=move |ev| commit(event_target_value(&ev))>
-                            <option value="" selected=move || text.with(String::is_empty)>"(not set)"</option>
-                            {values.into_iter().map(|v| {
-                                let selected = {
-                                    let v = v.clone();
-                                    move || text.with(|t| *t == v)
-                                };
-                                view! { <option value=v.clone() selected=selected>{v.clone()}</option> }
-                            }).collect_view()}
-                        </select>
-                    }
-                    .into_any()
-                }
-                Kind::Json => view! {
-                    <textarea id=id rows=3 class="mono" spellcheck="false" aria-describedby=described aria-invalid=invalid data-testid=testid
-                        placeholder=placeholder prop:value=move || text.get() on:change=move |ev| commit(event_target_value(&ev))></textarea>
-                }
-                .into_any(),
-            }
+            view! { <TypedInput p=p.clone() id described text invalid=Signal::derive(invalid) commit testid /> }
+                .into_any()
         }
     };
     let label = format!("{}{}", p.name, if p.required { " *" } else { "" });

@@ -120,6 +120,7 @@ test.describe.serial("accounts", () => {
     const table = page.getByTestId("allowlist-table");
     await expect(table.getByRole("row").filter({ hasText: "10.20.0.0/16" })).toContainText("the lab network");
     await expect(page.getByTestId("allowlist-status")).toContainText("10.20.0.0/16 is allowed now.");
+    await page.screenshot({ path: "artifacts/admin-allowlist.png", fullPage: true });
     await expect(pattern).toHaveValue("");
     await expect(page.getByTestId("allow-pattern-error")).toBeEmpty();
 

@@ -161,11 +161,16 @@ test.describe.serial("events in the builder", () => {
     await setField.getByTestId("set-field-field").selectOption("greeting");
     await commit(setField.getByTestId("set-field-value"), "Hello {{ fields.name }}");
     await expect(setField.getByTestId("action-summary")).toHaveText('greeting ← "Hello {{ fields.name }}"');
-    // Dragged by its header onto the first card, it takes that place.
-    await setField.locator(".action-head").dragTo(card(editor, "transform"));
+    // Dragged by its header onto the first card, it takes that place (cards closed, so both
+    // are on screen).
+    for (const name of ["transform", "message", "set_field"]) {
+      const toggle = card(editor, name).getByTestId("action-toggle");
+      if ((await toggle.getAttribute("aria-expanded")) === "true") await toggle.click();
+    }
+    await setField.locator(".action-head").dragTo(card(editor, "transform").locator(".action-head"));
     await expect(editor.getByTestId("action-card")).toHaveCount(3);
-    const order = await editor.getByTestId("action-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-name")));
-    expect(order).toEqual(["set_field", "transform", "message"]);
+    const order = () => editor.getByTestId("action-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-name")));
+    await expect.poll(order).toEqual(["set_field", "transform", "message"]);
     await page.screenshot({ path: "artifacts/event-editor.png", fullPage: true });
 
     await editor.getByTestId("event-save").click();
@@ -294,6 +299,14 @@ test.describe.serial("events in the builder", () => {
     await editor.getByRole("button", { name: "Delete action message_2" }).click();
     await editor.getByTestId("confirm-delete").click();
     await expect(editor.getByTestId("action-card")).toHaveCount(4);
+    // The navigate editor: next, previous, a step, complete.
+    await addAction(editor, /Navigate/);
+    const nav = card(editor, "navigate");
+    await expect(nav.getByTestId("navigate-target").locator("option")).toContainText(["The next step", "Step 1: Greeting"]);
+    await nav.screenshot({ path: "artifacts/event-editor-navigate.png" });
+    await editor.getByRole("button", { name: "Delete action navigate" }).click();
+    await editor.getByTestId("confirm-delete").click();
+    await expect(editor.getByTestId("action-card")).toHaveCount(4);
 
     // The API call (its httpbin is gone by now) is retried twice before it gives up.
     await card(editor, "call_api").getByTestId("action-on-error").selectOption("retry");
@@ -364,10 +377,17 @@ test.describe.serial("events in the builder", () => {
     await tools.getByRole("checkbox", { name: /get_current_time/ }).check({ timeout: 30_000 });
     await form.getByTestId("mcp-config-save").click();
     await expect(configs.getByTestId("mcp-config-status")).toHaveText("Saved clock.");
+    await page.screenshot({ path: "artifacts/mcp-config-editor.png", fullPage: true });
     await expect(configs.getByTestId("mcp-config-row")).toContainText("get_current_time");
 
     await page.getByTestId("events-overview").getByTestId("overview-event").click();
     const editor = page.getByTestId("event-editor");
+    // The API call (retried, then stopping, in the last test) goes back to continuing, so
+    // the actions after it run.
+    const api = card(editor, "call_api");
+    const apiToggle = api.getByTestId("action-toggle");
+    if ((await apiToggle.getAttribute("aria-expanded")) !== "true") await apiToggle.click();
+    await api.getByTestId("action-on-error").selectOption("continue");
     await addAction(editor, /Call an MCP tool/);
     const call = card(editor, "call_tool");
     await expect(call.getByTestId("mcp-call-tool")).toHaveValue("get_current_time");

@@ -18,10 +18,13 @@ use crate::builder::condition::ConditionEditor;
 use crate::builder::model::field_choices;
 use crate::builder::state::Builder;
 use crate::builder::ui::{ConfirmDelete, focus_later};
+use crate::components::deferred::deferred;
 use crate::fns::Outcome;
 use crate::fns::events::{check_event, delete_event, get_event, save_event};
 
-/// The editor of `store.open`, or nothing.
+/// The editor of `store.open`, or nothing. The editor (every action type's editor, the
+/// output preview, the renderer settings) is its own chunk, fetched when an event is first
+/// opened, so the builder's page loads without it (README, "Browser bundle").
 #[component]
 pub fn OpenEvent(b: Builder, store: EventStore) -> impl IntoView {
     move || {
@@ -29,8 +32,13 @@ pub fn OpenEvent(b: Builder, store: EventStore) -> impl IntoView {
         // Read once: a save puts the new copy in the list without reopening the editor.
         let view = untrack(|| store.get(id))?;
         let ev = EventDraft::new(b, store, &view);
-        Some(view! { <EventEditor ev /> })
+        Some(deferred(event_editor(ev)))
     }
+}
+
+#[cfg_attr(feature = "hydrate", leptos::lazy)]
+fn event_editor(ev: EventDraft) -> AnyView {
+    view! { <EventEditor ev /> }.into_any()
 }
 
 #[component]

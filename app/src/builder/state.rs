@@ -23,7 +23,10 @@ use crate::fns::wizards::{list_wizard_versions, publish_wizard, save_wizard_draf
 pub enum Dragging {
     Step(Uuid),
     OptionSet(Uuid),
-    Option { option_set: Uuid, option: Uuid },
+    Option {
+        option_set: Uuid,
+        option: Uuid,
+    },
     /// An action card of the open event (by its header).
     Action(Uuid),
 }

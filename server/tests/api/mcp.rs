@@ -585,6 +585,16 @@ async fn calls_return_results_and_refuse_what_the_schema_refuses(app: TestApp) {
     app.state.mcp.shutdown().await;
 }
 
+/// Who and where an action runs when a test calls the engine directly (no stored run).
+fn run_of(wizard: &Wizard) -> RunInfo {
+    RunInfo {
+        run_id: Uuid::now_v7(),
+        wizard_id: wizard.id,
+        user_id: "u".into(),
+        user_email: "u@example.com".into(),
+    }
+}
+
 /// The wizard as the engine sees it: its definition plus its MCP configurations.
 async fn wizard_with_configs(app: &TestApp, builder: &str, wid: &str) -> Wizard {
     let draft: WizardDraft = app
@@ -675,12 +685,7 @@ async fn mcp_call_actions_are_checked_at_save_time_and_executed(app: TestApp) {
     assert_eq!(errs[0].field, "actions[0].config.mcp_config_id");
 
     // Execution with rendered arguments.
-    let run = RunInfo {
-        run_id: Uuid::now_v7(),
-        wizard_id: wizard.id,
-        user_id: "u".into(),
-        user_email: "u@example.com".into(),
-    };
+    let run = run_of(&wizard);
     let mut effects = Effects::default();
     let context = json!({});
     let logger =
@@ -1066,12 +1071,7 @@ async fn scripts_call_only_declared_mcp_configurations_and_allowed_tools(app: Te
                   catch (e) { refused.push(String(e && e.message || e)); } \
                 } \
                 return {sum: JSON.stringify(r), refused};";
-    let run = RunInfo {
-        run_id: Uuid::now_v7(),
-        wizard_id: wizard.id,
-        user_id: "u".into(),
-        user_email: "u@example.com".into(),
-    };
+    let run = run_of(&wizard);
     let mut effects = Effects::default();
     let context = json!({});
     let logger = wizard_core::backend::engine::logs::Logger::in_memory(app.state.clone());

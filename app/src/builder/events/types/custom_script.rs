@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use uuid::Uuid;
 use wizard_core::domain::event::{ActionConfig, CustomScriptConfig};
 
 use super::{config_memo, config_text, edit_config};
@@ -47,25 +48,43 @@ pub fn ScriptEditor(ctx: ActionCtx) -> impl IntoView {
             mono=true
             hint="setField(key, value), showMessage(level, text), navigate(target); await callApi(name, request), await callTool(name, tool, arguments) and await runAction(name, params) for what is ticked below. The return value is the output."
         />
-        <fieldset class="capabilities">
-            <legend>"May call these API configurations"</legend>
-            <Show when=move || configs.with(Vec::is_empty)>
-                <p class="hint">"This wizard has no API configurations."</p>
-            </Show>
-            <CapabilityBoxes ctx cfg items=configs list=|c| &mut c.allowed_api_configs
-                has=|c, id| c.allowed_api_configs.contains(id) testid="script-api-config" />
-            <ErrorLines messages=ctx.messages("config.allowed_api_configs") id=ctx.dom("caps-errors") />
-        </fieldset>
-        <fieldset class="capabilities">
-            <legend>"May call tools through these MCP configurations"</legend>
-            <Show when=move || tools.with(Vec::is_empty)>
-                <p class="hint">"This wizard has no MCP configurations."</p>
-            </Show>
-            <CapabilityBoxes ctx cfg items=tools list=|c| &mut c.allowed_mcp_configs
-                has=|c, id| c.allowed_mcp_configs.contains(id) testid="script-mcp-config" />
-            <ErrorLines messages=ctx.messages("config.allowed_mcp_configs") id=ctx.dom("mcp-caps-errors") />
-        </fieldset>
+        <ConfigCapabilities ctx cfg legend="May call these API configurations"
+            empty="This wizard has no API configurations." items=configs
+            list=|c| &mut c.allowed_api_configs has=|c, id| c.allowed_api_configs.contains(id)
+            member="allowed_api_configs" testid="script-api-config" />
+        <ConfigCapabilities ctx cfg legend="May call tools through these MCP configurations"
+            empty="This wizard has no MCP configurations." items=tools
+            list=|c| &mut c.allowed_mcp_configs has=|c, id| c.allowed_mcp_configs.contains(id)
+            member="allowed_mcp_configs" testid="script-mcp-config" />
         <LibraryCapabilities ctx cfg />
+    }
+    .into_any()
+}
+
+/// One of the wizard's configuration lists (API or MCP) as checkboxes, with a hint when the
+/// wizard has none and the server's messages for `config.<member>`.
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn ConfigCapabilities(
+    ctx: ActionCtx,
+    cfg: Memo<Option<CustomScriptConfig>>,
+    legend: &'static str,
+    empty: &'static str,
+    items: Memo<Vec<(Uuid, String)>>,
+    list: fn(&mut CustomScriptConfig) -> &mut Vec<Uuid>,
+    has: fn(&CustomScriptConfig, &Uuid) -> bool,
+    member: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <fieldset class="capabilities">
+            <legend>{legend}</legend>
+            <Show when=move || items.with(Vec::is_empty)>
+                <p class="hint">{empty}</p>
+            </Show>
+            <CapabilityBoxes ctx cfg items list has testid />
+            <ErrorLines messages=ctx.messages(format!("config.{member}")) id=ctx.dom(&format!("{member}-errors")) />
+        </fieldset>
     }
     .into_any()
 }

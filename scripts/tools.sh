@@ -103,6 +103,28 @@ ensure_postgres() {
   fi
 }
 
+pg_as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Starts an empty PostgreSQL cluster in DATA (under WORK, which holds its socket and log) on
+# a free port of 127.0.0.1, with any extra server settings given (`-c name=value` ...), and
+# sets PG_URL. The caller stops it: `pg_as_owner pg_ctl -D DATA -m fast stop`.
+start_throwaway_postgres() {
+  local work=$1 data=$2; shift 2
+  ensure_postgres
+  local port; port=$(free_port)
+  # PostgreSQL refuses to run as root: hand the directory to the postgres user.
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown postgres "$work"
+  fi
+  pg_as_owner initdb -D "$data" -A trust -U wp 2>&1
+  pg_as_owner pg_ctl -D "$data" -w -l "$work/pg.log" \
+    -o "-p $port -k $work -c listen_addresses=127.0.0.1 $*" start >/dev/null
+  PG_URL="postgres://wp@127.0.0.1:$port/postgres"
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }

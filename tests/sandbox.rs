@@ -322,6 +322,27 @@ async fn prototype_pollution_does_not_outlive_its_run() {
     next_run_works().await;
 }
 
+/// Runtimes are reused between runs (issue 15); contexts never are: globals, registered
+/// symbols and promise jobs a run leaves behind are gone for the next run, run after run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_sees_nothing_a_previous_run_left() {
+    for i in 0..20 {
+        // Every third run leaves a job queued (its runtime is then not reused at all).
+        let out = transform(
+            r#"
+            const seen = [typeof leaked, typeof later, Symbol.for('run') === globalThis.sym];
+            globalThis.leaked = input;
+            globalThis.sym = Symbol.for('run');
+            Object.prototype.seen = true;
+            if (input.queue) Promise.resolve().then(() => { globalThis.later = 1; });
+            return seen;"#,
+            json!({"secret": i, "queue": i % 3 == 0}),
+        )
+        .await;
+        assert_eq!(out, Ok(json!(["undefined", "undefined", false])), "run {i}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_huge_output_is_refused() {
     assert_eq!(

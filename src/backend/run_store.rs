@@ -11,6 +11,7 @@ use crate::backend::db::runs::{self as repo, RunRow, RunUpdate};
 use crate::backend::error::{AppError, AppResult};
 use crate::backend::state::AppState;
 use crate::domain::condition::Answers;
+use crate::domain::event::ActionLog;
 use crate::domain::problem::FieldError;
 use crate::domain::run::*;
 use crate::domain::{Field, Wizard};
@@ -32,11 +33,16 @@ async fn merge_backoff(attempt: u32) {
 
 /// The one implementation of an answer save, shared by `runs::save_answers` and the engine
 /// (`execute-event` saves the runner's answers first with exactly these rules).
+///
+/// `loaded` is the run as the caller just read it (the caller's own, in progress): the
+/// first attempt merges into it instead of reading it again. A save that changes nothing
+/// writes nothing (issue 15: every statement is a round trip to the database).
 pub(crate) async fn save_incoming(
     app: &AppState,
     actor: &CurrentUser,
     id: Uuid,
     incoming: &Answers,
+    mut loaded: Option<RunRow>,
 ) -> AppResult<RunState> {
     if incoming.len() > MAX_ANSWERS_PER_SAVE {
         return Err(AppError::field(
@@ -46,9 +52,13 @@ pub(crate) async fn save_incoming(
     }
     let _turn = app.run_gates.turn(id).await;
     for attempt in 0..MERGE_ATTEMPTS {
-        let run = editable(app, actor, id).await?;
+        let run = match loaded.take() {
+            Some(run) => run,
+            None => editable(app, actor, id).await?,
+        };
         let definition = app.versions.get(&app.db, run.version_id).await?;
-        let mut answers = run.answers()?;
+        let stored = run.answers()?;
+        let mut answers = stored.clone();
         let mut errors = Vec::new();
         for (key, value) in incoming {
             let path = format!("answers.{key}");
@@ -64,6 +74,16 @@ pub(crate) async fn save_incoming(
         }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
+        }
+        if answers == stored {
+            return Ok(state(
+                &run,
+                answers,
+                run.current_step_id,
+                RunStatus::InProgress,
+                run.version,
+                run.updated_at.clone(),
+            ));
         }
         let change = RunUpdate {
             answers: &answers,
@@ -89,18 +109,21 @@ pub(crate) async fn save_incoming(
     Err(AppError::stale_version("run"))
 }
 
-/// Writes answers that actions set (`null` clears one), already checked by the engine,
-/// with the same optimistic retry as a save. A completed run is left as it is (its
-/// answers are final) and `None` comes back.
+/// Writes answers that actions set (`null` clears one), already checked by the engine, and
+/// the execution's log rows `logs`, in one transaction: both land or neither (issue 15).
+/// Retries like a save when another write of the run lands in between. A completed run is
+/// left as it is (its answers are final), its logs are written alone, and `None` comes back.
 pub(crate) async fn apply_action_answers(
     app: &AppState,
     id: Uuid,
     changes: &serde_json::Map<String, serde_json::Value>,
+    logs: &[ActionLog],
 ) -> AppResult<Option<Answers>> {
     let _turn = app.run_gates.turn(id).await;
     for attempt in 0..MERGE_ATTEMPTS {
         let run = load(app, id).await?;
         if run.status == RunStatus::Completed {
+            db::logs::insert_all(&app.db, logs).await?;
             return Ok(None);
         }
         let mut answers = run.answers()?;
@@ -117,12 +140,16 @@ pub(crate) async fn apply_action_answers(
             current_step_title: &run.current_step_title,
             completed: false,
         };
-        if repo::update(&app.db, run.id, run.version, &change)
+        let mut tx = app.db.begin_write().await?;
+        if repo::update_on(&mut tx, run.id, run.version, &change)
             .await?
             .is_some()
         {
+            db::logs::insert_many(&mut tx, logs).await?;
+            tx.commit().await?;
             return Ok(Some(answers));
         }
+        drop(tx);
         tracing::debug!(run_id = %run.id, attempt, "action answers raced a save; merging again");
         merge_backoff(attempt).await;
     }

@@ -149,7 +149,7 @@ pub async fn save_answers(
     id: Uuid,
     req: &SaveAnswersRequest,
 ) -> AppResult<RunState> {
-    save_incoming(app, actor, id, &req.answers).await
+    save_incoming(app, actor, id, &req.answers, None).await
 }
 
 /// Validates the current step (422 with `answers.<key>` paths) and moves to the next

@@ -13,14 +13,14 @@ use crate::backend::state::AppState;
 /// Resolves a token to its user: signature, expiry, sign-out and account existence.
 pub async fn authenticate(app: &AppState, token: &str) -> AppResult<CurrentUser> {
     let claims = app.tokens.verify(token)?;
-    if db::users::is_token_revoked(&app.db, &claims.jti).await? {
+    let (user, revoked) = db::users::session_user(&app.db, &claims.sub, &claims.jti)
+        .await?
+        .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".into()))?;
+    if revoked {
         return Err(AppError::Unauthenticated(
             "this session was signed out; sign in again".into(),
         ));
     }
-    let user = db::users::by_id(&app.db, &claims.sub)
-        .await?
-        .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".into()))?;
     let role = user.role()?;
     Ok(CurrentUser { user, role, claims })
 }

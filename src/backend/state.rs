@@ -41,6 +41,9 @@ pub struct EngineSettings {
     pub events_burst: u32,
     /// Deepest call stack of library actions (DESIGN §5).
     pub library_max_depth: usize,
+    /// An event's log rows are written when it ends; an action still running after this
+    /// long gets them written at once (`engine::logs`, issue 15).
+    pub trace_after: Duration,
 }
 
 impl Default for EngineSettings {
@@ -55,6 +58,7 @@ impl Default for EngineSettings {
             events_per_minute: 600,
             events_burst: 120,
             library_max_depth: 8,
+            trace_after: Duration::from_millis(250),
         }
     }
 }

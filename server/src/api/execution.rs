@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wizard_core::backend::auth::CurrentUser;
 use wizard_core::backend::engine;
-use wizard_core::backend::error::AppResult;
+use wizard_core::backend::error::{AppError, AppResult};
 use wizard_core::backend::runs;
 use wizard_core::backend::state::AppState;
 use wizard_core::domain::event::{ActionLog, ExecuteEventRequest, ExecuteEventResponse, Progress};
@@ -46,6 +46,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         (status = 409, description = "The run is completed (only wizard.onComplete may run)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Ill-typed answers (`answers.<key>`), or a target that does not fit the trigger or is not in the version (`target_id`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many event executions; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The event ran but its results could not be stored: the answers its actions set and its log rows were kept together or not at all, so neither was (the runner's own answers were saved before it ran)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn execute_event(
@@ -54,9 +55,14 @@ pub async fn execute_event(
     ApiPath(run_id): ApiPath<PathId>,
     ApiJson(req): ApiJson<ExecuteEventRequest>,
 ) -> AppResult<Json<ExecuteEventResponse>> {
-    Ok(Json(
-        engine::execute_event(&state, &user, run_id.uuid(), req).await?,
-    ))
+    // Its own task: a caller who goes away mid-event does not cut it short, so the answers
+    // its actions set and its log rows, written together when it ends, are not lost.
+    let run =
+        tokio::spawn(async move { engine::execute_event(&state, &user, run_id.uuid(), req).await });
+    match run.await {
+        Ok(response) => Ok(Json(response?)),
+        Err(e) => Err(AppError::Internal(format!("the event's task failed: {e}"))),
+    }
 }
 
 /// How long a progress stream waits for an event to start before it ends: the player

@@ -34,7 +34,7 @@ on_both_backends!(
 );
 
 /// Step "Contact" (name, email, age, a dynamic select, an output slot), step "Done".
-fn contact_wizard() -> Value {
+pub(crate) fn contact_wizard() -> Value {
     json!({
         "name": "Contact",
         "steps": [
@@ -53,11 +53,11 @@ fn contact_wizard() -> Value {
     })
 }
 
-fn action(name: &str, action_type: &str, config: Value) -> Value {
+pub(crate) fn action(name: &str, action_type: &str, config: Value) -> Value {
     json!({"id": Uuid::new_v4(), "name": name, "action_type": action_type, "config": config})
 }
 
-fn event(name: &str, trigger: &str, target: Option<&str>, actions: Vec<Value>) -> Value {
+pub(crate) fn event(name: &str, trigger: &str, target: Option<&str>, actions: Vec<Value>) -> Value {
     json!({"id": Uuid::new_v4(), "name": name, "trigger": trigger, "target_id": target,
            "actions": actions})
 }
@@ -65,7 +65,7 @@ fn event(name: &str, trigger: &str, target: Option<&str>, actions: Vec<Value>) -
 /// The id of field `key` in a definition.
 /// Publishes `definition` and puts `events(version definition)` into the published
 /// version; returns (wizard id, version definition with the events).
-async fn publish_with_events(
+pub(crate) async fn publish_with_events(
     app: &TestApp,
     token: &str,
     definition: &Value,
@@ -100,7 +100,12 @@ async fn inject_events(
     def
 }
 
-async fn execute(app: &TestApp, token: &str, run_id: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn execute(
+    app: &TestApp,
+    token: &str,
+    run_id: &str,
+    body: Value,
+) -> reqwest::Response {
     app.post_json(
         &format!("/api/v1/wizard-runs/{run_id}/execute-event"),
         &body,
@@ -109,14 +114,14 @@ async fn execute(app: &TestApp, token: &str, run_id: &str, body: Value) -> reqwe
     .await
 }
 
-async fn get_run(app: &TestApp, token: &str, run_id: &str) -> Value {
+pub(crate) async fn get_run(app: &TestApp, token: &str, run_id: &str) -> Value {
     app.call(Method::GET, &format!("/api/v1/wizard-runs/{run_id}"))
         .by(token)
         .expect(200)
         .await
 }
 
-async fn logs(app: &TestApp, token: &str, run_id: &str) -> Vec<Value> {
+pub(crate) async fn logs(app: &TestApp, token: &str, run_id: &str) -> Vec<Value> {
     app.call(
         Method::GET,
         &format!("/api/v1/wizard-runs/{run_id}/action-logs"),
@@ -130,7 +135,7 @@ async fn logs(app: &TestApp, token: &str, run_id: &str) -> Vec<Value> {
 }
 
 /// The status of each outcome, by action name.
-fn statuses(resp: &Value) -> Vec<(String, String)> {
+pub(crate) fn statuses(resp: &Value) -> Vec<(String, String)> {
     resp["actions"]
         .as_array()
         .expect("actions")
@@ -153,15 +158,15 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
 
 /// A small HTTP server on 127.0.0.1: `/fail` answers 500, `/items` two rows; counts the
 /// requests of each.
-struct Upstream {
-    base: String,
+pub(crate) struct Upstream {
+    pub(crate) base: String,
     /// Serves until the scenario ends.
     _peer: support::Peer,
     fails: Arc<AtomicUsize>,
     items: Arc<AtomicUsize>,
 }
 
-async fn upstream() -> Upstream {
+pub(crate) async fn upstream() -> Upstream {
     use axum::http::StatusCode;
     use axum::routing::get;
     let fails = Arc::new(AtomicUsize::new(0));
@@ -208,7 +213,7 @@ async fn upstream() -> Upstream {
 }
 
 /// Lets outbound calls reach 127.0.0.1 (the first account is the admin).
-async fn allow_loopback(app: &TestApp, admin: &str) {
+pub(crate) async fn allow_loopback(app: &TestApp, admin: &str) {
     app.call(Method::POST, "/api/v1/admin/outbound-allowlist")
         .body(&json!({"pattern": "127.0.0.1", "note": "test upstream"}))
         .by(admin)

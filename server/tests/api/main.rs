@@ -10,6 +10,7 @@ mod support;
 
 mod accounts;
 mod api_calls;
+mod durability;
 mod engine;
 mod events;
 mod library;

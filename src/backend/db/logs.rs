@@ -1,12 +1,15 @@
 //! The `action_execution_logs` table: one row per event run, action attempt and call, linked
-//! by `parent_log_id`. Rows are written as execution goes (inserted `running`, finished
-//! later), so a crash mid-event leaves honest `running` rows.
+//! by `parent_log_id`. An event's rows are written together when it ends ([`insert_many`],
+//! in the transaction that saves the answers its actions set); an action slower than the
+//! engine's threshold gets its rows written while it runs (`running`, finished later by
+//! [`finish`]), so a crash mid-event still leaves a trace (`engine::logs`).
 
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 use uuid::Uuid;
 
 use super::Db;
 use crate::backend::error::AppResult;
+use crate::domain::event::ActionLog;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct LogRow {
@@ -29,48 +32,63 @@ pub struct LogRow {
     pub error_message: Option<String>,
 }
 
-/// A row as it starts (or, for skipped actions, as it ends right away).
-pub struct NewLog<'a> {
-    pub id: &'a str,
-    pub run_id: &'a str,
-    pub parent_log_id: Option<&'a str>,
-    pub kind: &'a str,
-    pub event_id: Option<&'a str>,
-    pub action_id: Option<&'a str>,
-    pub name: &'a str,
-    pub status: &'a str,
-    pub retry_attempt: i64,
-    pub started_at: &'a str,
-    pub input_data: Option<&'a str>,
+/// Columns of a row, in the order [`insert_many`] binds them.
+const COLUMNS: usize = 15;
+
+/// Rows per INSERT: well under SQLite's and PostgreSQL's limits on bound parameters.
+const ROWS_PER_INSERT: usize = 200;
+
+/// Inserts `rows` (each as it is now: ended, or still running) with one statement per
+/// [`ROWS_PER_INSERT`] rows, on `conn` (a transaction, so they land together).
+pub async fn insert_many(conn: &mut AnyConnection, rows: &[ActionLog]) -> AppResult<()> {
+    let text = |v: &serde_json::Value| (!v.is_null()).then(|| v.to_string());
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO action_execution_logs (id, run_id, parent_log_id, kind, event_id, \
+             action_id, name, status, retry_attempt, started_at, input_data, completed_at, \
+             duration_ms, output_data, error_message) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for c in 1..=COLUMNS {
+                let sep = if c == COLUMNS { ")" } else { ", " };
+                sql.push_str(&format!("${}{sep}", i * COLUMNS + c));
+            }
+        }
+        let mut query = sqlx::query(&sql);
+        for log in chunk {
+            query = query
+                .bind(log.id.to_string())
+                .bind(log.run_id.to_string())
+                .bind(log.parent_log_id.map(|p| p.to_string()))
+                .bind(log.kind.as_str())
+                .bind(log.event_id.map(|p| p.to_string()))
+                .bind(log.action_id.map(|p| p.to_string()))
+                .bind(log.name.clone())
+                .bind(log.status.as_str())
+                .bind(i64::from(log.attempt))
+                .bind(log.started_at.clone())
+                .bind(text(&log.input))
+                .bind(log.completed_at.clone())
+                .bind(log.duration_ms)
+                .bind(text(&log.output))
+                .bind(log.error.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
-/// Inserts a row as it starts (`end` is `None`: it is finished later by [`finish`]) or,
-/// when it has already ended, whole: one write instead of an insert and an update
-/// (`Logger::defer`).
-pub async fn insert(db: &Db, row: &NewLog<'_>, end: Option<&LogEnd<'_>>) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO action_execution_logs (id, run_id, parent_log_id, kind, event_id, \
-         action_id, name, status, retry_attempt, started_at, input_data, completed_at, \
-         duration_ms, output_data, error_message) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(row.id)
-    .bind(row.run_id)
-    .bind(row.parent_log_id)
-    .bind(row.kind)
-    .bind(row.event_id)
-    .bind(row.action_id)
-    .bind(row.name)
-    .bind(end.map_or(row.status, |e| e.status))
-    .bind(row.retry_attempt)
-    .bind(row.started_at)
-    .bind(row.input_data)
-    .bind(end.map(|e| e.completed_at))
-    .bind(end.map(|e| e.duration_ms))
-    .bind(end.and_then(|e| e.output_data))
-    .bind(end.and_then(|e| e.error_message))
-    .execute(&db.pool)
-    .await?;
+/// Inserts `rows` all or none: as one statement when they fit in one (atomic by itself, so
+/// no BEGIN and COMMIT round trips), else in one transaction.
+pub async fn insert_all(db: &Db, rows: &[ActionLog]) -> AppResult<()> {
+    if rows.len() <= ROWS_PER_INSERT {
+        let _turn = db.write_turn().await;
+        return insert_many(&mut *db.pool.acquire().await?, rows).await;
+    }
+    let mut tx = db.begin_write().await?;
+    insert_many(&mut tx, rows).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -84,6 +102,7 @@ pub struct LogEnd<'a> {
 }
 
 pub async fn finish(db: &Db, id: Uuid, end: &LogEnd<'_>) -> AppResult<()> {
+    let _turn = db.write_turn().await;
     sqlx::query(
         "UPDATE action_execution_logs SET status = $1, completed_at = $2, duration_ms = $3, \
          output_data = $4, error_message = $5 WHERE id = $6",

@@ -1,6 +1,6 @@
 //! The `wizard_runs` table: runs and, when named, Store entries.
 
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 use uuid::Uuid;
 
 use super::{Db, now_text, parse_column};
@@ -200,6 +200,17 @@ pub async fn update(
     expected_version: i64,
     change: &RunUpdate<'_>,
 ) -> AppResult<Option<(i64, String)>> {
+    let _turn = db.write_turn().await;
+    update_on(&mut *db.pool.acquire().await?, id, expected_version, change).await
+}
+
+/// [`update`] on `conn` (a transaction that writes more with it).
+pub async fn update_on(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    expected_version: i64,
+    change: &RunUpdate<'_>,
+) -> AppResult<Option<(i64, String)>> {
     let now = now_text();
     let res = sqlx::query(
         "UPDATE wizard_runs SET answers = $1, current_step_id = $2, current_step_title = $3, \
@@ -215,7 +226,7 @@ pub async fn update(
     .bind(&now)
     .bind(id.to_string())
     .bind(expected_version)
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
     Ok((res.rows_affected() == 1).then_some((expected_version + 1, now)))
 }

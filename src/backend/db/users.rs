@@ -42,17 +42,14 @@ impl UserRow {
 /// atomic step. SQLite: `BEGIN IMMEDIATE` takes the write lock up front (a deferred
 /// transaction that reads first fails with "database is locked" when two race to
 /// upgrade); PostgreSQL: a table lock.
-async fn begin_serialized(db: &Db) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
-    match db.backend {
-        super::Backend::Sqlite => Ok(db.pool.begin_with("BEGIN IMMEDIATE").await?),
-        super::Backend::Postgres => {
-            let mut tx = db.pool.begin().await?;
-            sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await?;
-            Ok(tx)
-        }
+async fn begin_serialized(db: &Db) -> AppResult<super::WriteTx> {
+    let mut tx = db.begin_write().await?;
+    if db.backend == super::Backend::Postgres {
+        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut **tx)
+            .await?;
     }
+    Ok(tx)
 }
 
 const COLUMNS: &str =
@@ -83,7 +80,7 @@ pub async fn insert(
         .bind(password_hash)
         .bind(default_role.as_str())
         .bind(&now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -135,7 +132,7 @@ pub async fn change_role(
     expected_version: i64,
 ) -> AppResult<UserRow> {
     let mut tx = begin_serialized(db).await?;
-    let current = by_id_in(&mut *tx, id)
+    let current = by_id_in(&mut **tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no user with id {id}")))?;
     if current.version != expected_version {
@@ -143,7 +140,7 @@ pub async fn change_role(
     }
     if current.role()? == Role::Admin && role != Role::Admin {
         let (admins,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin'")
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         if admins <= 1 {
             return Err(AppError::conflict_on(
@@ -161,7 +158,7 @@ pub async fn change_role(
         .bind(now_text())
         .bind(id)
         .bind(expected_version)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| AppError::stale_version("user"))?;
     tx.commit().await?;
@@ -186,10 +183,23 @@ pub async fn revoke_token(db: &Db, jti: &str, expires_at: &str) -> AppResult<()>
     }
 }
 
-pub async fn is_token_revoked(db: &Db, jti: &str) -> AppResult<bool> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT jti FROM revoked_tokens WHERE jti = $1")
+/// A session's account and whether its token was signed out, in one round trip (every
+/// authenticated request asks both; issue 15).
+pub async fn session_user(db: &Db, id: &str, jti: &str) -> AppResult<Option<(UserRow, bool)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        revoked: i64,
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, (SELECT count(*) FROM revoked_tokens WHERE jti = $2) AS revoked \
+         FROM users WHERE id = $1"
+    );
+    let row = sqlx::query_as::<_, Row>(&sql)
+        .bind(id)
         .bind(jti)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.is_some())
+    Ok(row.map(|r| (r.user, r.revoked > 0)))
 }

@@ -120,7 +120,7 @@ pub async fn insert_with_events(
     .bind(w.category.as_deref())
     .bind(to_json(&draft)?)
     .bind(&now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -220,7 +220,7 @@ pub async fn publish_snapshot(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM wizard_versions WHERE wizard_id = $1",
     )
     .bind(row.id.to_string())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let version = VersionRow {
         id: Uuid::now_v7(),
@@ -242,7 +242,7 @@ pub async fn publish_snapshot(
     .bind(&version.definition)
     .bind(&version.published_by)
     .bind(&version.published_at)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -261,7 +261,7 @@ pub async fn publish_snapshot(
     .bind(row.id.to_string())
     .bind(expected_version)
     .bind(&row.definition)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if res.rows_affected() != 1 {
         return Err(AppError::stale_version("wizard"));

@@ -45,7 +45,7 @@ pub async fn execute_event(
     req: ExecuteEventRequest,
 ) -> AppResult<ExecuteEventResponse> {
     app.event_limiter.check(&actor.user.id)?;
-    let mut run = run_store::own(app, actor, run_id).await?;
+    let run = run_store::own(app, actor, run_id).await?;
     let completed = run.status == crate::domain::run::RunStatus::Completed;
     if completed && req.trigger != Trigger::WizardOnComplete {
         return Err(AppError::conflict_on(
@@ -56,18 +56,21 @@ pub async fn execute_event(
     // Events come only from the pinned version (never from the request).
     let wizard = app.versions.get(&app.db, run.version_id).await?;
     check_target(&wizard, req.trigger, req.target_id)?;
-    if !completed && !req.answers.is_empty() {
-        run_store::save_incoming(app, actor, run_id, &req.answers).await?;
-        run = run_store::own(app, actor, run_id).await?;
-    }
+    let answers = if !completed && !req.answers.is_empty() {
+        run_store::save_incoming(app, actor, run_id, &req.answers, Some(run.clone()))
+            .await?
+            .answers
+    } else {
+        run.answers()?
+    };
 
-    let mut runner = Runner::for_run(app, actor, &run, &wizard, !completed)?;
+    let mut runner = Runner::for_run(app, actor, &run, answers, &wizard, !completed);
     runner.step_id = target_step(&wizard, req.trigger, req.target_id).or(Some(run.current_step_id));
     runner
         .run_trigger(req.trigger, req.target_id, req.value.as_ref())
         .await;
     app.progress.finish(run_id);
-    let answers = runner.persist_answers().await?;
+    let answers = runner.persist().await?;
     Ok(runner.into_response(answers))
 }
 
@@ -90,7 +93,7 @@ pub(crate) async fn leave_step(
     if !has(Trigger::StepOnValidate) && !has(Trigger::StepOnExit) {
         return Ok(false);
     }
-    let mut runner = Runner::for_run(app, actor, run, wizard, true)?;
+    let mut runner = Runner::for_run(app, actor, run, run.answers()?, wizard, true);
     runner.step_id = Some(step);
     runner
         .run_trigger(Trigger::StepOnValidate, Some(step), None)
@@ -102,7 +105,7 @@ pub(crate) async fn leave_step(
     }
     app.progress.finish(run.id);
     let changed = !runner.changed.is_empty();
-    runner.persist_answers().await?;
+    runner.persist().await?;
     match runner.blocked {
         Some(message) => Err(AppError::field("step", message)),
         None => Ok(changed),
@@ -376,10 +379,11 @@ impl<'a> Runner<'a> {
         app: &'a AppState,
         actor: &CurrentUser,
         run: &RunRow,
+        answers: Answers,
         wizard: &'a Wizard,
         persist: bool,
-    ) -> AppResult<Self> {
-        Ok(Runner {
+    ) -> Self {
+        Runner {
             app,
             logger: Logger::new(app.clone(), run.id, true),
             info: RunInfo {
@@ -389,7 +393,7 @@ impl<'a> Runner<'a> {
                 user_email: actor.user.email.clone(),
             },
             wizard,
-            answers: run.answers()?,
+            answers,
             step_id: None,
             persist,
             effects: Effects::default(),
@@ -398,7 +402,7 @@ impl<'a> Runner<'a> {
             blocked: None,
             changed: Map::new(),
             tested_raw: None,
-        })
+        }
     }
 
     /// A real run (not the builder's action test, which stores nothing).
@@ -406,13 +410,17 @@ impl<'a> Runner<'a> {
         !self.info.run_id.is_nil()
     }
 
-    /// Writes the answers actions set; returns the run's answers as they now are.
-    async fn persist_answers(&self) -> AppResult<Answers> {
+    /// Writes the answers actions set together with the execution's log rows, in one
+    /// transaction; returns the run's answers as they now are.
+    async fn persist(&self) -> AppResult<Answers> {
+        let logs = self.logger.close();
         if !self.persist || self.changed.is_empty() {
+            self.logger.write(logs).await;
             return Ok(self.answers.clone());
         }
         let stored =
-            run_store::apply_action_answers(self.app, self.info.run_id, &self.changed).await?;
+            run_store::apply_action_answers(self.app, self.info.run_id, &self.changed, &logs)
+                .await?;
         Ok(stored.unwrap_or_else(|| self.answers.clone()))
     }
 
@@ -640,7 +648,8 @@ impl<'a> Runner<'a> {
                     logger: &self.logger,
                     timeout,
                 };
-                match tokio::time::timeout(timeout, actions::execute(&resolved, &mut ctx)).await {
+                let attempt = tokio::time::timeout(timeout, actions::execute(&resolved, &mut ctx));
+                match self.logger.watch(attempt).await {
                     Ok(r) => r,
                     Err(_) => Err(ActionError::Timeout(
                         u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),

@@ -193,10 +193,10 @@ pub fn call(
         });
         let result = run_row(&env, &stack, &row, bound, log.id).await;
         match &result {
-            Ok(v) => log.end(LogStatus::Success, Some(v), None).await,
+            Ok(v) => log.end(LogStatus::Success, Some(v), None),
             Err(f) => {
                 let message = f.to_string();
-                log.end(LogStatus::Error, None, Some(&message)).await;
+                log.end(LogStatus::Error, None, Some(&message));
             }
         }
         result

@@ -4,8 +4,14 @@
 //! Writing a log row never fails an event: a database hiccup while logging is reported
 //! through `tracing` and execution goes on, because the runner's answers matter more than
 //! the trace.
+//!
+//! An execution's rows are kept in memory and written together when it ends, in the
+//! transaction that saves the answers its actions set ([`Logger::close`]): one write per
+//! event instead of one per row start and end (issue 15). An action that runs longer than
+//! `EngineSettings::trace_after` gets the rows so far written at once ([`Logger::watch`]),
+//! so a crash mid-event still leaves a `running` trace of where it was.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -14,7 +20,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::backend::auth::CurrentUser;
-use crate::backend::db::logs::{self as repo, LogEnd, LogRow, NewLog};
+use crate::backend::db::logs::{self as repo, LogEnd, LogRow};
 use crate::backend::db::{self, now_text};
 use crate::backend::error::{ActionError, AppError, AppResult};
 use crate::backend::state::AppState;
@@ -87,8 +93,20 @@ const MAX_MEMORY_ROWS: usize = 1000;
 #[derive(Clone)]
 enum Sink {
     Off,
-    Db,
+    Db(Arc<Mutex<Journal>>),
     Memory(Arc<Mutex<Vec<ActionLog>>>),
+}
+
+/// The rows of one execution on their way to the database.
+#[derive(Default)]
+struct Journal {
+    /// Not written yet, as they are now (ended or still running).
+    pending: Vec<ActionLog>,
+    /// Written while still running: ending one updates its row.
+    running: HashSet<Uuid>,
+    /// The execution's final write has taken the pending rows: later rows (a row of work
+    /// dropped after the event ended) are written on their own.
+    closed: bool,
 }
 
 /// A row that has started: finish it with [`Logger::finish`].
@@ -128,37 +146,22 @@ impl Deferred {
     /// Writes the row, ended with `status`. The write runs as its own task, so it completes
     /// even if the caller is dropped while waiting for it (its action's time running out
     /// just then).
-    pub async fn end(mut self, status: LogStatus, output: Option<&Value>, error: Option<&str>) {
+    pub fn end(mut self, status: LogStatus, output: Option<&Value>, error: Option<&str>) {
         if let Some(parts) = self.parts.take() {
             let ms = i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX);
             let output = output.map(|v| self.logger.kept(v));
-            let error = error.map(str::to_owned);
-            let (logger, id) = (self.logger.clone(), self.id);
-            let write = tokio::spawn(async move {
-                logger
-                    .write_whole(id, parts, ms, status, output, error.as_deref())
-                    .await;
-            });
-            if let Err(e) = write.await {
-                tracing::warn!(error = %e, "writing an execution log row");
-            }
+            self.logger
+                .write_whole(self.id, parts, ms, status, output, error);
         }
     }
 }
 
 impl Drop for Deferred {
     fn drop(&mut self) {
-        let Some(parts) = self.parts.take() else {
-            return;
-        };
-        let ms = i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let (logger, id) = (self.logger.clone(), self.id);
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                logger
-                    .write_whole(id, parts, ms, LogStatus::Error, None, Some(STOPPED))
-                    .await;
-            });
+        if let Some(parts) = self.parts.take() {
+            let ms = i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            self.logger
+                .write_whole(self.id, parts, ms, LogStatus::Error, None, Some(STOPPED));
         }
     }
 }
@@ -177,7 +180,11 @@ pub struct LogStart<'a> {
 
 impl Logger {
     pub fn new(app: AppState, run_id: Uuid, enabled: bool) -> Self {
-        let sink = if enabled { Sink::Db } else { Sink::Off };
+        let sink = if enabled {
+            Sink::Db(Arc::default())
+        } else {
+            Sink::Off
+        };
         Self { app, run_id, sink }
     }
 
@@ -231,16 +238,14 @@ impl Logger {
                 output: Value::Null,
                 error: None,
                 children: Vec::new(),
-            })
-            .await;
+            });
         }
         handle
     }
 
     /// Keeps one row as it is (input and output already redacted and truncated): in memory,
-    /// or as one insert, with its end when it has one (a started row is finished later by
-    /// [`Logger::finish`]).
-    async fn put(&self, log: ActionLog) {
+    /// or in the journal until the execution's rows are written.
+    fn put(&self, log: ActionLog) {
         match &self.sink {
             Sink::Off => {}
             Sink::Memory(rows) => {
@@ -249,37 +254,66 @@ impl Logger {
                     rows.push(log);
                 }
             }
-            Sink::Db => {
-                let text = |v: &Value| (!v.is_null()).then(|| v.to_string());
-                let (id, run_id) = (log.id.to_string(), log.run_id.to_string());
-                let parent = log.parent_log_id.map(|p| p.to_string());
-                let event_id = log.event_id.map(|p| p.to_string());
-                let action_id = log.action_id.map(|p| p.to_string());
-                let (input, output) = (text(&log.input), text(&log.output));
-                let row = NewLog {
-                    id: &id,
-                    run_id: &run_id,
-                    parent_log_id: parent.as_deref(),
-                    kind: log.kind.as_str(),
-                    event_id: event_id.as_deref(),
-                    action_id: action_id.as_deref(),
-                    name: &log.name,
-                    status: log.status.as_str(),
-                    retry_attempt: i64::from(log.attempt),
-                    started_at: &log.started_at,
-                    input_data: input.as_deref(),
-                };
-                let end = log.completed_at.as_deref().map(|completed_at| LogEnd {
-                    status: log.status.as_str(),
-                    completed_at,
-                    duration_ms: log.duration_ms.unwrap_or_default(),
-                    output_data: output.as_deref(),
-                    error_message: log.error.as_deref(),
-                });
-                if let Err(e) = repo::insert(&self.app.db, &row, end.as_ref()).await {
-                    tracing::warn!(error = %e, run_id = %self.run_id, "writing an execution log row");
+            Sink::Db(journal) => {
+                let mut j = lock(journal);
+                if !j.closed {
+                    j.pending.push(log);
+                    return;
+                }
+                drop(j);
+                let logger = self.clone();
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(async move { logger.write(vec![log]).await });
                 }
             }
+        }
+    }
+
+    /// Runs `work` (an action attempt); if it is still running after the engine's
+    /// `trace_after`, the execution's rows so far are written meanwhile, so a crash while it
+    /// runs leaves them (as `running` where they have not ended).
+    pub async fn watch<F: Future>(&self, work: F) -> F::Output {
+        if !matches!(self.sink, Sink::Db(_)) {
+            return work.await;
+        }
+        let mut work = std::pin::pin!(work);
+        tokio::select! {
+            out = &mut work => out,
+            () = tokio::time::sleep(self.app.engine.trace_after) => {
+                let (out, ()) = tokio::join!(work, self.flush());
+                out
+            }
+        }
+    }
+
+    /// The rows not written yet, taken for the execution's final write (which stores them
+    /// with the answers its actions set); rows kept after this are written on their own.
+    pub fn close(&self) -> Vec<ActionLog> {
+        match &self.sink {
+            Sink::Db(journal) => {
+                let mut j = lock(journal);
+                j.closed = true;
+                take_pending(&mut j)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Writes the rows not written yet, in one transaction.
+    async fn flush(&self) {
+        if let Sink::Db(journal) = &self.sink {
+            let rows = take_pending(&mut lock(journal));
+            self.write(rows).await;
+        }
+    }
+
+    /// Writes `rows` together (nothing when there are none).
+    pub async fn write(&self, rows: Vec<ActionLog>) {
+        if rows.is_empty() {
+            return;
+        }
+        if let Err(e) = repo::insert_all(&self.app.db, &rows).await {
+            tracing::warn!(error = %e, run_id = %self.run_id, rows = rows.len(), "writing execution log rows");
         }
     }
 
@@ -307,7 +341,7 @@ impl Logger {
         }
     }
 
-    async fn write_whole(
+    fn write_whole(
         &self,
         id: Uuid,
         parts: DeferredParts,
@@ -334,8 +368,7 @@ impl Logger {
             output: output.unwrap_or(Value::Null),
             error: error.map(str::to_owned),
             children: Vec::new(),
-        })
-        .await;
+        });
     }
 
     /// Ends a row: status, duration, output (redacted, truncated) and error.
@@ -348,19 +381,31 @@ impl Logger {
     ) {
         // Outputs are redacted too: an upstream may echo a credential back (`{"token": …}`).
         let duration_ms = i64::try_from(handle.started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let end_row = |rows: &mut Vec<ActionLog>| match rows.iter_mut().find(|r| r.id == handle.id)
+        {
+            Some(row) => {
+                row.status = status;
+                row.completed_at = Some(now_text());
+                row.duration_ms = Some(duration_ms);
+                row.output = output.map(|v| self.kept(v)).unwrap_or(Value::Null);
+                row.error = error.map(str::to_owned);
+                true
+            }
+            None => false,
+        };
         let output = match &self.sink {
             Sink::Off => return,
             Sink::Memory(rows) => {
-                if let Some(row) = lock(rows).iter_mut().find(|r| r.id == handle.id) {
-                    row.status = status;
-                    row.completed_at = Some(now_text());
-                    row.duration_ms = Some(duration_ms);
-                    row.output = output.map(|v| self.kept(v)).unwrap_or(Value::Null);
-                    row.error = error.map(str::to_owned);
-                }
+                end_row(&mut lock(rows));
                 return;
             }
-            Sink::Db => output.map(|v| self.kept(v).to_string()),
+            Sink::Db(journal) => {
+                let mut j = lock(journal);
+                if end_row(&mut j.pending) || !j.running.remove(&handle.id) {
+                    return;
+                }
+                output.map(|v| self.kept(v).to_string())
+            }
         };
         let end = LogEnd {
             status: status.as_str(),
@@ -389,11 +434,8 @@ impl Logger {
         let row = self.defer(Some(parent), LogKind::Call, name, Some(input));
         let result = call.await;
         match &result {
-            Ok(v) => row.end(LogStatus::Success, Some(v), None).await,
-            Err(e) => {
-                let message = e.to_string();
-                row.end(LogStatus::Error, None, Some(&message)).await;
-            }
+            Ok(v) => row.end(LogStatus::Success, Some(v), None),
+            Err(e) => row.end(LogStatus::Error, None, Some(&e.to_string())),
         }
         result
     }
@@ -402,6 +444,17 @@ impl Logger {
     fn kept(&self, v: &Value) -> Value {
         truncate(&redact(v), self.app.engine.log_truncate_bytes)
     }
+}
+
+/// The journal's pending rows, noting which of them are still running.
+fn take_pending(j: &mut Journal) -> Vec<ActionLog> {
+    let rows = std::mem::take(&mut j.pending);
+    j.running.extend(
+        rows.iter()
+            .filter(|r| r.completed_at.is_none())
+            .map(|r| r.id),
+    );
+    rows
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -1,9 +1,11 @@
-//! The JavaScript sandbox (rquickjs): a fresh runtime per run with memory, stack and time
+//! The JavaScript sandbox (rquickjs): a fresh context per run with memory, stack and time
 //! limits; JSON in, JSON out; no capabilities but the host functions a script is given.
 //!
-//! Each run gets its own QuickJS runtime on a blocking thread (`spawn_blocking`), so a busy
+//! Each run gets its own QuickJS context on a blocking thread (`spawn_blocking`), so a busy
 //! loop never holds one of the server's executor threads, and whatever a script did to its
-//! globals (prototype pollution, an exhausted heap) dies with the runtime. The time limit is
+//! globals (prototype pollution) dies with the context. The runtime under it is reused from
+//! a small pool only after a run that ended cleanly, with no jobs left and its memory back
+//! to a baseline ([`RuntimePool`]); a runtime that hit a limit or failed is dropped. The time limit is
 //! enforced twice: by QuickJS's interrupt handler (an uncatchable exception, checked while
 //! JS runs, regexes included) and by an outer `tokio::time::timeout` (for time spent outside
 //! JS, e.g. waiting on the host); a run abandoned by the outer timeout is also interrupted.
@@ -16,7 +18,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rquickjs::context::EvalOptions;
@@ -239,12 +241,55 @@ struct Bridge {
     handle: tokio::runtime::Handle,
 }
 
-/// A fresh runtime and context with the limits applied; dropped after the run, whatever
-/// happened in it.
+/// Runtimes kept between runs (issue 15): creating and tearing down a QuickJS runtime cost
+/// about as much as a small transform. Only a runtime whose last run ended cleanly comes
+/// back, after its context is gone, its garbage collected, with no job pending and no more
+/// memory than [`MAX_IDLE_BYTES`]: nothing a run made can reach the next one, which gets a
+/// fresh context with its own lockdown.
+struct RuntimePool;
+
+/// At most this many idle runtimes (one per concurrent run).
+const MAX_IDLE_RUNTIMES: usize = MAX_CONCURRENT_RUNS;
+/// An idle runtime holding more than this after garbage collection is dropped instead.
+const MAX_IDLE_BYTES: i64 = 1024 * 1024;
+
+static IDLE_RUNTIMES: Mutex<Vec<Runtime>> = Mutex::new(Vec::new());
+
+impl RuntimePool {
+    fn take() -> rquickjs::Result<Runtime> {
+        let idle = IDLE_RUNTIMES
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        match idle {
+            Some(runtime) => {
+                // Re-reads the stack top on this thread (the runtime may come from another
+                // blocking thread); there is no job to run.
+                let _ = runtime.execute_pending_job();
+                Ok(runtime)
+            }
+            None => Runtime::new(),
+        }
+    }
+
+    fn give_back(runtime: Runtime) {
+        runtime.set_interrupt_handler(None);
+        runtime.run_gc();
+        if runtime.is_job_pending() || runtime.memory_usage().malloc_size > MAX_IDLE_BYTES {
+            return;
+        }
+        let mut idle = IDLE_RUNTIMES.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE_RUNTIMES {
+            idle.push(runtime);
+        }
+    }
+}
+
+/// A fresh context on a pooled (or new) runtime with the limits applied.
 struct Engine {
     // Field order is drop order: the context must go before its runtime.
     context: Context,
-    _runtime: Runtime,
+    runtime: Runtime,
     interrupted: Arc<AtomicBool>,
     deadline: Instant,
     time: Duration,
@@ -254,7 +299,7 @@ impl Engine {
     fn new(limits: &Limits, abandoned: &Arc<AtomicBool>) -> Result<Self, SandboxError> {
         let start_failed =
             |e: rquickjs::Error| SandboxError::Thrown(format!("the sandbox could not start: {e}"));
-        let runtime = Runtime::new().map_err(start_failed)?;
+        let runtime = RuntimePool::take().map_err(start_failed)?;
         runtime.set_memory_limit(limits.memory_bytes);
         runtime.set_max_stack_size(limits.stack_bytes.min(MAX_STACK_BYTES));
         let deadline = Instant::now() + limits.time;
@@ -289,7 +334,7 @@ impl Engine {
         })?;
         Ok(Self {
             context,
-            _runtime: runtime,
+            runtime,
             interrupted,
             deadline,
             time: limits.time,
@@ -323,7 +368,7 @@ fn run_blocking(
     abandoned: &Arc<AtomicBool>,
 ) -> Result<Value, SandboxError> {
     let engine = Engine::new(limits, abandoned)?;
-    engine.context.with(|ctx| {
+    let result = engine.context.with(|ctx| {
         let pending = prepare(&ctx, &engine, host.as_ref(), limits)?;
         let result = (|| {
             let function = compile(&ctx, &engine, kind, body)?;
@@ -345,7 +390,18 @@ fn run_blocking(
             pending.close();
         }
         result
-    })
+    });
+    let Engine {
+        context,
+        runtime,
+        interrupted,
+        ..
+    } = engine;
+    drop(context);
+    if result.is_ok() && !interrupted.load(Ordering::Relaxed) {
+        RuntimePool::give_back(runtime);
+    }
+    result
 }
 
 /// Locks the global object down and, for a script, installs the host functions.

@@ -1,0 +1,224 @@
+//! What an event leaves in storage (issue 15): its log rows are written together when it
+//! ends, in the transaction that saves the answers its actions set, so both land or
+//! neither; an action slower than `trace_after` has the rows so far written while it runs,
+//! so a crash mid-event still leaves a `running` trace; concurrent events on one run all
+//! keep their answers and rows. Each scenario runs on SQLite and on PostgreSQL.
+
+use crate::engine::{
+    action, allow_loopback, contact_wizard, event, execute, get_run, logs, publish_with_events,
+    upstream,
+};
+use crate::{common, support};
+
+use std::time::Duration;
+
+use common::TestApp;
+use serde_json::{Value, json};
+use wizard_core::backend::db;
+
+on_both_backends!(
+    a_slow_action_leaves_a_running_trace_while_it_runs,
+    a_failed_final_write_keeps_neither_the_actions_answers_nor_the_logs,
+    concurrent_events_on_one_run_keep_every_answer_and_row,
+);
+
+/// The rows of a run's log trees, flattened: (kind, name, status).
+fn rows(trees: &[Value]) -> Vec<(String, String, String)> {
+    fn walk(node: &Value, out: &mut Vec<(String, String, String)>) {
+        let text = |k: &str| node[k].as_str().unwrap_or_default().to_owned();
+        out.push((text("kind"), text("name"), text("status")));
+        for child in node["children"].as_array().into_iter().flatten() {
+            walk(child, out);
+        }
+    }
+    let mut out = Vec::new();
+    trees.iter().for_each(|t| walk(t, &mut out));
+    out
+}
+
+fn row(kind: &str, name: &str, status: &str) -> (String, String, String) {
+    (kind.to_owned(), name.to_owned(), status.to_owned())
+}
+
+async fn a_slow_action_leaves_a_running_trace_while_it_runs(app: TestApp) {
+    let (_, admin) = app.register("admin@example.com").await;
+    allow_loopback(&app, &admin).await;
+    let up = upstream().await;
+    let slow_url = format!("{}/slow", up.base);
+    let (wizard, def) = publish_with_events(&app, &admin, &contact_wizard(), |def| {
+        let mut slow = action("slow", "api_call", json!({"url": slow_url}));
+        slow["timeout_ms"] = json!(1500);
+        vec![event(
+            "waits",
+            "optionSet.onChange",
+            Some(&support::field_id(def, "name")),
+            vec![
+                action("quick", "show_message", json!({"text": "first"})),
+                slow,
+            ],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &admin, &wizard).await;
+    let run_id = run["id"].as_str().expect("run id").to_owned();
+    let body = json!({"trigger": "optionSet.onChange",
+                      "target_id": support::field_id(&def, "name"), "answers": {"name": "Ada"}});
+    let pending = {
+        let (app_base, client, token, run_id) = (
+            app.base.clone(),
+            app.client.clone(),
+            admin.clone(),
+            run_id.clone(),
+        );
+        tokio::spawn(async move {
+            client
+                .post(format!(
+                    "{app_base}/api/v1/wizard-runs/{run_id}/execute-event"
+                ))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("execute")
+                .status()
+        })
+    };
+    // Well past `trace_after` (250 ms), well before the action's 1.5 s timeout: what a
+    // crash now would leave in the database.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let during = rows(&logs(&app, &admin, &run_id).await);
+    assert_eq!(
+        during,
+        vec![
+            row("event", "waits", "running"),
+            row("action", "quick", "success"),
+            row("action", "slow", "running"),
+        ],
+        "the rows so far are written while the slow action runs"
+    );
+    assert_eq!(pending.await.expect("task").as_u16(), 200);
+    // The running rows are ended in place, not written twice.
+    let after = rows(&logs(&app, &admin, &run_id).await);
+    assert_eq!(
+        after,
+        vec![
+            row("event", "waits", "error"),
+            row("action", "quick", "success"),
+            row("action", "slow", "error"),
+        ]
+    );
+}
+
+/// Makes the database refuse any log row named `name`, as a full disk or a lost connection
+/// would refuse the event's final write.
+async fn refuse_log_rows_named(app: &TestApp, name: &str) {
+    let statements: Vec<String> = match app.state.db.backend {
+        db::Backend::Sqlite => vec![format!(
+            "CREATE TRIGGER refuse_logs BEFORE INSERT ON action_execution_logs \
+             WHEN NEW.name = '{name}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )],
+        db::Backend::Postgres => vec![
+            "CREATE FUNCTION refuse_logs() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+                .to_owned(),
+            format!(
+                "CREATE TRIGGER refuse_logs BEFORE INSERT ON action_execution_logs \
+                 FOR EACH ROW WHEN (NEW.name = '{name}') EXECUTE FUNCTION refuse_logs()"
+            ),
+        ],
+    };
+    for sql in statements {
+        sqlx::query(&sql)
+            .execute(&app.state.db.pool)
+            .await
+            .expect("create the trigger");
+    }
+}
+
+async fn a_failed_final_write_keeps_neither_the_actions_answers_nor_the_logs(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        vec![event(
+            "fills email",
+            "optionSet.onChange",
+            Some(&support::field_id(def, "name")),
+            vec![action(
+                "doomed",
+                "set_field_value",
+                json!({"field": "email", "value": "ada@example.com"}),
+            )],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().expect("run id");
+    refuse_log_rows_named(&app, "doomed").await;
+    let resp = execute(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "optionSet.onChange", "target_id": support::field_id(&def, "name"),
+               "answers": {"name": "Ada"}}),
+    )
+    .await;
+    assert_eq!(resp.status().as_u16(), 500, "the event could not be stored");
+    assert!(
+        common::logs::captured().contains("refused"),
+        "the database's refusal is logged"
+    );
+    let stored = get_run(&app, &owner, run_id).await;
+    // The runner's own answer was saved before the event ran (a slow or failing event
+    // never holds it hostage); what the action set rolled back with its log rows.
+    assert_eq!(stored["answers"]["name"], "Ada");
+    assert_eq!(stored["answers"].get("email"), None, "{stored}");
+    assert_eq!(rows(&logs(&app, &owner, run_id).await), vec![]);
+}
+
+async fn concurrent_events_on_one_run_keep_every_answer_and_row(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        vec![event(
+            "copies",
+            "optionSet.onChange",
+            Some(&support::field_id(def, "name")),
+            vec![action(
+                "notes",
+                "set_field_value",
+                json!({"field": "email", "value": "{{ event.value }}@example.com"}),
+            )],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().expect("run id");
+    let field = support::field_id(&def, "name");
+    let sends = (0..8).map(|i| {
+        execute(
+            &app,
+            &owner,
+            run_id,
+            json!({"trigger": "optionSet.onChange", "target_id": field, "value": format!("u{i}"),
+                   "answers": {"age": i}}),
+        )
+    });
+    for resp in futures_util::future::join_all(sends).await {
+        assert_eq!(resp.status().as_u16(), 200);
+    }
+    let trees = logs(&app, &owner, run_id).await;
+    assert_eq!(trees.len(), 8, "one event row per acknowledged event");
+    assert!(
+        rows(&trees)
+            .iter()
+            .all(|(_, _, status)| status == "success"),
+        "{trees:?}"
+    );
+    let stored = get_run(&app, &owner, run_id).await;
+    let email = stored["answers"]["email"]
+        .as_str()
+        .expect("an email was set");
+    assert!(
+        email.starts_with('u') && email.ends_with("@example.com"),
+        "{email}"
+    );
+    assert!(stored["answers"]["age"].is_number());
+}

@@ -131,3 +131,8 @@ pub fn settle<T>(
         }
     }
 }
+
+/// A JSON value as indented text, for the builder's test and preview panels.
+pub fn pretty_json(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}

@@ -759,13 +759,16 @@ async fn a_level_whose_time_runs_out_is_still_in_the_activity_tree(app: TestApp)
     // Which of the action's timer and the call's own one fires first is a matter of a
     // millisecond; the dropped case on its own: a deferred row dropped unfinished.
     let run: uuid::Uuid = run_id.parse().expect("run id");
+    // Its execution goes too (its last logger handle): the row is written as it goes.
     let logger = wizard_core::backend::engine::logs::Logger::new(app.state.clone(), run, true);
-    drop(logger.defer(
+    let row = logger.defer(
         None,
         wizard_core::domain::event::LogKind::Call,
         "dropped call",
         Some(&json!({"url": "x"})),
-    ));
+    );
+    drop(logger);
+    drop(row);
     let mut found = Value::Null;
     for _ in 0..50 {
         let logs = app

@@ -98,15 +98,31 @@ enum Sink {
 }
 
 /// The rows of one execution on their way to the database.
-#[derive(Default)]
 struct Journal {
+    db: db::Db,
     /// Not written yet, as they are now (ended or still running).
     pending: Vec<ActionLog>,
     /// Written while still running: ending one updates its row.
     running: HashSet<Uuid>,
-    /// The execution's final write has taken the pending rows: later rows (a row of work
-    /// dropped after the event ended) are written on their own.
-    closed: bool,
+}
+
+/// Rows still pending when the execution's last handle goes (work dropped after the final
+/// write, or an execution cut short) are written on their own, so none is lost.
+impl Drop for Journal {
+    fn drop(&mut self) {
+        let rows = std::mem::take(&mut self.pending);
+        if rows.is_empty() {
+            return;
+        }
+        let db = self.db.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = repo::insert_all(&db, &rows).await {
+                    tracing::warn!(error = %e, rows = rows.len(), "writing execution log rows");
+                }
+            });
+        }
+    }
 }
 
 /// A row that has started: finish it with [`Logger::finish`].
@@ -181,7 +197,11 @@ pub struct LogStart<'a> {
 impl Logger {
     pub fn new(app: AppState, run_id: Uuid, enabled: bool) -> Self {
         let sink = if enabled {
-            Sink::Db(Arc::default())
+            Sink::Db(Arc::new(Mutex::new(Journal {
+                db: app.db.clone(),
+                pending: Vec::new(),
+                running: HashSet::new(),
+            })))
         } else {
             Sink::Off
         };
@@ -254,18 +274,7 @@ impl Logger {
                     rows.push(log);
                 }
             }
-            Sink::Db(journal) => {
-                let mut j = lock(journal);
-                if !j.closed {
-                    j.pending.push(log);
-                    return;
-                }
-                drop(j);
-                let logger = self.clone();
-                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                    runtime.spawn(async move { logger.write(vec![log]).await });
-                }
-            }
+            Sink::Db(journal) => lock(journal).pending.push(log),
         }
     }
 
@@ -287,14 +296,11 @@ impl Logger {
     }
 
     /// The rows not written yet, taken for the execution's final write (which stores them
-    /// with the answers its actions set); rows kept after this are written on their own.
+    /// with the answers its actions set); rows kept after this are written when the last
+    /// handle of this logger goes.
     pub fn close(&self) -> Vec<ActionLog> {
         match &self.sink {
-            Sink::Db(journal) => {
-                let mut j = lock(journal);
-                j.closed = true;
-                take_pending(&mut j)
-            }
+            Sink::Db(journal) => take_pending(&mut lock(journal)),
             _ => Vec::new(),
         }
     }

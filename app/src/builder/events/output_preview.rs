@@ -6,17 +6,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use wizard_core::domain::event_view::{OutputPreview, PreviewOutputRequest};
 
 use super::ActionCtx;
+use crate::builder::ui::pretty_json;
 use crate::components::deferred::deferred;
 use crate::components::fields::render_widget;
 use crate::fns::events::preview_output;
-
-fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
-}
 
 #[component]
 pub fn OutputPreviewPanel(ctx: ActionCtx) -> impl IntoView {
@@ -71,7 +67,7 @@ fn PreviewParts(p: OutputPreview, slot_id: String) -> impl IntoView {
         .into_any(),
         (None, Some(v)) => view! {
             <p class="muted small">"Extracted"</p>
-            <pre class="code-block" data-testid="preview-extracted">{pretty(v)}</pre>
+            <pre class="code-block" data-testid="preview-extracted">{pretty_json(v)}</pre>
         }
         .into_any(),
         (None, None) => ().into_any(),

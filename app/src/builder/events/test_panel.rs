@@ -12,6 +12,7 @@ use wizard_core::domain::problem::FieldError;
 
 use super::inputs::TextSetting;
 use super::{ActionCtx, EventDraft};
+use crate::builder::ui::pretty_json;
 use crate::fns::Outcome;
 use crate::fns::events::{test_action, test_event};
 
@@ -86,10 +87,6 @@ fn now_ms() -> Option<f64> {
     {
         None
     }
-}
-
-fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
 #[component]
@@ -232,7 +229,7 @@ fn TestOutcome(response: ExecuteEventResponse, millis: Option<f64>) -> impl Into
                         {a.error.map(|e| view! { <p class="field-error" data-testid="test-error">{e}</p> })}
                         {a.output.map(|o| view! {
                             <p class="muted small">"Output"</p>
-                            <pre class="code-block" data-testid="test-output">{pretty(&o)}</pre>
+                            <pre class="code-block" data-testid="test-output">{pretty_json(&o)}</pre>
                         })}
                     </div>
                 }

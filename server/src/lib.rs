@@ -26,6 +26,7 @@ use wizard_core::backend::mcp::McpPool;
 use wizard_core::backend::outbound::{Outbound, OutboundSettings};
 use wizard_core::backend::prompts::Prompts;
 use wizard_core::backend::secrets::SecretBox;
+use wizard_core::backend::session::session_cache;
 use wizard_core::backend::state::EngineSettings;
 use wizard_core::backend::state::{App, AppState, AuthSettings};
 
@@ -71,6 +72,8 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         Some(dir) => Prompts::from_dir(dir).map_err(StartupError::Prompts)?,
         None => Prompts::default(),
     };
+    let sessions = session_cache(db.backend);
+    let api_config_rows = wizard_core::backend::api_configs::row_cache(db.backend);
     let state = AppState::new(App {
         db,
         tokens,
@@ -91,6 +94,8 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         run_gates: Default::default(),
         progress: Default::default(),
         prompts,
+        sessions,
+        api_config_rows,
         engine,
     });
     if settings.seed_templates {

@@ -6,9 +6,9 @@ use std::net::IpAddr;
 use uuid::Uuid;
 
 use crate::backend::auth::{self, CurrentUser, IssuedToken};
-use crate::backend::db;
 use crate::backend::error::{AppError, AppResult};
 use crate::backend::state::AppState;
+use crate::backend::{db, session};
 use crate::domain::user::{
     ChangeRoleRequest, LoginRequest, NewAccount, RegisterRequest, Role, UserView,
 };
@@ -83,6 +83,7 @@ pub async fn logout(app: &AppState, user: &CurrentUser) -> AppResult<()> {
         .unwrap_or_else(chrono::Utc::now)
         .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     db::users::revoke_token(&app.db, &user.claims.jti, &expires).await?;
+    session::forget_token(app, &user.claims.jti);
     tracing::info!(user_id = %user.user.id, "signed out");
     Ok(())
 }
@@ -108,6 +109,7 @@ pub async fn change_role(
         .parse()
         .map_err(|m: String| AppError::field("role", m))?;
     let row = db::users::change_role(&app.db, &user_id.to_string(), role, req.version).await?;
+    session::forget_user(app, &row.id);
     tracing::info!(actor = %actor.user.id, %user_id, %role, "role changed");
     row.view()
 }

@@ -14,12 +14,13 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::backend::auth::CurrentUser;
-use crate::backend::db::Db;
 use crate::backend::db::api_configs::{self as repo, ApiConfigRow, ApiConfigWrite};
+use crate::backend::db::{Backend, Db};
 use crate::backend::error::ActionError;
 use crate::backend::error::{AppError, AppResult};
 use crate::backend::outbound::{ApiTarget, OutboundRequest, excerpt};
 use crate::backend::state::AppState;
+use crate::backend::ttl_cache::TtlCache;
 use crate::domain::event::HttpMethod;
 use crate::domain::integration::{
     ApiAuth, ApiConfig, ApiConfigView, DEFAULT_TIMEOUT_MS, KeyPlacement, NewApiConfig,
@@ -120,17 +121,7 @@ pub async fn target_for_call(
     wizard_id: Uuid,
     id_or_name: &str,
 ) -> Result<(ApiTarget, Duration), ActionError> {
-    let row = repo::find(&app.db, wizard_id, id_or_name)
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "cannot read an API configuration");
-            ActionError::Transient("cannot read the API configuration".into())
-        })?
-        .ok_or_else(|| {
-            ActionError::Invalid(format!(
-                "the wizard has no API configuration `{id_or_name}`"
-            ))
-        })?;
+    let row = find_cached(app, wizard_id, id_or_name).await?;
     let config = config_of(&row).map_err(|_| {
         ActionError::Invalid(format!(
             "the API configuration `{}` cannot be read",
@@ -161,6 +152,53 @@ pub async fn target_for_call(
         },
         Duration::from_millis(config.timeout_ms),
     ))
+}
+
+/// The row a call uses: from [`App::api_config_rows`](crate::backend::state::App) when
+/// fresh (every call asked the database; issue 15), else from the database.
+async fn find_cached(
+    app: &AppState,
+    wizard_id: Uuid,
+    id_or_name: &str,
+) -> Result<ApiConfigRow, ActionError> {
+    let key = (wizard_id, id_or_name.to_owned());
+    if let Some(row) = app.api_config_rows.get(&key) {
+        return Ok(row);
+    }
+    let ticket = app.api_config_rows.ticket();
+    let row = repo::find(&app.db, wizard_id, id_or_name)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "cannot read an API configuration");
+            ActionError::Transient("cannot read the API configuration".into())
+        })?
+        .ok_or_else(|| {
+            ActionError::Invalid(format!(
+                "the wizard has no API configuration `{id_or_name}`"
+            ))
+        })?;
+    app.api_config_rows.insert(ticket, key, row.clone());
+    Ok(row)
+}
+
+/// The cache of configuration rows calls use, by wizard and id or name. Only on SQLite,
+/// where this instance makes every write and drops changed rows at once ([`forget`]);
+/// with PostgreSQL an edit on another instance must apply at once too, so there every call
+/// reads the row.
+pub fn row_cache(backend: Backend) -> TtlCache<(Uuid, String), ApiConfigRow> {
+    let ttl = (backend == Backend::Sqlite).then_some(Duration::from_secs(5));
+    TtlCache::new(ttl, 10_000)
+}
+
+/// After configuration `id` changed or went: calls read it again.
+fn forget(app: &AppState, id: Uuid) {
+    app.api_config_rows.remove_where(|_, row| row.id == id);
+}
+
+/// After wizard `wizard_id` went, with its configurations.
+pub fn forget_wizard(app: &AppState, wizard_id: Uuid) {
+    app.api_config_rows
+        .remove_where(|(wizard, _), _| *wizard == wizard_id);
 }
 
 fn stored_auth(app: &AppState, sealed: &str) -> AppResult<ApiAuth> {
@@ -275,6 +313,7 @@ pub async fn update(
     {
         return Err(AppError::stale_version("API configuration"));
     }
+    forget(app, row.id);
     tracing::info!(api_config_id = %row.id, auth_type = %auth.type_name(), "API configuration updated");
     let row = repo::get(&app.db, row.id)
         .await?
@@ -287,6 +326,7 @@ pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid, version: i64)
     if row.version != version || !repo::delete(&app.db, row.id, version).await? {
         return Err(AppError::stale_version("API configuration"));
     }
+    forget(app, row.id);
     tracing::info!(api_config_id = %row.id, "API configuration deleted");
     Ok(())
 }

@@ -29,5 +29,6 @@ pub mod secrets;
 pub mod seed;
 pub mod session;
 pub mod state;
+pub mod ttl_cache;
 pub mod version_cache;
 pub mod wizards;

@@ -123,7 +123,7 @@ pub(crate) async fn apply_action_answers(
     for attempt in 0..MERGE_ATTEMPTS {
         let run = load(app, id).await?;
         if run.status == RunStatus::Completed {
-            db::logs::insert_all(&app.db, logs).await?;
+            db::logs::insert_all(&app.db, logs.to_vec()).await?;
             return Ok(None);
         }
         let mut answers = run.answers()?;

@@ -5,24 +5,60 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
+use std::time::Duration;
+
 use crate::backend::auth::{CurrentUser, token_from_headers};
-use crate::backend::db;
+use crate::backend::db::{self, Backend, users::UserRow};
 use crate::backend::error::{AppError, AppResult};
 use crate::backend::state::AppState;
+use crate::backend::ttl_cache::TtlCache;
 
 /// Resolves a token to its user: signature, expiry, sign-out and account existence.
 pub async fn authenticate(app: &AppState, token: &str) -> AppResult<CurrentUser> {
     let claims = app.tokens.verify(token)?;
-    let (user, revoked) = db::users::session_user(&app.db, &claims.sub, &claims.jti)
-        .await?
-        .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".into()))?;
-    if revoked {
-        return Err(AppError::Unauthenticated(
-            "this session was signed out; sign in again".into(),
-        ));
-    }
+    let user = match app.sessions.get(&claims.jti) {
+        Some(user) if user.id == claims.sub => user,
+        _ => {
+            let ticket = app.sessions.ticket();
+            let (user, revoked) = db::users::session_user(&app.db, &claims.sub, &claims.jti)
+                .await?
+                .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".into()))?;
+            if revoked {
+                return Err(AppError::Unauthenticated(
+                    "this session was signed out; sign in again".into(),
+                ));
+            }
+            app.sessions
+                .insert(ticket, claims.jti.clone(), user.clone());
+            user
+        }
+    };
     let role = user.role()?;
     Ok(CurrentUser { user, role, claims })
+}
+
+/// How long a checked session is trusted without asking again (a bound for writes that do
+/// not pass through this instance's services, such as a restored backup).
+const SESSION_TTL: Duration = Duration::from_secs(5);
+
+/// The cache of sessions checked against the database recently, by token id (issue 15:
+/// every request asked). Only on SQLite, where this instance makes every write: sign-out
+/// and role changes drop their entries here at once ([`forget_token`], [`forget_user`]).
+/// With PostgreSQL another instance may sign a session out, and that must end it
+/// everywhere at once, so there every request asks the database.
+pub fn session_cache(backend: Backend) -> TtlCache<String, UserRow> {
+    let ttl = (backend == Backend::Sqlite).then_some(SESSION_TTL);
+    TtlCache::new(ttl, 10_000)
+}
+
+/// After a sign-out: the token must stop working now.
+pub fn forget_token(app: &AppState, jti: &str) {
+    app.sessions.remove_where(|k, _| k == jti);
+}
+
+/// After an account change (role): its sessions reload the account.
+pub fn forget_user(app: &AppState, user_id: &str) {
+    app.sessions.remove_where(|_, user| user.id == user_id);
 }
 
 /// The user of a request if it carries a valid session, `None` if anonymous.

@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use crate::backend::auth::{LoginLimiter, RateLimit, TokenKeys};
 use crate::backend::db::Db;
+use crate::backend::db::api_configs::ApiConfigRow;
+use crate::backend::db::users::UserRow;
 use crate::backend::mcp::McpPool;
 use crate::backend::outbound::Outbound;
 use crate::backend::secrets::SecretBox;
+use crate::backend::ttl_cache::TtlCache;
 use crate::backend::version_cache::VersionCache;
 use crate::domain::user::Role;
 
@@ -86,6 +89,12 @@ pub struct App {
     pub progress: crate::backend::progress::ProgressHub,
     /// The prompts that ask a language model for library code.
     pub prompts: crate::backend::prompts::Prompts,
+    /// Sessions recently checked against the database, by token id (see
+    /// `session::session_cache`).
+    pub sessions: TtlCache<String, UserRow>,
+    /// API configuration rows calls read, by wizard and id or name (see
+    /// `api_configs::row_cache`).
+    pub api_config_rows: TtlCache<(uuid::Uuid, String), ApiConfigRow>,
 }
 
 #[derive(Clone)]

@@ -136,6 +136,7 @@ pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid, version: i64)
     if row.version != version || !repo::delete(&app.db, row.id, version).await? {
         return Err(AppError::stale_version("wizard"));
     }
+    crate::backend::api_configs::forget_wizard(app, row.id);
     tracing::info!(wizard_id = %row.id, user_id = %actor.user.id, "wizard deleted");
     Ok(())
 }

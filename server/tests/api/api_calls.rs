@@ -30,6 +30,7 @@ on_both_backends!(
     the_guard_refuses_internal_addresses_until_an_admin_allows_them,
     oauth2_tokens_are_cached_renewed_on_expiry_and_refreshed_after_401,
     api_call_actions_run_in_events_and_their_logs_hold_no_secret,
+    an_edited_or_deleted_configuration_applies_to_the_very_next_call,
     secrets_with_reserved_characters_never_surface_in_any_encoding,
 );
 
@@ -1307,6 +1308,71 @@ async fn api_call_actions_run_in_events_and_their_logs_hold_no_secret(app: TestA
             .expect("count");
     assert!(rows >= 3, "the attempts were logged ({rows} rows)");
     assert_no_leak(&app, &[token], &seen).await;
+}
+
+/// Calls may read configurations from a cache (issue 15): an edit or a deletion still
+/// applies to the very next call.
+async fn an_edited_or_deleted_configuration_applies_to_the_very_next_call(app: TestApp) {
+    let (bin, a, wid) = event_wizard(&app, "Edited").await;
+    let b = Some(a.builder.as_str());
+    let config = |stage: &str| json!({"name": "bin", "base_url": bin.base(), "default_headers": {"X-Stage": stage}});
+    let cfg = create_config(&app, &a.builder, &wid, config("one")).await;
+    let cfg_id = cfg["id"].as_str().expect("id").to_owned();
+    app.call(Method::POST, &format!("/api/v1/wizards/{wid}/events"))
+        .body(
+            &json!({"name": "probe", "trigger": "wizard.onStart", "actions": [
+            {"name": "fetch", "action_type": "api_call", "on_error": "continue",
+             "config": {"api_config_id": cfg_id, "url": "/headers"}}]}),
+        )
+        .by(b)
+        .expect(201)
+        .await;
+    support::publish_current(&app, &a.builder, &wid).await;
+    let run = support::start(&app, &a.builder, &wid).await;
+    let execute = format!(
+        "/api/v1/wizard-runs/{}/execute-event",
+        run["id"].as_str().expect("run id")
+    );
+    let (app, execute) = (&app, execute.as_str());
+    let fetch = || async move {
+        let out = app
+            .call(Method::POST, execute)
+            .body(&json!({"trigger": "wizard.onStart"}))
+            .by(b)
+            .expect(200)
+            .await;
+        out["actions"][0].clone()
+    };
+    let first = fetch().await;
+    assert_eq!(first["output"]["headers"]["X-Stage"], "one", "{first}");
+
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/wizards/api-configs/{cfg_id}"),
+    )
+    .body(&json!({"version": 1, "name": "bin", "base_url": bin.base(),
+                      "default_headers": {"X-Stage": "two"}}))
+    .by(b)
+    .expect(200)
+    .await;
+    let edited = fetch().await;
+    assert_eq!(edited["output"]["headers"]["X-Stage"], "two", "{edited}");
+
+    app.call(
+        Method::DELETE,
+        &format!("/api/v1/wizards/api-configs/{cfg_id}?version=2"),
+    )
+    .by(b)
+    .expect(204)
+    .await;
+    let gone = fetch().await;
+    assert_eq!(gone["status"], "error", "{gone}");
+    assert!(
+        gone["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no API configuration")),
+        "{gone}"
+    );
 }
 
 /// `s` as an upstream may echo it: raw, form-encoded, percent-encoded (either hex case),

@@ -15,11 +15,14 @@ use std::time::Duration;
 use common::TestApp;
 use serde_json::{Value, json};
 use wizard_core::backend::db;
+use wizard_core::domain::event::{ActionLog, LogKind, LogStatus};
 
 on_both_backends!(
     a_slow_action_leaves_a_running_trace_while_it_runs,
     a_failed_final_write_keeps_neither_the_actions_answers_nor_the_logs,
     concurrent_events_on_one_run_keep_every_answer_and_row,
+    grouped_log_writes_keep_every_row_but_the_refused_one,
+    an_event_whose_log_rows_cannot_be_stored_is_not_acknowledged,
 );
 
 /// The rows of a run's log trees, flattened: (kind, name, status).
@@ -174,6 +177,42 @@ async fn a_failed_final_write_keeps_neither_the_actions_answers_nor_the_logs(app
     assert_eq!(rows(&logs(&app, &owner, run_id).await), vec![]);
 }
 
+/// An event whose actions set no answer writes only its log rows; when they cannot be
+/// stored, it is not answered 200 either.
+async fn an_event_whose_log_rows_cannot_be_stored_is_not_acknowledged(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        vec![event(
+            "greets",
+            "optionSet.onChange",
+            Some(&support::field_id(def, "name")),
+            vec![action("hello", "show_message", json!({"text": "hi"}))],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().expect("run id");
+    let body = json!({"trigger": "optionSet.onChange",
+                      "target_id": support::field_id(&def, "name")});
+    let ok = execute(&app, &owner, run_id, body.clone()).await;
+    assert_eq!(ok.status().as_u16(), 200);
+    refuse_log_rows_named(&app, "hello").await;
+    let refused = execute(&app, &owner, run_id, body).await;
+    assert_eq!(
+        refused.status().as_u16(),
+        500,
+        "the event could not be stored"
+    );
+    assert_eq!(
+        rows(&logs(&app, &owner, run_id).await),
+        vec![
+            row("event", "greets", "success"),
+            row("action", "hello", "success")
+        ],
+        "only the acknowledged event's rows"
+    );
+}
+
 async fn concurrent_events_on_one_run_keep_every_answer_and_row(app: TestApp) {
     let (_, owner) = app.register("owner@example.com").await;
     let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
@@ -221,4 +260,59 @@ async fn concurrent_events_on_one_run_keep_every_answer_and_row(app: TestApp) {
         "{email}"
     );
     assert!(stored["answers"]["age"].is_number());
+}
+
+/// Log rows written on their own are grouped with other executions' into one statement
+/// (`db::logs::LogQueue`): every caller still learns whether its own rows landed, and a
+/// refused row costs no other execution its rows.
+async fn grouped_log_writes_keep_every_row_but_the_refused_one(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, _) = publish_with_events(&app, &owner, &contact_wizard(), |_| vec![]).await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id: uuid::Uuid = run["id"].as_str().expect("run id").parse().expect("uuid");
+    refuse_log_rows_named(&app, "doomed").await;
+    let db = &app.state.db;
+    let row = |name: String| ActionLog {
+        id: uuid::Uuid::now_v7(),
+        run_id,
+        parent_log_id: None,
+        kind: LogKind::Event,
+        event_id: None,
+        action_id: None,
+        name,
+        status: LogStatus::Success,
+        attempt: 0,
+        started_at: db::now_text(),
+        completed_at: Some(db::now_text()),
+        duration_ms: Some(1),
+        input: Value::Null,
+        output: Value::Null,
+        error: None,
+        children: vec![],
+    };
+    // Enough executions at once that they queue behind each other and are grouped.
+    let writes = (0..40).map(|i| {
+        let name = if i == 17 {
+            "doomed".to_owned()
+        } else {
+            format!("event {i}")
+        };
+        db::logs::insert_all(db, vec![row(name.clone()), row(format!("{name} again"))])
+    });
+    let outcomes = futures_util::future::join_all(writes).await;
+    for (i, outcome) in outcomes.iter().enumerate() {
+        assert_eq!(outcome.is_ok(), i != 17, "execution {i}: {outcome:?}");
+    }
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM action_execution_logs WHERE run_id = $1")
+            .bind(run_id.to_string())
+            .fetch_all(&db.pool)
+            .await
+            .expect("rows");
+    assert_eq!(
+        names.len(),
+        78,
+        "two rows of each execution but the refused one"
+    );
+    assert!(!names.iter().any(|n| n.starts_with("doomed")), "{names:?}");
 }

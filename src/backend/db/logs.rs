@@ -79,17 +79,106 @@ pub async fn insert_many(conn: &mut AnyConnection, rows: &[ActionLog]) -> AppRes
     Ok(())
 }
 
-/// Inserts `rows` all or none: as one statement when they fit in one (atomic by itself, so
-/// no BEGIN and COMMIT round trips), else in one transaction.
-pub async fn insert_all(db: &Db, rows: &[ActionLog]) -> AppResult<()> {
+/// Inserts `rows` all or none, and returns once they are committed. Rows written on their
+/// own (not with an answer save) go through the instance's [`LogQueue`] when it has one.
+pub async fn insert_all(db: &Db, rows: Vec<ActionLog>) -> AppResult<()> {
+    match &db.logs {
+        Some(queue) => queue.insert(db, rows).await,
+        None => insert_alone(db, &rows).await,
+    }
+}
+
+/// [`insert_all`] without the queue: one statement when the rows fit in one (atomic by
+/// itself, so no BEGIN and COMMIT round trips), else one transaction.
+async fn insert_alone(db: &Db, rows: &[ActionLog]) -> AppResult<()> {
     if rows.len() <= ROWS_PER_INSERT {
-        let _turn = db.write_turn().await;
-        return insert_many(&mut *db.pool.acquire().await?, rows).await;
+        return insert_many(&mut *db.write_conn().await?, rows).await;
     }
     let mut tx = db.begin_write().await?;
     insert_many(&mut tx, rows).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Group commit of log rows (issue 15): the rows of executions ending at about the same
+/// time are inserted by one statement in one commit, instead of one statement, one commit
+/// and one round trip to the database each. Every caller still waits for its own rows'
+/// commit, so an acknowledged event's rows are durable. When a group fails, each caller's
+/// rows are tried alone: one bad row (its run deleted meanwhile) costs no other execution
+/// its trace.
+#[derive(Debug, Clone)]
+pub struct LogQueue(tokio::sync::mpsc::Sender<Queued>);
+
+#[derive(Debug)]
+struct Queued {
+    rows: Vec<ActionLog>,
+    done: tokio::sync::oneshot::Sender<AppResult<()>>,
+}
+
+/// Executions waiting to be written at most; beyond it callers wait to queue.
+const QUEUE_CAPACITY: usize = 1024;
+
+impl LogQueue {
+    /// Starts the writer task on `db` (which must have no queue itself). The task ends when
+    /// the last handle of the queue goes.
+    pub(super) fn start(db: Db) -> Self {
+        let (sender, receiver) = tokio::sync::mpsc::channel(QUEUE_CAPACITY);
+        tokio::spawn(write_groups(db, receiver));
+        Self(sender)
+    }
+
+    async fn insert(&self, db: &Db, rows: Vec<ActionLog>) -> AppResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let (done, outcome) = tokio::sync::oneshot::channel();
+        match self.0.send(Queued { rows, done }).await {
+            Ok(()) => outcome.await.unwrap_or_else(|_| {
+                Err(crate::backend::error::AppError::Internal(
+                    "the log writer stopped".into(),
+                ))
+            }),
+            // No writer (the runtime is shutting down): write them here.
+            Err(tokio::sync::mpsc::error::SendError(queued)) => {
+                insert_alone(db, &queued.rows).await
+            }
+        }
+    }
+}
+
+async fn write_groups(db: Db, mut receiver: tokio::sync::mpsc::Receiver<Queued>) {
+    while let Some(first) = receiver.recv().await {
+        let mut rows = first.rows.len();
+        let mut group = vec![first];
+        while rows < ROWS_PER_INSERT {
+            match receiver.try_recv() {
+                Ok(next) => {
+                    rows += next.rows.len();
+                    group.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        if group.len() == 1 {
+            let Queued { rows, done } = group.remove(0);
+            let _ = done.send(insert_alone(&db, &rows).await);
+            continue;
+        }
+        let all: Vec<ActionLog> = group.iter().flat_map(|q| q.rows.iter().cloned()).collect();
+        match insert_alone(&db, &all).await {
+            Ok(()) => {
+                for queued in group {
+                    let _ = queued.done.send(Ok(()));
+                }
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, executions = group.len(), "a group of log rows failed; writing each alone");
+                for Queued { rows, done } in group {
+                    let _ = done.send(insert_alone(&db, &rows).await);
+                }
+            }
+        }
+    }
 }
 
 /// How a row ended.
@@ -102,7 +191,6 @@ pub struct LogEnd<'a> {
 }
 
 pub async fn finish(db: &Db, id: Uuid, end: &LogEnd<'_>) -> AppResult<()> {
-    let _turn = db.write_turn().await;
     sqlx::query(
         "UPDATE action_execution_logs SET status = $1, completed_at = $2, duration_ms = $3, \
          output_data = $4, error_message = $5 WHERE id = $6",
@@ -113,7 +201,7 @@ pub async fn finish(db: &Db, id: Uuid, end: &LogEnd<'_>) -> AppResult<()> {
     .bind(end.output_data)
     .bind(end.error_message)
     .bind(id.to_string())
-    .execute(&db.pool)
+    .execute(&mut *db.write_conn().await?)
     .await?;
     Ok(())
 }

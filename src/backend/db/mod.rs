@@ -56,6 +56,9 @@ pub struct Db {
     /// here, in order, instead of in SQLite's busy handler, which sleeps 1 to 100 ms
     /// between tries (issue 15: that sleep was most of the p99 under load).
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// Log rows written on their own are grouped here ([`logs::LogQueue`]); `None` on the
+    /// handle the queue's own writer uses.
+    logs: Option<logs::LogQueue>,
 }
 
 /// A write transaction ([`Db::begin_write`]); on SQLite it holds the instance's writer turn
@@ -85,6 +88,27 @@ impl DerefMut for WriteTx {
     }
 }
 
+/// A connection for auto-committed writes ([`Db::write_conn`]); on SQLite it holds the
+/// instance's writer turn until it is dropped. Use it as the connection it derefs to.
+pub struct WriteConn {
+    // Field order is drop order: the connection goes back to the pool before the turn ends.
+    conn: sqlx::pool::PoolConnection<sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Deref for WriteConn {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.conn
+    }
+}
+
+impl DerefMut for WriteConn {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.conn
+    }
+}
+
 impl Db {
     /// Connects, creating the SQLite file if needed, and applies pending migrations.
     pub async fn connect(url: &str, max_connections: u32) -> AppResult<Db> {
@@ -101,6 +125,11 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection is a file handle in this process: it cannot go stale, so
+            // the ping before each checkout (a round trip to the connection's worker thread,
+            // issue 15) buys nothing. PostgreSQL keeps it: a connection the server dropped
+            // is replaced instead of failing the request that drew it.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -117,10 +146,15 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| AppError::Internal(format!("migrations failed: {e}")))?;
-        Ok(Db {
+        let direct = Db {
             pool,
             backend,
             writer: Arc::default(),
+            logs: None,
+        };
+        Ok(Db {
+            logs: Some(logs::LogQueue::start(direct.clone())),
+            ..direct
         })
     }
 
@@ -145,11 +179,20 @@ impl Db {
 
     /// The writer turn for one auto-committed write on SQLite (see [`Db::writer`]); `None`
     /// on PostgreSQL, whose writers need no turns.
-    pub async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         match self.backend {
             Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
             Backend::Postgres => None,
         }
+    }
+
+    /// A connection for single auto-committed writes, with the writer turn on SQLite.
+    pub async fn write_conn(&self) -> AppResult<WriteConn> {
+        let turn = self.write_turn().await;
+        Ok(WriteConn {
+            conn: self.pool.acquire().await?,
+            _turn: turn,
+        })
     }
 
     /// Cheap round trip used by the health endpoint.

@@ -200,8 +200,7 @@ pub async fn update(
     expected_version: i64,
     change: &RunUpdate<'_>,
 ) -> AppResult<Option<(i64, String)>> {
-    let _turn = db.write_turn().await;
-    update_on(&mut *db.pool.acquire().await?, id, expected_version, change).await
+    update_on(&mut *db.write_conn().await?, id, expected_version, change).await
 }
 
 /// [`update`] on `conn` (a transaction that writes more with it).

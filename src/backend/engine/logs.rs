@@ -116,12 +116,20 @@ impl Drop for Journal {
         }
         let db = self.db.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(e) = repo::insert_all(&db, &rows).await {
-                    tracing::warn!(error = %e, rows = rows.len(), "writing execution log rows");
-                }
-            });
+            runtime.spawn(async move { write_or_warn(&db, rows).await });
         }
+    }
+}
+
+/// Writes `rows` for work that has no caller left to tell (rows written while an action
+/// runs, or after the final write): a failure is logged.
+async fn write_or_warn(db: &db::Db, rows: Vec<ActionLog>) {
+    let Some(first) = rows.first() else {
+        return;
+    };
+    let (run_id, count) = (first.run_id, rows.len());
+    if let Err(e) = repo::insert_all(db, rows).await {
+        tracing::warn!(error = %e, %run_id, rows = count, "writing execution log rows");
     }
 }
 
@@ -305,22 +313,21 @@ impl Logger {
         }
     }
 
-    /// Writes the rows not written yet, in one transaction.
+    /// Writes the rows not written yet, all or none ([`repo::insert_all`]).
     async fn flush(&self) {
         if let Sink::Db(journal) = &self.sink {
             let rows = take_pending(&mut lock(journal));
-            self.write(rows).await;
+            write_or_warn(&self.app.db, rows).await;
         }
     }
 
-    /// Writes `rows` together (nothing when there are none).
-    pub async fn write(&self, rows: Vec<ActionLog>) {
+    /// Writes `rows` together (nothing when there are none); they are committed when this
+    /// returns `Ok`.
+    pub async fn write(&self, rows: Vec<ActionLog>) -> AppResult<()> {
         if rows.is_empty() {
-            return;
+            return Ok(());
         }
-        if let Err(e) = repo::insert_all(&self.app.db, &rows).await {
-            tracing::warn!(error = %e, run_id = %self.run_id, rows = rows.len(), "writing execution log rows");
-        }
+        repo::insert_all(&self.app.db, rows).await
     }
 
     /// A row of `kind` named `name` under `parent`, written whole when it ends

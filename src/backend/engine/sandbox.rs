@@ -102,10 +102,12 @@ const FILE_NAME: &str = "script";
 /// Runs before any user code: removes every way to compile code from a string (`eval`,
 /// the `Function` constructors reachable as `Function` or `(function(){}).constructor`), and
 /// the few globals that give timing or blocking primitives. QuickJS has no fs, net, timers,
-/// `require`, `process` or `fetch` to begin with.
+/// `require`, `process` or `fetch` to begin with. Returns the original
+/// `Function.prototype.toString`, taken before any user code runs (see [`compile`]).
 const LOCKDOWN: &str = r#"(function () {
   'use strict';
   const g = globalThis;
+  const toString = Function.prototype.toString;
   const define = Object.defineProperty;
   const protoOf = Object.getPrototypeOf;
   const kinds = [
@@ -128,6 +130,7 @@ const LOCKDOWN: &str = r#"(function () {
                       'FinalizationRegistry', 'performance']) {
     delete g[name];
   }
+  return toString;
 })();"#;
 
 /// Makes the host functions read-only, non-deletable and frozen, so a script cannot swap
@@ -354,8 +357,8 @@ fn compile_only(kind: Kind, body: &str) -> Result<(), SandboxError> {
     let abandoned = Arc::new(AtomicBool::new(false));
     let engine = Engine::new(&CHECK_LIMITS, &abandoned)?;
     engine.context.with(|ctx| {
-        prepare(&ctx, &engine, None, &CHECK_LIMITS)?;
-        compile(&ctx, &engine, kind, body).map(|_| ())
+        let prepared = prepare(&ctx, &engine, None, &CHECK_LIMITS)?;
+        compile(&ctx, &engine, kind, body, &prepared.to_string).map(|_| ())
     })
 }
 
@@ -369,9 +372,9 @@ fn run_blocking(
 ) -> Result<Value, SandboxError> {
     let engine = Engine::new(limits, abandoned)?;
     let result = engine.context.with(|ctx| {
-        let pending = prepare(&ctx, &engine, host.as_ref(), limits)?;
+        let Prepared { pending, to_string } = prepare(&ctx, &engine, host.as_ref(), limits)?;
         let result = (|| {
-            let function = compile(&ctx, &engine, kind, body)?;
+            let function = compile(&ctx, &engine, kind, body, &to_string)?;
             let input = ctx
                 .json_parse(input)
                 .map_err(|e| fail(&ctx, &engine, e, Phase::Run))?;
@@ -404,37 +407,49 @@ fn run_blocking(
     result
 }
 
+/// A locked-down context, ready for the body.
+struct Prepared<'js> {
+    /// The host calls in flight (a script's only).
+    pending: Option<Rc<Pending<'js>>>,
+    /// The original `Function.prototype.toString`, taken before any user code ran.
+    to_string: Function<'js>,
+}
+
 /// Locks the global object down and, for a script, installs the host functions.
 fn prepare<'js>(
     ctx: &Ctx<'js>,
     engine: &Engine,
     host: Option<&Bridge>,
     limits: &Limits,
-) -> Result<Option<Rc<Pending<'js>>>, SandboxError> {
-    ctx.eval::<(), _>(LOCKDOWN)
+) -> Result<Prepared<'js>, SandboxError> {
+    let to_string: Function = ctx
+        .eval(LOCKDOWN)
         .map_err(|e| fail(ctx, engine, e, Phase::Run))?;
     let Some(bridge) = host else {
-        return Ok(None);
+        return Ok(Prepared {
+            pending: None,
+            to_string,
+        });
     };
     let pending = Rc::new(Pending::new());
     install_host(ctx, bridge, &pending, limits.max_output_bytes)
         .and_then(|()| ctx.eval::<(), _>(HARDEN_HOST))
         .map_err(|e| fail(ctx, engine, e, Phase::Run))?;
-    Ok(Some(pending))
+    Ok(Prepared {
+        pending: Some(pending),
+        to_string,
+    })
 }
 
-/// Compiles the wrapped body to a function without calling it.
+/// Compiles the wrapped body to a function without calling it. `to_string` is the original
+/// `Function.prototype.toString` (a body that closes the wrapper early could replace it).
 fn compile<'js>(
     ctx: &Ctx<'js>,
     engine: &Engine,
     kind: Kind,
     body: &str,
+    to_string: &Function<'js>,
 ) -> Result<Function<'js>, SandboxError> {
-    // The original `Function.prototype.toString`, taken before the body's source is
-    // evaluated (a body that closes the wrapper early could replace it).
-    let to_string: Function = ctx
-        .eval("Object.getPrototypeOf(function () {}).toString")
-        .map_err(|e| fail(ctx, engine, e, Phase::Run))?;
     let text = kind.function_text(body);
     let mut options = EvalOptions::default();
     options.global = true;

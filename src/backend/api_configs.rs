@@ -182,9 +182,9 @@ async fn find_cached(
 }
 
 /// The cache of configuration rows calls use, by wizard and id or name. Only on SQLite,
-/// where this instance makes every write and drops changed rows at once ([`forget`]);
-/// with PostgreSQL an edit on another instance must apply at once too, so there every call
-/// reads the row.
+/// where this instance makes every write and drops changed rows at once ([`forget`]; a
+/// deleted wizard's in `wizards::delete`); with PostgreSQL an edit on another instance must
+/// apply at once too, so there every call reads the row.
 pub fn row_cache(backend: Backend) -> TtlCache<(Uuid, String), ApiConfigRow> {
     let ttl = (backend == Backend::Sqlite).then_some(Duration::from_secs(5));
     TtlCache::new(ttl, 10_000)
@@ -193,12 +193,6 @@ pub fn row_cache(backend: Backend) -> TtlCache<(Uuid, String), ApiConfigRow> {
 /// After configuration `id` changed or went: calls read it again.
 fn forget(app: &AppState, id: Uuid) {
     app.api_config_rows.remove_where(|_, row| row.id == id);
-}
-
-/// After wizard `wizard_id` went, with its configurations.
-pub fn forget_wizard(app: &AppState, wizard_id: Uuid) {
-    app.api_config_rows
-        .remove_where(|(wizard, _), _| *wizard == wizard_id);
 }
 
 fn stored_auth(app: &AppState, sealed: &str) -> AppResult<ApiAuth> {

@@ -136,7 +136,9 @@ pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid, version: i64)
     if row.version != version || !repo::delete(&app.db, row.id, version).await? {
         return Err(AppError::stale_version("wizard"));
     }
-    crate::backend::api_configs::forget_wizard(app, row.id);
+    // Its API configurations went with it: calls must not find them cached.
+    app.api_config_rows
+        .remove_where(|(wizard, _), _| *wizard == row.id);
     tracing::info!(wizard_id = %row.id, user_id = %actor.user.id, "wizard deleted");
     Ok(())
 }

@@ -42,6 +42,10 @@ const ROWS_PER_INSERT: usize = 200;
 /// [`ROWS_PER_INSERT`] rows, on `conn` (a transaction, so they land together).
 pub async fn insert_many(conn: &mut AnyConnection, rows: &[ActionLog]) -> AppResult<()> {
     let text = |v: &serde_json::Value| (!v.is_null()).then(|| v.to_string());
+    // SQLite looks a numbered parameter (`$7`) up by name, in a list as long as the
+    // statement's parameters, once per parameter: quadratic in a multi-row INSERT (it
+    // showed in the profile, issue 15). Its anonymous `?` are bound in order instead.
+    let anonymous = conn.backend_name() == "SQLite";
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut sql = String::from(
             "INSERT INTO action_execution_logs (id, run_id, parent_log_id, kind, event_id, \
@@ -51,8 +55,12 @@ pub async fn insert_many(conn: &mut AnyConnection, rows: &[ActionLog]) -> AppRes
         for i in 0..chunk.len() {
             sql.push_str(if i == 0 { "(" } else { ", (" });
             for c in 1..=COLUMNS {
-                let sep = if c == COLUMNS { ")" } else { ", " };
-                sql.push_str(&format!("${}{sep}", i * COLUMNS + c));
+                if anonymous {
+                    sql.push('?');
+                } else {
+                    sql.push_str(&format!("${}", i * COLUMNS + c));
+                }
+                sql.push_str(if c == COLUMNS { ")" } else { ", " });
             }
         }
         let mut query = sqlx::query(&sql);
@@ -148,35 +156,40 @@ impl LogQueue {
 
 async fn write_groups(db: Db, mut receiver: tokio::sync::mpsc::Receiver<Queued>) {
     while let Some(first) = receiver.recv().await {
-        let mut rows = first.rows.len();
-        let mut group = vec![first];
-        while rows < ROWS_PER_INSERT {
+        let Queued { mut rows, done } = first;
+        // Each caller's share of `rows`, in order.
+        let mut callers = vec![(rows.len(), done)];
+        while rows.len() < ROWS_PER_INSERT {
             match receiver.try_recv() {
                 Ok(next) => {
-                    rows += next.rows.len();
-                    group.push(next);
+                    callers.push((next.rows.len(), next.done));
+                    rows.extend(next.rows);
                 }
                 Err(_) => break,
             }
         }
-        if group.len() == 1 {
-            let Queued { rows, done } = group.remove(0);
-            let _ = done.send(insert_alone(&db, &rows).await);
-            continue;
-        }
-        let all: Vec<ActionLog> = group.iter().flat_map(|q| q.rows.iter().cloned()).collect();
-        match insert_alone(&db, &all).await {
+        match insert_alone(&db, &rows).await {
             Ok(()) => {
-                for queued in group {
-                    let _ = queued.done.send(Ok(()));
+                for (_, done) in callers {
+                    let _ = done.send(Ok(()));
                 }
+                continue;
+            }
+            Err(e) if callers.len() == 1 => {
+                if let Some((_, done)) = callers.pop() {
+                    let _ = done.send(Err(e));
+                }
+                continue;
             }
             Err(e) => {
-                tracing::debug!(error = %e, executions = group.len(), "a group of log rows failed; writing each alone");
-                for Queued { rows, done } in group {
-                    let _ = done.send(insert_alone(&db, &rows).await);
-                }
+                tracing::debug!(error = %e, executions = callers.len(), "a group of log rows failed; writing each alone");
             }
+        }
+        let mut rest = rows.as_slice();
+        for (count, done) in callers {
+            let (own, after) = rest.split_at_checked(count).unwrap_or((rest, &[]));
+            rest = after;
+            let _ = done.send(insert_alone(&db, own).await);
         }
     }
 }

@@ -1,7 +1,8 @@
 //! What one `transform_data` costs, against baselines doing the same work directly in the
 //! same run: JMESPath through our cached `jmes::search` vs a bare `jmespath::compile` +
-//! `search`; JavaScript through `sandbox::run_transform` (fresh runtime, limits, lockdown,
-//! blocking thread, JSON in and out) vs a bare rquickjs runtime + context + eval.
+//! `search`; JavaScript through `sandbox::run_transform` (pooled runtime, fresh context,
+//! limits, lockdown, JSON in and out, on the calling thread within its inline budget) vs a
+//! bare rquickjs runtime + context + eval.
 //!
 //! Run: `cargo bench -p wizard-core --features ssr --bench transforms -- --warm-up-time 1 --measurement-time 3`.
 //! After criterion's report it prints p50/p99 per call, the ratio of each to its baseline
@@ -88,7 +89,7 @@ fn check_same_results(rt: &tokio::runtime::Runtime, input: &Value) {
     let ours = jmes::search(JMES, input).expect("jmes");
     assert_eq!(ours, jmes_baseline(input), "JMESPath results differ");
     let ours = rt
-        .block_on(sandbox::run_transform(JS, input.clone(), &limits()))
+        .block_on(sandbox::run_transform(JS, input, &limits()))
         .expect("transform");
     // (JS writes 3.0 as 3, so JS and JMESPath results are compared only with their own baselines)
     assert_eq!(ours, js_baseline(input), "JavaScript results differ");
@@ -111,13 +112,7 @@ fn bench(c: &mut Criterion) {
     });
     let limits = limits();
     group.bench_function("d_js_sandbox_run_transform", |b| {
-        b.iter(|| {
-            rt.block_on(sandbox::run_transform(
-                JS,
-                black_box(input.clone()),
-                &limits,
-            ))
-        })
+        b.iter(|| rt.block_on(sandbox::run_transform(JS, black_box(&input), &limits)))
     });
     group.finish();
 }
@@ -138,7 +133,7 @@ fn report() {
     });
     let so = percentiles(300, || {
         black_box(
-            rt.block_on(sandbox::run_transform(JS, input.clone(), &limits))
+            rt.block_on(sandbox::run_transform(JS, &input, &limits))
                 .is_ok(),
         );
     });

@@ -29,7 +29,7 @@ fn limits() -> Limits {
 async fn next_run_works() {
     let out = run_transform(
         "return {sum: input.xs.reduce((a, b) => a + b, 0), n: input.xs.length};",
-        json!({"xs": [1, 2, 3, 4]}),
+        &json!({"xs": [1, 2, 3, 4]}),
         &limits(),
     )
     .await;
@@ -37,7 +37,7 @@ async fn next_run_works() {
 }
 
 async fn transform(body: &str, input: Value) -> Result<Value, SandboxError> {
-    run_transform(body, input, &limits()).await
+    run_transform(body, &input, &limits()).await
 }
 
 fn thrown(result: Result<Value, SandboxError>) -> String {
@@ -130,7 +130,7 @@ async fn memory_bombs_hit_the_memory_limit() {
     assert_eq!(
         run_transform(
             "const a = []; while (true) a.push({i: a.length, s: 'x' + a.length});",
-            json!(null),
+            &json!(null),
             &roomy
         )
         .await,
@@ -140,7 +140,7 @@ async fn memory_bombs_hit_the_memory_limit() {
     assert_eq!(
         run_transform(
             "let s = ''; while (true) s += Math.random().toString(36).repeat(100);",
-            json!(null),
+            &json!(null),
             &roomy
         )
         .await,
@@ -149,14 +149,19 @@ async fn memory_bombs_hit_the_memory_limit() {
     assert_eq!(
         run_transform(
             "return 'x'.repeat(64 * 1024 * 1024).length;",
-            json!(null),
+            &json!(null),
             &roomy
         )
         .await,
         Err(SandboxError::OutOfMemory)
     );
     assert_eq!(
-        run_transform("return new Array(1e9).fill(0).length;", json!(null), &roomy).await,
+        run_transform(
+            "return new Array(1e9).fill(0).length;",
+            &json!(null),
+            &roomy
+        )
+        .await,
         Err(SandboxError::OutOfMemory)
     );
     next_run_works().await;
@@ -452,6 +457,20 @@ async fn code_that_does_not_compile_is_reported_at_check_time() {
     next_run_works().await;
 }
 
+/// A transform that needs longer than it may hold the executor thread moves to a blocking
+/// thread and still gets the rest of its time limit, with the same result.
+#[tokio::test(flavor = "current_thread")]
+async fn a_transform_longer_than_the_inline_budget_still_gets_its_whole_time() {
+    let out = transform(
+        "const t = Date.now(); let n = 0; while (Date.now() - t < 150) n++; \
+         return {waited: Date.now() - t >= 150, x: input.x};",
+        json!({"x": 7}),
+    )
+    .await;
+    assert_eq!(out, Ok(json!({"waited": true, "x": 7})));
+    next_run_works().await;
+}
+
 /// Four bad scripts and one good one at once, on a single-threaded executor: the good one
 /// finishes first, so no bad script held the executor.
 #[tokio::test(flavor = "current_thread")]
@@ -471,12 +490,12 @@ async fn bad_scripts_running_at_once_do_not_stop_a_good_one() {
         ("loop2", "for (;;) { try { for (;;) {} } catch (e) {} }"),
     ] {
         let slow = slow.clone();
-        runs.spawn(async move { (name, run_transform(body, json!(null), &slow).await) });
+        runs.spawn(async move { (name, run_transform(body, &json!(null), &slow).await) });
     }
     runs.spawn(async {
         (
             "good",
-            run_transform("return input * 2;", json!(21), &limits()).await,
+            run_transform("return input * 2;", &json!(21), &limits()).await,
         )
     });
     let mut order = Vec::new();

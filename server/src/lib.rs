@@ -29,6 +29,7 @@ use wizard_core::backend::secrets::SecretBox;
 use wizard_core::backend::session::session_cache;
 use wizard_core::backend::state::EngineSettings;
 use wizard_core::backend::state::{App, AppState, AuthSettings};
+use wizard_core::backend::ttl_cache::TtlCache;
 
 use crate::config::{ConfigError, Settings};
 
@@ -74,6 +75,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
     };
     let sessions = session_cache(db.backend);
     let api_config_rows = wizard_core::backend::api_configs::row_cache(db.backend);
+    let run_rows = TtlCache::single_writer(db.backend);
     let state = AppState::new(App {
         db,
         tokens,
@@ -96,6 +98,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         prompts,
         sessions,
         api_config_rows,
+        run_rows,
         engine,
     });
     if settings.seed_templates {

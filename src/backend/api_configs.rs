@@ -161,33 +161,29 @@ async fn find_cached(
     wizard_id: Uuid,
     id_or_name: &str,
 ) -> Result<ApiConfigRow, ActionError> {
-    let key = (wizard_id, id_or_name.to_owned());
-    if let Some(row) = app.api_config_rows.get(&key) {
-        return Ok(row);
-    }
-    let ticket = app.api_config_rows.ticket();
-    let row = repo::find(&app.db, wizard_id, id_or_name)
+    let load = async {
+        repo::find(&app.db, wizard_id, id_or_name)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "cannot read an API configuration");
+                ActionError::Transient("cannot read the API configuration".into())
+            })?
+            .ok_or_else(|| {
+                ActionError::Invalid(format!(
+                    "the wizard has no API configuration `{id_or_name}`"
+                ))
+            })
+    };
+    app.api_config_rows
+        .get_or_load((wizard_id, id_or_name.to_owned()), load)
         .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "cannot read an API configuration");
-            ActionError::Transient("cannot read the API configuration".into())
-        })?
-        .ok_or_else(|| {
-            ActionError::Invalid(format!(
-                "the wizard has no API configuration `{id_or_name}`"
-            ))
-        })?;
-    app.api_config_rows.insert(ticket, key, row.clone());
-    Ok(row)
 }
 
-/// The cache of configuration rows calls use, by wizard and id or name. Only on SQLite,
-/// where this instance makes every write and drops changed rows at once ([`forget`]; a
-/// deleted wizard's in `wizards::delete`); with PostgreSQL an edit on another instance must
-/// apply at once too, so there every call reads the row.
+/// The cache of configuration rows calls use, by wizard and id or name. Edits drop their
+/// rows at once ([`forget`]; a deleted wizard's in `wizards::delete`); see
+/// [`TtlCache::single_writer`] for when it is on.
 pub fn row_cache(backend: Backend) -> TtlCache<(Uuid, String), ApiConfigRow> {
-    let ttl = (backend == Backend::Sqlite).then_some(Duration::from_secs(5));
-    TtlCache::new(ttl, 10_000)
+    TtlCache::single_writer(backend)
 }
 
 /// After configuration `id` changed or went: calls read it again.

@@ -2,6 +2,10 @@
 //! or write a run, and the one durable merge of answer writes (the runner's saves and the
 //! answers actions set). Both callers sit above this module, so the engine never calls
 //! back into `runs` (ARCHITECTURE.md, "No cycles").
+//!
+//! Every write of a run goes through this module ([`update`], [`set_stored`], [`delete`],
+//! the merges below), which drops the run's cached row once the write is committed: the
+//! execute-event path reads runs through that cache ([`own_recent`], issue 15).
 
 use uuid::Uuid;
 
@@ -91,9 +95,7 @@ pub(crate) async fn save_incoming(
             current_step_title: &run.current_step_title,
             completed: false,
         };
-        if let Some((version, updated_at)) =
-            repo::update(&app.db, run.id, run.version, &change).await?
-        {
+        if let Some((version, updated_at)) = update(app, run.id, run.version, &change).await? {
             return Ok(state(
                 &run,
                 answers,
@@ -145,11 +147,13 @@ pub(crate) async fn apply_action_answers(
             .await?
             .is_some()
         {
-            db::logs::insert_many(&mut tx, logs).await?;
+            db::logs::insert_many(&mut tx, app.db.backend, logs).await?;
             tx.commit().await?;
+            forget(app, run.id);
             return Ok(Some(answers));
         }
         drop(tx);
+        forget(app, run.id);
         tracing::debug!(run_id = %run.id, attempt, "action answers raced a save; merging again");
         merge_backoff(attempt).await;
     }
@@ -310,13 +314,64 @@ pub(crate) async fn load(app: &AppState, id: Uuid) -> AppResult<RunRow> {
     repo::get(&app.db, id).await?.ok_or_else(|| not_found(id))
 }
 
+/// The caller's own run as read at most a few seconds ago, for execute-event (issue 15:
+/// one database round trip per event). Every write of the run on this instance drops the
+/// cached row once committed ([`forget`]), so an event sees what any earlier, finished
+/// request wrote. A stale row cannot be written back: answer saves are conditional on the
+/// row's `version` and merge again from the database when it moved on.
+pub(crate) async fn own_recent(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunRow> {
+    let run = app.run_rows.get_or_load(id, load(app, id)).await?;
+    owned_by(actor, run)
+}
+
+/// After a write of run `id` committed (or found the row moved on): reads go to the
+/// database again.
+fn forget(app: &AppState, id: Uuid) {
+    app.run_rows.remove_where(|key, _| *key == id);
+}
+
+/// [`repo::update`], then [`forget`].
+pub(crate) async fn update(
+    app: &AppState,
+    id: Uuid,
+    expected_version: i64,
+    change: &RunUpdate<'_>,
+) -> AppResult<Option<(i64, String)>> {
+    let written = repo::update(&app.db, id, expected_version, change).await;
+    forget(app, id);
+    written
+}
+
+/// [`repo::set_stored`], then [`forget`].
+pub(crate) async fn set_stored(
+    app: &AppState,
+    id: Uuid,
+    name: Option<&str>,
+    visibility: Visibility,
+) -> AppResult<()> {
+    let written = repo::set_stored(&app.db, id, name, visibility).await;
+    forget(app, id);
+    written
+}
+
+/// [`repo::delete`], then [`forget`].
+pub(crate) async fn delete(app: &AppState, id: Uuid) -> AppResult<()> {
+    let written = repo::delete(&app.db, id).await;
+    forget(app, id);
+    written
+}
+
 /// The caller's own run; anyone else's is "not found".
 pub(crate) async fn own(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunRow> {
-    let run = load(app, id).await?;
+    owned_by(actor, load(app, id).await?)
+}
+
+/// `run` if it is `actor`'s; anyone else's is "not found".
+fn owned_by(actor: &CurrentUser, run: RunRow) -> AppResult<RunRow> {
     if run.user_id == actor.user.id {
         Ok(run)
     } else {
-        Err(not_found(id))
+        Err(not_found(run.id))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::backend::auth::CurrentUser;
 use crate::backend::db::runs::{self as repo, NewRun, RunRow, RunUpdate};
 use crate::backend::db::{self, wizards as wizard_repo};
 use crate::backend::error::{AppError, AppResult};
-use crate::backend::run_store::{editable, load, own, readable, save_incoming, state};
+use crate::backend::run_store::{self, editable, load, own, readable, save_incoming, state};
 use crate::backend::state::AppState;
 use crate::domain::condition::Answers;
 use crate::domain::event::{ExecuteEventRequest, Trigger};
@@ -272,7 +272,7 @@ fn check_complete(run: &RunRow, definition: &Wizard, current: Uuid) -> AppResult
 
 pub async fn delete(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<()> {
     let run = own(app, actor, id).await?;
-    repo::delete(&app.db, run.id).await?;
+    run_store::delete(app, run.id).await?;
     tracing::info!(run_id = %run.id, "run deleted");
     Ok(())
 }
@@ -294,13 +294,13 @@ pub async fn store(
         ));
     }
     let run = own(app, actor, id).await?;
-    repo::set_stored(&app.db, run.id, Some(name), req.visibility).await?;
+    run_store::set_stored(app, run.id, Some(name), req.visibility).await?;
     reload_summary(app, run.id).await
 }
 
 pub async fn unstore(app: &AppState, actor: &CurrentUser, id: Uuid) -> AppResult<RunSummary> {
     let run = own(app, actor, id).await?;
-    repo::set_stored(&app.db, run.id, None, Visibility::Private).await?;
+    run_store::set_stored(app, run.id, None, Visibility::Private).await?;
     reload_summary(app, run.id).await
 }
 
@@ -350,7 +350,7 @@ async fn move_to(
         current_step_title: title,
         completed,
     };
-    let (version, updated_at) = repo::update(&app.db, run.id, run.version, &change)
+    let (version, updated_at) = run_store::update(app, run.id, run.version, &change)
         .await?
         .ok_or_else(|| AppError::stale_version("run"))?;
     let status = if completed {

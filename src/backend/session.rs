@@ -5,8 +5,6 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use std::time::Duration;
-
 use crate::backend::auth::{CurrentUser, token_from_headers};
 use crate::backend::db::{self, Backend, users::UserRow};
 use crate::backend::error::{AppError, AppResult};
@@ -37,18 +35,11 @@ pub async fn authenticate(app: &AppState, token: &str) -> AppResult<CurrentUser>
     Ok(CurrentUser { user, role, claims })
 }
 
-/// How long a checked session is trusted without asking again (a bound for writes that do
-/// not pass through this instance's services, such as a restored backup).
-const SESSION_TTL: Duration = Duration::from_secs(5);
-
 /// The cache of sessions checked against the database recently, by token id (issue 15:
-/// every request asked). Only on SQLite, where this instance makes every write: sign-out
-/// and role changes drop their entries here at once ([`forget_token`], [`forget_user`]).
-/// With PostgreSQL another instance may sign a session out, and that must end it
-/// everywhere at once, so there every request asks the database.
+/// every request asked). Sign-out and role changes drop their entries at once
+/// ([`forget_token`], [`forget_user`]); see [`TtlCache::single_writer`] for when it is on.
 pub fn session_cache(backend: Backend) -> TtlCache<String, UserRow> {
-    let ttl = (backend == Backend::Sqlite).then_some(SESSION_TTL);
-    TtlCache::new(ttl, 10_000)
+    TtlCache::single_writer(backend)
 }
 
 /// After a sign-out: the token must stop working now.

@@ -95,6 +95,8 @@ pub struct App {
     /// API configuration rows calls read, by wizard and id or name (see
     /// `api_configs::row_cache`).
     pub api_config_rows: TtlCache<(uuid::Uuid, String), ApiConfigRow>,
+    /// Runs execute-event read, by id (see `run_store::own_recent`).
+    pub run_rows: TtlCache<uuid::Uuid, crate::backend::db::runs::RunRow>,
 }
 
 #[derive(Clone)]

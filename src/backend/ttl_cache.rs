@@ -13,6 +13,8 @@ use std::hash::Hash;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::backend::db::Backend;
+
 /// Proof of when a read began (see the module doc).
 #[derive(Debug, Clone, Copy)]
 pub struct Ticket(u64);
@@ -30,7 +32,20 @@ struct Inner<K, V> {
     entries: HashMap<K, (V, Instant)>,
 }
 
+/// How long an entry of a [`TtlCache::single_writer`] cache is trusted: a bound for writes
+/// that do not pass through this instance's services (a restored backup, say).
+pub const SINGLE_WRITER_TTL: Duration = Duration::from_secs(5);
+
 impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
+    /// The cache the services use: on only with SQLite, where this instance makes every
+    /// write and so every write can drop what it changed at once. With PostgreSQL another
+    /// instance may write (sign a session out, edit a configuration), and that must apply
+    /// everywhere at once, so there the cache is off and every read asks the database.
+    pub fn single_writer(backend: Backend) -> Self {
+        let ttl = (backend == Backend::Sqlite).then_some(SINGLE_WRITER_TTL);
+        Self::new(ttl, 10_000)
+    }
+
     /// A cache keeping entries for `ttl` (none when `None`), at most `capacity` of them:
     /// beyond it the cache starts over (simple, and each entry reloads in one query).
     pub fn new(ttl: Option<Duration>, capacity: usize) -> Self {
@@ -54,6 +69,22 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         let inner = self.lock();
         let (value, at) = inner.entries.get(key)?;
         (at.elapsed() < ttl).then(|| value.clone())
+    }
+
+    /// The entry for `key`, else what `load` reads, stored under a ticket taken before the
+    /// read (so a write landing meanwhile keeps it out). A failed load stores nothing.
+    pub async fn get_or_load<E>(
+        &self,
+        key: K,
+        load: impl std::future::Future<Output = Result<V, E>>,
+    ) -> Result<V, E> {
+        if let Some(value) = self.get(&key) {
+            return Ok(value);
+        }
+        let ticket = self.ticket();
+        let value = load.await?;
+        self.insert(ticket, key, value.clone());
+        Ok(value)
     }
 
     /// Take before reading the database for a key.
@@ -121,6 +152,20 @@ mod tests {
         let off: TtlCache<&str, u32> = TtlCache::new(None, 8);
         off.insert(off.ticket(), "a", 1);
         assert_eq!(off.get(&"a"), None);
+    }
+
+    #[tokio::test]
+    async fn get_or_load_reads_once_and_stores_no_failure() {
+        let c = cache();
+        let failed: Result<u32, &str> = c.get_or_load("a", async { Err("down") }).await;
+        assert_eq!(failed, Err("down"));
+        assert_eq!(c.get(&"a"), None, "a failed load stores nothing");
+        assert_eq!(c.get_or_load("a", async { Ok::<_, &str>(1) }).await, Ok(1));
+        assert_eq!(
+            c.get_or_load("a", async { Ok::<_, &str>(2) }).await,
+            Ok(1),
+            "served from the cache, not loaded again"
+        );
     }
 
     #[test]

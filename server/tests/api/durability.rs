@@ -23,6 +23,7 @@ on_both_backends!(
     concurrent_events_on_one_run_keep_every_answer_and_row,
     grouped_log_writes_keep_every_row_but_the_refused_one,
     an_event_whose_log_rows_cannot_be_stored_is_not_acknowledged,
+    an_event_sees_every_write_of_its_run_that_finished_before_it,
 );
 
 /// The rows of a run's log trees, flattened: (kind, name, status).
@@ -315,4 +316,79 @@ async fn grouped_log_writes_keep_every_row_but_the_refused_one(app: TestApp) {
         "two rows of each execution but the refused one"
     );
     assert!(!names.iter().any(|n| n.starts_with("doomed")), "{names:?}");
+}
+
+/// Execute-event reads its run through a short-lived cache on SQLite (issue 15); every
+/// write of the run must drop the cached row, so an event never acts on answers, a step
+/// or a status older than a request that already finished.
+async fn an_event_sees_every_write_of_its_run_that_finished_before_it(app: TestApp) {
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, def) = publish_with_events(&app, &owner, &contact_wizard(), |def| {
+        vec![event(
+            "echoes",
+            "optionSet.onChange",
+            Some(&support::field_id(def, "name")),
+            vec![action(
+                "say",
+                "show_message",
+                json!({"text": "name={{ fields.name }} age={{ fields.age }}"}),
+            )],
+        )]
+    })
+    .await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id = run["id"].as_str().expect("run id");
+    let body = json!({"trigger": "optionSet.onChange",
+                      "target_id": support::field_id(&def, "name")});
+    let said = |resp: &Value| resp["effects"]["messages"][0]["text"].clone();
+
+    // The event's own answer save, then a save through the runs API.
+    let first = execute(
+        &app,
+        &owner,
+        run_id,
+        json!({"trigger": "optionSet.onChange",
+        "target_id": support::field_id(&def, "name"), "answers": {"name": "Ada", "age": 1}}),
+    )
+    .await;
+    assert_eq!(first.status().as_u16(), 200);
+    let again = support::execute_ok(&app, &owner, run_id, body.clone()).await;
+    assert_eq!(said(&again), "name=Ada age=1", "{again}");
+    let saved = support::answer(&app, &owner, run_id, json!({"name": "Bob"})).await;
+    assert_eq!(saved.status().as_u16(), 200);
+    let bob = support::execute_ok(&app, &owner, run_id, body.clone()).await;
+    assert_eq!(said(&bob), "name=Bob age=1", "{bob}");
+    let saved = support::answer(&app, &owner, run_id, json!({"name": "Ada", "age": 36})).await;
+    assert_eq!(saved.status().as_u16(), 200);
+    let after_save = support::execute_ok(&app, &owner, run_id, body.clone()).await;
+    assert_eq!(said(&after_save), "name=Ada age=36", "{after_save}");
+
+    // Moving on and completing: the event sees the completed status at once.
+    app.call(
+        reqwest::Method::POST,
+        &format!("/api/v1/wizard-runs/{run_id}/next"),
+    )
+    .by(owner.as_str())
+    .expect(200)
+    .await;
+    app.call(
+        reqwest::Method::POST,
+        &format!("/api/v1/wizard-runs/{run_id}/complete"),
+    )
+    .by(owner.as_str())
+    .expect(200)
+    .await;
+    let completed = execute(&app, &owner, run_id, body.clone()).await;
+    assert_eq!(completed.status().as_u16(), 409, "the run is completed");
+
+    // A deleted run is gone for events at once.
+    app.call(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/wizard-runs/{run_id}"),
+    )
+    .by(owner.as_str())
+    .expect(204)
+    .await;
+    let deleted = execute(&app, &owner, run_id, body).await;
+    assert_eq!(deleted.status().as_u16(), 404, "the run was deleted");
 }

@@ -7,7 +7,7 @@
 use sqlx::{AnyConnection, FromRow};
 use uuid::Uuid;
 
-use super::Db;
+use super::{Backend, Db};
 use crate::backend::error::AppResult;
 use crate::domain::event::ActionLog;
 
@@ -40,12 +40,16 @@ const ROWS_PER_INSERT: usize = 200;
 
 /// Inserts `rows` (each as it is now: ended, or still running) with one statement per
 /// [`ROWS_PER_INSERT`] rows, on `conn` (a transaction, so they land together).
-pub async fn insert_many(conn: &mut AnyConnection, rows: &[ActionLog]) -> AppResult<()> {
+pub async fn insert_many(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    rows: &[ActionLog],
+) -> AppResult<()> {
     let text = |v: &serde_json::Value| (!v.is_null()).then(|| v.to_string());
     // SQLite looks a numbered parameter (`$7`) up by name, in a list as long as the
     // statement's parameters, once per parameter: quadratic in a multi-row INSERT (it
     // showed in the profile, issue 15). Its anonymous `?` are bound in order instead.
-    let anonymous = conn.backend_name() == "SQLite";
+    let anonymous = backend == Backend::Sqlite;
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut sql = String::from(
             "INSERT INTO action_execution_logs (id, run_id, parent_log_id, kind, event_id, \
@@ -90,6 +94,9 @@ pub async fn insert_many(conn: &mut AnyConnection, rows: &[ActionLog]) -> AppRes
 /// Inserts `rows` all or none, and returns once they are committed. Rows written on their
 /// own (not with an answer save) go through the instance's [`LogQueue`] when it has one.
 pub async fn insert_all(db: &Db, rows: Vec<ActionLog>) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     match &db.logs {
         Some(queue) => queue.insert(db, rows).await,
         None => insert_alone(db, &rows).await,
@@ -100,10 +107,10 @@ pub async fn insert_all(db: &Db, rows: Vec<ActionLog>) -> AppResult<()> {
 /// itself, so no BEGIN and COMMIT round trips), else one transaction.
 async fn insert_alone(db: &Db, rows: &[ActionLog]) -> AppResult<()> {
     if rows.len() <= ROWS_PER_INSERT {
-        return insert_many(&mut *db.write_conn().await?, rows).await;
+        return insert_many(&mut *db.write_conn().await?, db.backend, rows).await;
     }
     let mut tx = db.begin_write().await?;
-    insert_many(&mut tx, rows).await?;
+    insert_many(&mut tx, db.backend, rows).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -136,9 +143,6 @@ impl LogQueue {
     }
 
     async fn insert(&self, db: &Db, rows: Vec<ActionLog>) -> AppResult<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
         let (done, outcome) = tokio::sync::oneshot::channel();
         match self.0.send(Queued { rows, done }).await {
             Ok(()) => outcome.await.unwrap_or_else(|_| {
@@ -175,6 +179,8 @@ async fn write_groups(db: Db, mut receiver: tokio::sync::mpsc::Receiver<Queued>)
                 }
                 continue;
             }
+            // One caller: its rows just failed alone, so trying them again would only
+            // fail again.
             Err(e) if callers.len() == 1 => {
                 if let Some((_, done)) = callers.pop() {
                     let _ = done.send(Err(e));

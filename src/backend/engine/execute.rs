@@ -45,7 +45,7 @@ pub async fn execute_event(
     req: ExecuteEventRequest,
 ) -> AppResult<ExecuteEventResponse> {
     app.event_limiter.check(&actor.user.id)?;
-    let run = run_store::own(app, actor, run_id).await?;
+    let run = run_store::own_recent(app, actor, run_id).await?;
     let completed = run.status == crate::domain::run::RunStatus::Completed;
     if completed && req.trigger != Trigger::WizardOnComplete {
         return Err(AppError::conflict_on(

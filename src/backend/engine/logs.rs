@@ -324,9 +324,6 @@ impl Logger {
     /// Writes `rows` together (nothing when there are none); they are committed when this
     /// returns `Ok`.
     pub async fn write(&self, rows: Vec<ActionLog>) -> AppResult<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
         repo::insert_all(&self.app.db, rows).await
     }
 

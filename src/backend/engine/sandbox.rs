@@ -2,7 +2,8 @@
 //! limits; JSON in, JSON out; no capabilities but the host functions a script is given.
 //!
 //! Each run gets its own QuickJS context on a blocking thread (`spawn_blocking`), so a busy
-//! loop never holds one of the server's executor threads, and whatever a script did to its
+//! loop never holds one of the server's executor threads for long (a transform starts on the
+//! calling thread, for at most [`INLINE_BUDGET`]: [`run_transform`]), and whatever a script did to its
 //! globals (prototype pollution) dies with the context. The runtime under it is reused from
 //! a small pool only after a run that ended cleanly, with no jobs left and its memory back
 //! to a baseline ([`RuntimePool`]); a runtime that hit a limit or failed is dropped. The time limit is
@@ -73,7 +74,14 @@ pub trait ScriptHost: Send + Sync + 'static {
     fn call_tool(&self, config: String, tool: String, arguments: Value) -> HostFuture;
 }
 
-/// Runs at once; beyond it runs queue. Bounds the memory all sandboxes can take together
+/// How long a transform may run on the calling (executor) thread before it moves to a
+/// blocking thread ([`run_transform`]). Short enough that other requests on that thread
+/// barely notice; long enough for what most transforms do.
+const INLINE_BUDGET: Duration = Duration::from_millis(2);
+
+/// Runs on blocking threads at once; beyond it they queue. (A transform running within its
+/// [`INLINE_BUDGET`] holds an executor thread instead, so there are at most as many of
+/// those as executor threads.) Bounds the memory all sandboxes can take together
 /// (each up to its memory limit) and the blocking threads they hold.
 const MAX_CONCURRENT_RUNS: usize = 16;
 static RUN_SLOTS: LazyLock<Arc<Semaphore>> =
@@ -182,12 +190,44 @@ pub fn check_transform_compiles(body: &str) -> Result<(), SandboxError> {
 }
 
 /// `transform_data` (javascript): runs `body` as `function (input) { body }` on `input`.
+///
+/// It starts on the calling thread with at most [`INLINE_BUDGET`] of its time: most
+/// transforms end well within it, and handing them to a blocking thread cost two thread
+/// switches per run, more than the run itself (issue 15). One that needs longer is stopped
+/// and runs again from the start on a blocking thread with the rest of its time; a
+/// transform has no host functions, so it has no effect to repeat.
 pub async fn run_transform(
     body: &str,
-    input: Value,
+    input: &Value,
     limits: &Limits,
 ) -> Result<Value, SandboxError> {
-    run(Kind::Transform, body, input, None, limits).await
+    let input = serialize_input(input)?;
+    let started = Instant::now();
+    let inline = Limits {
+        time: limits.time.min(INLINE_BUDGET),
+        ..limits.clone()
+    };
+    let never_abandoned = Arc::new(AtomicBool::new(false));
+    match run_blocking(
+        Kind::Transform,
+        body,
+        &input,
+        None,
+        &inline,
+        &never_abandoned,
+    ) {
+        Err(SandboxError::Timeout(_)) if limits.time > INLINE_BUDGET => {
+            let rest = Limits {
+                time: limits.time.saturating_sub(started.elapsed()),
+                ..limits.clone()
+            };
+            match run_elsewhere(Kind::Transform, body, input, None, &rest).await {
+                Err(SandboxError::Timeout(_)) => Err(SandboxError::Timeout(millis(limits.time))),
+                other => other,
+            }
+        }
+        other => other,
+    }
 }
 
 /// `custom_script`: runs `body` as `async function (context) { body }` with the host
@@ -198,18 +238,23 @@ pub async fn run_script(
     host: Arc<dyn ScriptHost>,
     limits: &Limits,
 ) -> Result<Value, SandboxError> {
-    run(Kind::Script, body, context, Some(host), limits).await
+    let context = serialize_input(&context)?;
+    run_elsewhere(Kind::Script, body, context, Some(host), limits).await
 }
 
-async fn run(
+fn serialize_input(input: &Value) -> Result<String, SandboxError> {
+    serde_json::to_string(input)
+        .map_err(|e| SandboxError::NotJson(format!("the input cannot be serialized: {e}")))
+}
+
+/// Runs on a blocking thread (`spawn_blocking`), holding one of [`RUN_SLOTS`].
+async fn run_elsewhere(
     kind: Kind,
     body: &str,
-    input: Value,
+    input: String,
     host: Option<Arc<dyn ScriptHost>>,
     limits: &Limits,
 ) -> Result<Value, SandboxError> {
-    let input = serde_json::to_string(&input)
-        .map_err(|e| SandboxError::NotJson(format!("the input cannot be serialized: {e}")))?;
     let handle = tokio::runtime::Handle::try_current()
         .map_err(|_| SandboxError::Thrown("the sandbox needs a Tokio runtime".into()))?;
     let permit = Arc::clone(&RUN_SLOTS)

@@ -50,7 +50,7 @@ impl ExecuteAction for TransformConfig {
                     max_output_bytes: settings.max_output_bytes,
                 };
                 // The attempt's budget also covers waiting for a free sandbox slot.
-                let run = sandbox::run_transform(&self.expression, input.clone(), &limits);
+                let run = sandbox::run_transform(&self.expression, input, &limits);
                 match tokio::time::timeout(ctx.timeout, run).await {
                     Ok(result) => result.map_err(to_action_error),
                     Err(_) => Err(ActionError::Timeout(millis(ctx.timeout))),

@@ -254,6 +254,35 @@ async fn there_is_no_fetch_require_process_or_eval() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn there_is_no_module_to_import() {
+    for name in [
+        "fs",
+        "os",
+        "std",
+        "node:child_process",
+        "https://example.com/x.js",
+    ] {
+        let body = format!("return import({name:?}).then(() => 'imported');");
+        let result = transform(&body, json!(null)).await;
+        assert!(
+            matches!(&result, Err(SandboxError::Thrown(m)) if m.contains("could not load module")),
+            "{name}: {result:?}"
+        );
+    }
+    // The lockdown runs as a module of every context (compiled once to bytecode); a run can
+    // name it, and finds that it exports nothing and runs again never.
+    assert_eq!(
+        transform(
+            "return import('sandbox:lockdown').then(m => [Object.keys(m), typeof eval]);",
+            json!(null)
+        )
+        .await,
+        Ok(json!([[], "undefined"]))
+    );
+    next_run_works().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn global_this_tricks_cannot_compile_code() {
     for body in [
         "return globalThis.constructor.constructor('return this')();",

@@ -14,6 +14,10 @@ the same load tool (`hey`) with the same concurrency for the same time, and each
 answer 200 to every request. After the SQLite run the benchmark counts the event log rows
 against the acknowledged requests: a request we answered left its trace.
 
+Each row also gives the server's CPU time and thread switches per request (all its threads,
+from /proc, around the measured run): steadier than requests per second on a noisy machine,
+and free of the load tool's share of the cores.
+
 Machines shared with others are noisy: the products take turns, round after round
 (WP_LOAD_ROUNDS, default 3), and each row keeps its median round by requests per second.
 
@@ -180,7 +184,7 @@ def start_node_red(procs, work, upstream):
     got = request("POST", url, {})
     if got != EXPECTED:
         sys.exit(f"Node-RED answered {got}, not {EXPECTED}")
-    return url
+    return url, proc.pid
 
 
 def start_wizard(procs, work, name, database_url=None):
@@ -264,19 +268,46 @@ def set_up_wizard(base, upstream):
 LATENCY = re.compile(r"^\s*(\d+)% in ([\d.]+) secs", re.M)
 
 
-def hey(url, body, token=None):
-    """Drives `url` with hey; (requests/s, p50 ms, p99 ms, 200 responses)."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def usage(pid):
+    """(CPU seconds, context switches) process `pid` has used so far, over all its threads.
+
+    CPU per request is steadier than requests per second on a shared machine, and it shows
+    where a product's time goes without the load tool's share (hey runs on the same cores)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    switches = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as f:
+                switches += sum(int(line.split()[1]) for line in f
+                                if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt")))
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return cpu, switches
+
+
+def hey(url, body, pid, token=None):
+    """Drives `url` with hey; (requests/s, p50 ms, p99 ms, 200 responses, the server's CPU µs
+    per request, its thread switches per request)."""
     args = ["hey", "-z", DURATION, "-c", str(CONCURRENCY), "-m", "POST",
             "-T", "application/json", "-d", json.dumps(body)]
     if token:
         args += ["-H", f"Authorization: Bearer {token}"]
+    cpu_before, switches_before = usage(pid)
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    cpu_after, switches_after = usage(pid)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = {int(p): float(s) * 1000 for p, s in LATENCY.findall(out)}
     codes = dict(re.findall(r"\[(\d+)\]\s+(\d+) responses", out))
     if list(codes) != ["200"] or "Error distribution" in out:
         sys.exit(f"not every request answered 200:\n{out}")
-    return rps, lat[50], lat[99], int(codes["200"])
+    n = int(codes["200"])
+    return (rps, lat[50], lat[99], n, (cpu_after - cpu_before) * 1e6 / n,
+            (switches_after - switches_before) / n)
 
 
 def median(runs):
@@ -298,7 +329,7 @@ def main():
     rows = []
     try:
         upstream = start_nginx(procs, work)
-        node_red = start_node_red(procs, work, upstream)
+        node_red, red_pid = start_node_red(procs, work, upstream)
         wiz, base, data = start_wizard(procs, work, "sqlite")
         url, token, bodies = set_up_wizard(base, upstream)
         # Warm both up (JIT, connection pools, caches) before measuring.
@@ -316,14 +347,14 @@ def main():
         runs = {k: [] for k in names}
         acknowledged = logged = 0
         for _ in range(ROUNDS):
-            runs["nr"].append(hey(node_red, {}))
+            runs["nr"].append(hey(node_red, {}, red_pid))
             before = event_rows(data)
-            js = hey(url, bodies["js"], token)
+            js = hey(url, bodies["js"], wiz.pid, token)
             runs["js"].append(js)
             acknowledged += js[3]
             logged += event_rows(data) - before
-            runs["jmes"].append(hey(url, bodies["jmes"], token))
-            runs["none"].append(hey(url, bodies["none"], token))
+            runs["jmes"].append(hey(url, bodies["jmes"], wiz.pid, token))
+            runs["none"].append(hey(url, bodies["none"], wiz.pid, token))
         rows.extend((names[k], median(v)) for k, v in runs.items())
         procs.stop(wiz)
         pg = os.environ.get("WP_LOAD_POSTGRES_URL")
@@ -334,7 +365,7 @@ def main():
                             "application/json", "-H", f"Authorization: Bearer {token}", "-d",
                             json.dumps(bodies["js"]), url], capture_output=True, check=True)
             rows.append(("Wizard Platform, PostgreSQL: api_call + transform_data (javascript)",
-                         median([hey(url, bodies["js"], token) for _ in range(ROUNDS)])))
+                         median([hey(url, bodies["js"], wiz.pid, token) for _ in range(ROUNDS)])))
             procs.stop(wiz)
     finally:
         procs.stop_all()
@@ -343,10 +374,11 @@ def main():
     base_rps = rows[0][1][0]
     print(f"\nLoad: hey -z {DURATION} -c {CONCURRENCY}, median of {ROUNDS} rounds, upstream nginx "
           f"on 127.0.0.1, {os.cpu_count()} CPUs\n")
-    print("| flow | req/s | p50 ms | p99 ms | × Node-RED |")
-    print("|---|---|---|---|---|")
-    for name, (rps, p50, p99, _) in rows:
-        print(f"| {name} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {rps / base_rps:.2f}× |")
+    print("| flow | req/s | p50 ms | p99 ms | × Node-RED | server CPU µs/req | switches/req |")
+    print("|---|---|---|---|---|---|---|")
+    for name, (rps, p50, p99, _, cpu, switches) in rows:
+        print(f"| {name} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {rps / base_rps:.2f}× "
+              f"| {cpu:,.0f} | {switches:.1f} |")
     print(f"\nDurability: {acknowledged} requests answered 200 in the measured JavaScript runs; "
           f"{logged} event log rows written for them.")
     if logged < acknowledged:

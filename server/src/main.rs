@@ -2,6 +2,11 @@ use std::process::ExitCode;
 
 use server::config::Settings;
 
+/// mimalloc for Rust's allocations; its `override` feature also gives it the C code's
+/// (QuickJS, SQLite). See server/Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let settings = match Settings::load() {

@@ -19,14 +19,17 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use rquickjs::context::EvalOptions;
 use rquickjs::context::intrinsic;
 use rquickjs::function::{Opt, This};
+use rquickjs::module::WriteOptions;
 use rquickjs::prelude::Coerced;
-use rquickjs::{Context, Ctx, Exception, Function, Promise, Runtime};
+use rquickjs::{
+    CatchResultExt, Context, Ctx, Exception, Function, Module, Object, Promise, Runtime,
+};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
@@ -110,36 +113,48 @@ const FILE_NAME: &str = "script";
 /// Runs before any user code: removes every way to compile code from a string (`eval`,
 /// the `Function` constructors reachable as `Function` or `(function(){}).constructor`), and
 /// the few globals that give timing or blocking primitives. QuickJS has no fs, net, timers,
-/// `require`, `process` or `fetch` to begin with. Returns the original
-/// `Function.prototype.toString`, taken before any user code runs (see [`compile`]).
-const LOCKDOWN: &str = r#"(function () {
-  'use strict';
-  const g = globalThis;
-  const toString = Function.prototype.toString;
-  const define = Object.defineProperty;
-  const protoOf = Object.getPrototypeOf;
-  const kinds = [
-    Function,
-    protoOf(async function () {}).constructor,
-    protoOf(function* () {}).constructor,
-    protoOf(async function* () {}).constructor,
-  ];
-  for (const C of kinds) {
-    const blocked = function () {
-      throw new EvalError('compiling code from a string (eval, Function) is disabled in the sandbox');
-    };
-    define(blocked, 'prototype', { value: C.prototype, writable: false });
-    define(C.prototype, 'constructor', { value: blocked, writable: false, configurable: false });
-    if (C === Function) {
-      define(g, 'Function', { value: blocked, writable: false, configurable: false });
-    }
+/// `require`, `process` or `fetch` to begin with. A module (so strict), compiled once to
+/// bytecode: [`LOCKDOWN_BYTECODE`].
+const LOCKDOWN: &str = r#"
+const g = globalThis;
+const define = Object.defineProperty;
+const protoOf = Object.getPrototypeOf;
+const kinds = [
+  Function,
+  protoOf(async function () {}).constructor,
+  protoOf(function* () {}).constructor,
+  protoOf(async function* () {}).constructor,
+];
+for (const C of kinds) {
+  const blocked = function () {
+    throw new EvalError('compiling code from a string (eval, Function) is disabled in the sandbox');
+  };
+  define(blocked, 'prototype', { value: C.prototype, writable: false });
+  define(C.prototype, 'constructor', { value: blocked, writable: false, configurable: false });
+  if (C === Function) {
+    define(g, 'Function', { value: blocked, writable: false, configurable: false });
   }
-  for (const name of ['eval', 'Atomics', 'SharedArrayBuffer', 'WeakRef',
-                      'FinalizationRegistry', 'performance']) {
-    delete g[name];
-  }
-  return toString;
-})();"#;
+}
+for (const name of ['eval', 'Atomics', 'SharedArrayBuffer', 'WeakRef',
+                    'FinalizationRegistry', 'performance']) {
+  delete g[name];
+}
+"#;
+
+/// [`LOCKDOWN`] as QuickJS bytecode, compiled once per process: parsing it took about
+/// 45 µs of every run, more than running it (issue 15). It is a module because modules are
+/// what rquickjs stores and loads as bytecode; it exports nothing.
+static LOCKDOWN_BYTECODE: LazyLock<Result<Vec<u8>, String>> = LazyLock::new(|| {
+    let failed = |e: &dyn std::fmt::Display| format!("the sandbox lockdown does not compile: {e}");
+    let runtime = Runtime::new().map_err(|e| failed(&e))?;
+    let context = Context::full(&runtime).map_err(|e| failed(&e))?;
+    context.with(|ctx| {
+        Module::declare(ctx.clone(), "sandbox:lockdown", LOCKDOWN)
+            .and_then(|module| module.write(WriteOptions::default()))
+            .catch(&ctx)
+            .map_err(|e| failed(&e))
+    })
+});
 
 /// Makes the host functions read-only, non-deletable and frozen, so a script cannot swap
 /// or decorate them (what it does to its own objects stays in its own runtime).
@@ -294,25 +309,27 @@ struct Bridge {
 /// back, after its context is gone, its garbage collected, with no job pending and no more
 /// memory than [`MAX_IDLE_BYTES`]: nothing a run made can reach the next one, which gets a
 /// fresh context with its own lockdown.
+///
+/// Each thread keeps its own: a runtime stays with the thread (and so the malloc arena and
+/// the CPU caches) it last ran on. A pool shared by all threads handed runtimes from one
+/// thread to another, and a JavaScript run cost about twice what it costs alone.
 struct RuntimePool;
 
-/// At most this many idle runtimes (one per concurrent run).
-const MAX_IDLE_RUNTIMES: usize = MAX_CONCURRENT_RUNS;
+/// At most this many idle runtimes per thread (a thread runs one script at a time).
+const MAX_IDLE_RUNTIMES: usize = 1;
 /// An idle runtime holding more than this after garbage collection is dropped instead.
 const MAX_IDLE_BYTES: i64 = 1024 * 1024;
 
-static IDLE_RUNTIMES: Mutex<Vec<Runtime>> = Mutex::new(Vec::new());
+thread_local! {
+    static IDLE_RUNTIMES: RefCell<Vec<Runtime>> = const { RefCell::new(Vec::new()) };
+}
 
 impl RuntimePool {
     fn take() -> rquickjs::Result<Runtime> {
-        let idle = IDLE_RUNTIMES
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        match idle {
+        match IDLE_RUNTIMES.with_borrow_mut(Vec::pop) {
             Some(runtime) => {
-                // Re-reads the stack top on this thread (the runtime may come from another
-                // blocking thread); there is no job to run.
+                // Re-reads the stack top (the caller's stack depth differs from run to run);
+                // there is no job to run.
                 let _ = runtime.execute_pending_job();
                 Ok(runtime)
             }
@@ -326,10 +343,11 @@ impl RuntimePool {
         if runtime.is_job_pending() || runtime.memory_usage().malloc_size > MAX_IDLE_BYTES {
             return;
         }
-        let mut idle = IDLE_RUNTIMES.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < MAX_IDLE_RUNTIMES {
-            idle.push(runtime);
-        }
+        IDLE_RUNTIMES.with_borrow_mut(|idle| {
+            if idle.len() < MAX_IDLE_RUNTIMES {
+                idle.push(runtime);
+            }
+        });
     }
 }
 
@@ -467,9 +485,7 @@ fn prepare<'js>(
     host: Option<&Bridge>,
     limits: &Limits,
 ) -> Result<Prepared<'js>, SandboxError> {
-    let to_string: Function = ctx
-        .eval(LOCKDOWN)
-        .map_err(|e| fail(ctx, engine, e, Phase::Run))?;
+    let to_string = lock_down(ctx, engine)?;
     let Some(bridge) = host else {
         return Ok(Prepared {
             pending: None,
@@ -484,6 +500,29 @@ fn prepare<'js>(
         pending: Some(pending),
         to_string,
     })
+}
+
+/// Runs [`LOCKDOWN`]; returns the original `Function.prototype.toString`, taken before any
+/// user code runs (see [`compile`]).
+fn lock_down<'js>(ctx: &Ctx<'js>, engine: &Engine) -> Result<Function<'js>, SandboxError> {
+    let bytecode = LOCKDOWN_BYTECODE
+        .as_deref()
+        .map_err(|e| SandboxError::Thrown((*e).to_owned()))?;
+    let run = || -> rquickjs::Result<Function<'js>> {
+        let to_string: Function = ctx
+            .globals()
+            .get::<_, Object>("Function")?
+            .get::<_, Object>("prototype")?
+            .get("toString")?;
+        // SAFETY: `Module::load` needs valid bytecode that outlives the runtime (it reads
+        // it as ROM data): these bytes were written by `Module::write` of this very QuickJS
+        // build and live in a static for the whole process.
+        let module = unsafe { Module::load(ctx.clone(), bytecode) }?;
+        let (_, done) = module.eval()?;
+        done.finish::<()>()?;
+        Ok(to_string)
+    };
+    run().map_err(|e| fail(ctx, engine, e, Phase::Run))
 }
 
 /// Compiles the wrapped body to a function without calling it. `to_string` is the original

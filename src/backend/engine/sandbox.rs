@@ -310,9 +310,9 @@ struct Bridge {
 /// memory than [`MAX_IDLE_BYTES`]: nothing a run made can reach the next one, which gets a
 /// fresh context with its own lockdown.
 ///
-/// Each thread keeps its own: a runtime stays with the thread (and so the malloc arena and
-/// the CPU caches) it last ran on. A pool shared by all threads handed runtimes from one
-/// thread to another, and a JavaScript run cost about twice what it costs alone.
+/// Each thread keeps its own, so a runtime's memory stays with the thread (the allocator's
+/// per-thread caches, the core's caches) that uses it; a shared pool handed runtimes from
+/// thread to thread.
 struct RuntimePool;
 
 /// At most this many idle runtimes per thread (a thread runs one script at a time).

@@ -327,7 +327,7 @@ pub(crate) async fn own_recent(app: &AppState, actor: &CurrentUser, id: Uuid) ->
 /// After a write of run `id` committed (or found the row moved on): reads go to the
 /// database again.
 fn forget(app: &AppState, id: Uuid) {
-    app.run_rows.remove_where(|key, _| *key == id);
+    app.run_rows.remove(&id);
 }
 
 /// [`repo::update`], then [`forget`].

@@ -44,7 +44,7 @@ pub fn session_cache(backend: Backend) -> TtlCache<String, UserRow> {
 
 /// After a sign-out: the token must stop working now.
 pub fn forget_token(app: &AppState, jti: &str) {
-    app.sessions.remove_where(|k, _| k == jti);
+    app.sessions.remove(jti);
 }
 
 /// After an account change (role): its sessions reload the account.

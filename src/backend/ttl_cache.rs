@@ -107,6 +107,16 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         inner.entries.insert(key, (value, Instant::now()));
     }
 
+    /// Drops the entry a write of `key` changed.
+    pub fn remove<Q: Eq + Hash + ?Sized>(&self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner.entries.remove(key);
+    }
+
     /// Drops every entry `stale` says a write changed.
     pub fn remove_where(&self, mut stale: impl FnMut(&K, &V) -> bool) {
         let mut inner = self.lock();
@@ -131,6 +141,9 @@ mod tests {
         assert_eq!(c.get(&"a"), Some(1));
         c.remove_where(|k, _| *k == "a");
         assert_eq!(c.get(&"a"), None);
+        c.insert(c.ticket(), "b", 2);
+        c.remove(&"b");
+        assert_eq!(c.get(&"b"), None);
     }
 
     #[test]

@@ -315,18 +315,17 @@ struct Bridge {
 /// thread to thread.
 struct RuntimePool;
 
-/// At most this many idle runtimes per thread (a thread runs one script at a time).
-const MAX_IDLE_RUNTIMES: usize = 1;
 /// An idle runtime holding more than this after garbage collection is dropped instead.
 const MAX_IDLE_BYTES: i64 = 1024 * 1024;
 
 thread_local! {
-    static IDLE_RUNTIMES: RefCell<Vec<Runtime>> = const { RefCell::new(Vec::new()) };
+    /// The thread's idle runtime (a thread runs one script at a time).
+    static IDLE_RUNTIME: Cell<Option<Runtime>> = const { Cell::new(None) };
 }
 
 impl RuntimePool {
     fn take() -> rquickjs::Result<Runtime> {
-        match IDLE_RUNTIMES.with_borrow_mut(Vec::pop) {
+        match IDLE_RUNTIME.take() {
             Some(runtime) => {
                 // Re-reads the stack top (the caller's stack depth differs from run to run);
                 // there is no job to run.
@@ -343,11 +342,7 @@ impl RuntimePool {
         if runtime.is_job_pending() || runtime.memory_usage().malloc_size > MAX_IDLE_BYTES {
             return;
         }
-        IDLE_RUNTIMES.with_borrow_mut(|idle| {
-            if idle.len() < MAX_IDLE_RUNTIMES {
-                idle.push(runtime);
-            }
-        });
+        IDLE_RUNTIME.set(Some(runtime));
     }
 }
 

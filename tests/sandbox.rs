@@ -356,8 +356,9 @@ async fn prototype_pollution_does_not_outlive_its_run() {
     next_run_works().await;
 }
 
-/// Runtimes are reused between runs (issue 15); contexts never are: globals, registered
-/// symbols and promise jobs a run leaves behind are gone for the next run, run after run.
+/// Transforms share a frozen realm per thread, and runtimes are reused (issue 15): globals,
+/// registered symbols and promise jobs a run leaves behind are gone for the next run, run
+/// after run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_sees_nothing_a_previous_run_left() {
     for i in 0..20 {
@@ -375,6 +376,109 @@ async fn a_run_sees_nothing_a_previous_run_left() {
         .await;
         assert_eq!(out, Ok(json!(["undefined", "undefined", false])), "run {i}");
     }
+}
+
+/// Transforms share one frozen realm per thread (issue 15), so everything a transform can
+/// reach must be frozen: the intrinsics reachable from the global object, those only
+/// reachable from instances (iterators, generators, async functions, …), and the global
+/// object's own properties. (A fresh context, as a script gets, fails this by hundreds.)
+#[tokio::test]
+async fn everything_a_transform_can_reach_is_frozen() {
+    let out = transform(
+        r#"
+        const { getPrototypeOf: protoOf, getOwnPropertyDescriptor: describe, isFrozen } = Object;
+        // Objects a run creates itself; what they inherit from is shared. (A generator's
+        // own prototype is its function's, so generator functions stand for generators.)
+        const made = {
+          generatorFunction: function* () {}, asyncFunction: async function () {},
+          asyncGeneratorFunction: async function* () {}, arrow: () => {}, klass: class {},
+          arrayIterator: [].entries(), mapIterator: new Map().keys(),
+          setIterator: new Set().values(), stringIterator: 'ab'[Symbol.iterator](),
+          regExpStringIterator: 'ab'.matchAll(/a/g),
+          iteratorHelper: [1].values().filter(Boolean),
+          wrappedIterator: Iterator.from({ next() { return { done: true }; } }),
+          sloppyArguments: (function () { return arguments; })(),
+          strictArguments: (function () { 'use strict'; return arguments; })(),
+          promise: Promise.withResolvers().promise, disposableStack: new DisposableStack(),
+          asyncDisposableStack: new AsyncDisposableStack(), regexp: /x/g, date: new Date(0),
+          typedArray: new Uint8Array(1), dataView: new DataView(new ArrayBuffer(1)),
+          error: new AggregateError([]), weakMap: new WeakMap(), symbol: Object(Symbol('s')),
+        };
+        const open = [];
+        const seen = new Set();
+        const walk = (value, path) => {
+          if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
+          if (seen.has(value)) return;
+          seen.add(value);
+          if (value !== globalThis && !isFrozen(value)) open.push(path);
+          walk(protoOf(value), `${path}.[[Prototype]]`);
+          for (const key of Reflect.ownKeys(value)) {
+            const d = describe(value, key);
+            const at = `${path}.${String(key)}`;
+            walk(d.value, at);
+            walk(d.get, `${at}[get]`);
+            walk(d.set, `${at}[set]`);
+          }
+        };
+        walk(globalThis, 'globalThis');
+        for (const [name, object] of Object.entries(made)) {
+          walk(protoOf(object), `(${name}).[[Prototype]]`);
+          if (typeof object === 'function') walk(protoOf(object.prototype ?? {}), `(${name}).prototype.[[Prototype]]`);
+        }
+        for (const key of Reflect.ownKeys(globalThis)) {
+          const d = describe(globalThis, key);
+          if (d.configurable || d.writable) open.push(`globalThis.${String(key)} (property)`);
+        }
+        return open;"#,
+        json!(null),
+    )
+    .await;
+    assert_eq!(out, Ok(json!([])));
+}
+
+/// Freezing the built-ins must not break ordinary code: an `Error` subclass naming itself,
+/// an object with its own `toString`, `valueOf` or `constructor` (the "override mistake" of
+/// a frozen `Object.prototype`). Changing a built-in fails, with a clear error in strict code.
+#[tokio::test]
+async fn frozen_built_ins_still_let_objects_override_what_they_inherit() {
+    let out = transform(
+        r#"
+        class Oops extends Error { constructor(m) { super(m); this.name = 'Oops'; } }
+        const o = { a: 1 };
+        o.toString = () => 'mine';
+        o.valueOf = () => 42;
+        o.constructor = 'c';
+        o.hasOwnProperty = 'shadowed';
+        const refused = (f) => { try { f(); return null; } catch (e) { return `${e.name}: ${e.message}`; } };
+        return [
+          new Oops('m').name, String(new Oops('m')), `${o}`, o + 1, o.constructor,
+          o.hasOwnProperty, Object.keys(o), Object.prototype.toString.call([]),
+          refused(() => { 'use strict'; Object.prototype.toString = () => 'x'; }),
+          refused(() => { 'use strict'; Array.prototype.last = 1; }) !== null,
+          refused(() => { 'use strict'; JSON = null; }) !== null,
+          [3, 1, 2].sort().map(String).join(), JSON.stringify({ o }),
+        ];"#,
+        json!(null),
+    )
+    .await;
+    assert_eq!(
+        out,
+        Ok(json!([
+            "Oops",
+            "Oops: m",
+            "mine",
+            43,
+            "c",
+            "shadowed",
+            ["a", "toString", "valueOf", "constructor", "hasOwnProperty"],
+            "[object Array]",
+            "TypeError: toString of a built-in prototype cannot be changed",
+            true,
+            true,
+            "1,2,3",
+            r#"{"o":{"a":1,"constructor":"c","hasOwnProperty":"shadowed"}}"#
+        ]))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,12 +1,15 @@
-//! The JavaScript sandbox (rquickjs): a fresh context per run with memory, stack and time
-//! limits; JSON in, JSON out; no capabilities but the host functions a script is given.
+//! The JavaScript sandbox (rquickjs): memory, stack and time limits; JSON in, JSON out; no
+//! capabilities but the host functions a script is given.
 //!
-//! Each run gets its own QuickJS context on a blocking thread (`spawn_blocking`), so a busy
-//! loop never holds one of the server's executor threads for long (a transform starts on the
-//! calling thread, for at most [`INLINE_BUDGET`]: [`run_transform`]), and whatever a script did to its
-//! globals (prototype pollution) dies with the context. The runtime under it is reused from
-//! a small pool only after a run that ended cleanly, with no jobs left and its memory back
-//! to a baseline ([`RuntimePool`]); a runtime that hit a limit or failed is dropped. The time limit is
+//! A script (`custom_script`, library actions) gets a fresh, locked-down QuickJS context on a
+//! blocking thread (`spawn_blocking`), so a busy loop never holds one of the server's
+//! executor threads for long, and whatever it did to its globals dies with the context. A
+//! transform starts on the calling thread, for at most [`INLINE_BUDGET`] ([`run_transform`]),
+//! in the thread's shared frozen realm ([`realm`]): nothing in it can be written, and what a
+//! run adds to the global object is deleted after it. The runtime under a fresh context is
+//! reused from a small pool only after a run that ended cleanly, with no jobs left and its
+//! memory back to a baseline ([`RuntimePool`]); a runtime or realm that hit a limit or failed
+//! is dropped. The time limit is
 //! enforced twice: by QuickJS's interrupt handler (an uncatchable exception, checked while
 //! JS runs, regexes included) and by an outer `tokio::time::timeout` (for time spent outside
 //! JS, e.g. waiting on the host); a run abandoned by the outer timeout is also interrupted.
@@ -32,6 +35,9 @@ use rquickjs::{
 };
 use serde_json::Value;
 use tokio::sync::Semaphore;
+
+mod realm;
+use realm::{Realm, Shared};
 
 /// Limits of one run.
 #[derive(Debug, Clone)]
@@ -169,6 +175,22 @@ const HARDEN_HOST: &str = r#"(function () {
   }
 })();"#;
 
+impl SandboxError {
+    /// Whether a run that ended so may have left its engine in a state the next run must
+    /// not inherit: a limit hit in the middle of an operation, or code that ran outside its
+    /// function (a body that closes the wrapper runs at compile time). A thrown exception
+    /// unwinds cleanly, so a transform that throws keeps its thread's realm.
+    fn spoils_engine(&self) -> bool {
+        matches!(
+            self,
+            SandboxError::Compile(_)
+                | SandboxError::Timeout(_)
+                | SandboxError::OutOfMemory
+                | SandboxError::StackOverflow
+        )
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     /// `function (input) { body }`
@@ -230,6 +252,7 @@ pub async fn run_transform(
         None,
         &inline,
         &never_abandoned,
+        Attempt::Inline,
     ) {
         Err(SandboxError::Timeout(_)) if limits.time > INLINE_BUDGET => {
             let rest = Limits {
@@ -285,7 +308,15 @@ async fn run_elsewhere(
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let host = host.map(|host| Bridge { host, handle });
-            run_blocking(kind, &body, &input, host, &limits, &abandoned)
+            run_blocking(
+                kind,
+                &body,
+                &input,
+                host,
+                &limits,
+                &abandoned,
+                Attempt::Whole,
+            )
         })
     };
     match tokio::time::timeout(limits.time + OUTER_GRACE, job).await {
@@ -346,9 +377,28 @@ impl RuntimePool {
     }
 }
 
-/// A fresh context on a pooled (or new) runtime with the limits applied.
+/// Whether a run is a transform's first, inline attempt, stopped at [`INLINE_BUDGET`] to run
+/// again elsewhere, or a run with all of its time.
+#[derive(Clone, Copy, PartialEq)]
+enum Attempt {
+    Inline,
+    Whole,
+}
+
+/// Where a run's context comes from.
+#[derive(Clone, Copy, PartialEq)]
+enum Realms {
+    /// A fresh context, locked down for this run only (scripts, compile checks).
+    Fresh,
+    /// The thread's shared frozen realm ([`realm`]; transforms).
+    Shared,
+}
+
+/// A context, fresh or the thread's shared realm, on a runtime with the limits applied.
 struct Engine {
-    // Field order is drop order: the context must go before its runtime.
+    // Field order is drop order: the reset function and the context go before their runtime.
+    /// `Some` for a shared realm.
+    shared: Option<Shared>,
     context: Context,
     runtime: Runtime,
     interrupted: Arc<AtomicBool>,
@@ -357,10 +407,28 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(limits: &Limits, abandoned: &Arc<AtomicBool>) -> Result<Self, SandboxError> {
+    fn new(
+        limits: &Limits,
+        abandoned: &Arc<AtomicBool>,
+        realms: Realms,
+    ) -> Result<Self, SandboxError> {
         let start_failed =
-            |e: rquickjs::Error| SandboxError::Thrown(format!("the sandbox could not start: {e}"));
-        let runtime = RuntimePool::take().map_err(start_failed)?;
+            |e: String| SandboxError::Thrown(format!("the sandbox could not start: {e}"));
+        let (shared, context, runtime) = match realms {
+            Realms::Shared => {
+                let realm = match Realm::take() {
+                    Some(realm) => realm,
+                    None => new_realm().map_err(start_failed)?,
+                };
+                let (shared, context, runtime) = realm.into_parts();
+                (Some(shared), Some(context), runtime)
+            }
+            Realms::Fresh => (
+                None,
+                None,
+                RuntimePool::take().map_err(|e| start_failed(e.to_string()))?,
+            ),
+        };
         runtime.set_memory_limit(limits.memory_bytes);
         runtime.set_max_stack_size(limits.stack_bytes.min(MAX_STACK_BYTES));
         let deadline = Instant::now() + limits.time;
@@ -376,24 +444,15 @@ impl Engine {
                 stop
             })));
         }
-        // Everything but eval-from-JS (removed by LOCKDOWN; the host still needs it to
-        // compile), Performance, WeakRef and DOMException.
-        let context = Context::custom::<(
-            intrinsic::Date,
-            intrinsic::Eval,
-            intrinsic::RegExpCompiler,
-            intrinsic::RegExp,
-            intrinsic::Json,
-            intrinsic::Proxy,
-            intrinsic::MapSet,
-            intrinsic::TypedArrays,
-            intrinsic::Promise,
-        )>(&runtime)
-        .map_err(|e| match e {
-            rquickjs::Error::Allocation => SandboxError::OutOfMemory,
-            e => start_failed(e),
-        })?;
+        let context = match context {
+            Some(context) => context,
+            None => new_context(&runtime).map_err(|e| match e {
+                rquickjs::Error::Allocation => SandboxError::OutOfMemory,
+                e => start_failed(e.to_string()),
+            })?,
+        };
         Ok(Self {
+            shared,
             context,
             runtime,
             interrupted,
@@ -401,6 +460,69 @@ impl Engine {
             time: limits.time,
         })
     }
+
+    /// Ends the run: unless it hit a limit or its code ran outside its function
+    /// ([`SandboxError::spoils_engine`]), its runtime (or shared realm) is kept for the
+    /// thread's next run; otherwise all of it is dropped.
+    ///
+    /// A transform stopped at its [`INLINE_BUDGET`] is not spoiled: it is stopped by the
+    /// same uncatchable exception as any limit, at a point where the engine is consistent,
+    /// and that stop is routine (it runs again elsewhere); dropping the realm each time
+    /// would make every longer transform pay for a new one.
+    fn retire(self, outcome: Result<(), &SandboxError>, attempt: Attempt) {
+        let clean = match outcome {
+            Ok(()) => !self.interrupted.load(Ordering::Relaxed),
+            Err(SandboxError::Timeout(_)) if attempt == Attempt::Inline => true,
+            Err(e) => !e.spoils_engine(),
+        };
+        let Engine {
+            shared,
+            context,
+            runtime,
+            ..
+        } = self;
+        match shared {
+            Some(shared) if clean => Realm::give_back(shared, context, runtime),
+            shared => {
+                drop(shared);
+                drop(context);
+                if clean {
+                    RuntimePool::give_back(runtime);
+                }
+            }
+        }
+    }
+}
+
+/// A new shared realm for this thread: a runtime of its own, locked down and hardened
+/// ([`Realm::harden`]) before any limit applies: that is our code, and it takes a few
+/// milliseconds, once, more than a transform's inline budget.
+fn new_realm() -> Result<Realm, String> {
+    let runtime = Runtime::new().map_err(|e| e.to_string())?;
+    let context = new_context(&runtime).map_err(|e| e.to_string())?;
+    context.with(|ctx| {
+        lock_down(&ctx)
+            .map(|_| ())
+            .catch(&ctx)
+            .map_err(|e| e.to_string())
+    })?;
+    Realm::harden(context, runtime)
+}
+
+/// A context with every intrinsic but eval-from-JS (removed by [`LOCKDOWN`]; the host still
+/// needs it to compile), Performance, WeakRef and DOMException.
+fn new_context(runtime: &Runtime) -> rquickjs::Result<Context> {
+    Context::custom::<(
+        intrinsic::Date,
+        intrinsic::Eval,
+        intrinsic::RegExpCompiler,
+        intrinsic::RegExp,
+        intrinsic::Json,
+        intrinsic::Proxy,
+        intrinsic::MapSet,
+        intrinsic::TypedArrays,
+        intrinsic::Promise,
+    )>(runtime)
 }
 
 /// Where a failure happened decides what an ordinary exception means.
@@ -413,7 +535,7 @@ enum Phase {
 
 fn compile_only(kind: Kind, body: &str) -> Result<(), SandboxError> {
     let abandoned = Arc::new(AtomicBool::new(false));
-    let engine = Engine::new(&CHECK_LIMITS, &abandoned)?;
+    let engine = Engine::new(&CHECK_LIMITS, &abandoned, Realms::Fresh)?;
     engine.context.with(|ctx| {
         let prepared = prepare(&ctx, &engine, None, &CHECK_LIMITS)?;
         compile(&ctx, &engine, kind, body, &prepared.to_string).map(|_| ())
@@ -427,8 +549,13 @@ fn run_blocking(
     host: Option<Bridge>,
     limits: &Limits,
     abandoned: &Arc<AtomicBool>,
+    attempt: Attempt,
 ) -> Result<Value, SandboxError> {
-    let engine = Engine::new(limits, abandoned)?;
+    let realms = match kind {
+        Kind::Transform => Realms::Shared,
+        Kind::Script => Realms::Fresh,
+    };
+    let engine = Engine::new(limits, abandoned, realms)?;
     let result = engine.context.with(|ctx| {
         let Prepared { pending, to_string } = prepare(&ctx, &engine, host.as_ref(), limits)?;
         let result = (|| {
@@ -452,16 +579,7 @@ fn run_blocking(
         }
         result
     });
-    let Engine {
-        context,
-        runtime,
-        interrupted,
-        ..
-    } = engine;
-    drop(context);
-    if result.is_ok() && !interrupted.load(Ordering::Relaxed) {
-        RuntimePool::give_back(runtime);
-    }
+    engine.retire(result.as_ref().map(|_| ()), attempt);
     result
 }
 
@@ -473,14 +591,19 @@ struct Prepared<'js> {
     to_string: Function<'js>,
 }
 
-/// Locks the global object down and, for a script, installs the host functions.
+/// Locks a fresh context down (a shared realm already is) and, for a script, installs the
+/// host functions.
 fn prepare<'js>(
     ctx: &Ctx<'js>,
     engine: &Engine,
     host: Option<&Bridge>,
     limits: &Limits,
 ) -> Result<Prepared<'js>, SandboxError> {
-    let to_string = lock_down(ctx, engine)?;
+    let to_string = match engine.shared {
+        Some(_) => original_to_string(ctx),
+        None => lock_down(ctx),
+    }
+    .map_err(|e| fail(ctx, engine, e, Phase::Run))?;
     let Some(bridge) = host else {
         return Ok(Prepared {
             pending: None,
@@ -499,25 +622,27 @@ fn prepare<'js>(
 
 /// Runs [`LOCKDOWN`]; returns the original `Function.prototype.toString`, taken before any
 /// user code runs (see [`compile`]).
-fn lock_down<'js>(ctx: &Ctx<'js>, engine: &Engine) -> Result<Function<'js>, SandboxError> {
+fn lock_down<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Function<'js>> {
     let bytecode = LOCKDOWN_BYTECODE
         .as_deref()
-        .map_err(|e| SandboxError::Thrown((*e).to_owned()))?;
-    let run = || -> rquickjs::Result<Function<'js>> {
-        let to_string: Function = ctx
-            .globals()
-            .get::<_, Object>("Function")?
-            .get::<_, Object>("prototype")?
-            .get("toString")?;
-        // SAFETY: `Module::load` needs valid bytecode that outlives the runtime (it reads
-        // it as ROM data): these bytes were written by `Module::write` of this very QuickJS
-        // build and live in a static for the whole process.
-        let module = unsafe { Module::load(ctx.clone(), bytecode) }?;
-        let (_, done) = module.eval()?;
-        done.finish::<()>()?;
-        Ok(to_string)
-    };
-    run().map_err(|e| fail(ctx, engine, e, Phase::Run))
+        .map_err(|e| Exception::throw_internal(ctx, e))?;
+    let to_string = original_to_string(ctx)?;
+    // SAFETY: `Module::load` needs valid bytecode that outlives the runtime (it reads
+    // it as ROM data): these bytes were written by `Module::write` of this very QuickJS
+    // build and live in a static for the whole process.
+    let module = unsafe { Module::load(ctx.clone(), bytecode) }?;
+    let (_, done) = module.eval()?;
+    done.finish::<()>()?;
+    Ok(to_string)
+}
+
+/// `Function.prototype.toString`: the original in a context no user code has run in yet,
+/// and in a shared realm, where it is frozen.
+fn original_to_string<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Function<'js>> {
+    ctx.globals()
+        .get::<_, Object>("Function")?
+        .get::<_, Object>("prototype")?
+        .get("toString")
 }
 
 /// Compiles the wrapped body to a function without calling it. `to_string` is the original

@@ -21,7 +21,7 @@
 //! threw; it hit no limit and ran no code outside its function), with no promise job left,
 //! and while its memory stays under [`MAX_REALM_BYTES`]; anything else drops it. Scripts (`custom_script`, library actions) still get a fresh context each: their host
 //! functions are bound to one run. What a frozen realm changes for authors is in
-//! ARCHITECTURE.md ("JavaScript sandbox").
+//! ARCHITECTURE.md ("The JavaScript sandbox").
 
 use std::cell::Cell;
 
@@ -224,7 +224,7 @@ impl Realm {
             return false;
         }
         self.shared.runs = self.shared.runs.wrapping_add(1);
-        if self.shared.runs % CHECK_EVERY == 0 {
+        if self.shared.runs.is_multiple_of(CHECK_EVERY) {
             self.runtime.run_gc();
             let bytes = self.runtime.memory_usage().malloc_size;
             return usize::try_from(bytes).is_ok_and(|bytes| bytes <= MAX_REALM_BYTES);

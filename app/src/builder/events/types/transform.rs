@@ -68,7 +68,7 @@ pub fn TransformEditor(ctx: ActionCtx) -> impl IntoView {
             let (label, hint) = if is_js.get() {
                 (
                     "JavaScript (the body of function (input) { … })",
-                    "Return the output. Runs in a sandbox without network; syntax errors are shown with their line and column.",
+                    "Return the output. Runs in a sandbox without network, where built-in objects cannot be changed; syntax errors are shown with their line and column.",
                 )
             } else {
                 ("JMESPath expression", "For example items[?price > `10`].{name: name, price: price}")

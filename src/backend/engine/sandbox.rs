@@ -9,10 +9,10 @@
 //! run adds to the global object is deleted after it. The runtime under a fresh context is
 //! reused from a small pool only after a run that ended cleanly, with no jobs left and its
 //! memory back to a baseline ([`RuntimePool`]); a runtime or realm that hit a limit or failed
-//! is dropped. The time limit is
-//! enforced twice: by QuickJS's interrupt handler (an uncatchable exception, checked while
-//! JS runs, regexes included) and by an outer `tokio::time::timeout` (for time spent outside
-//! JS, e.g. waiting on the host); a run abandoned by the outer timeout is also interrupted.
+//! is dropped. The time limit is enforced twice: by QuickJS's interrupt handler (an
+//! uncatchable exception, checked while JS runs, regexes included) and by an outer
+//! `tokio::time::timeout` (for time spent outside JS, e.g. waiting on the host); a run
+//! abandoned by the outer timeout is also interrupted.
 //! Inputs and outputs cross as JSON text only, so no JS object ever reaches Rust.
 
 use std::cell::{Cell, RefCell};

@@ -19,9 +19,10 @@
 //!
 //! A realm goes back to its thread only after a run that left it sound (it returned or
 //! threw; it hit no limit and ran no code outside its function), with no promise job left,
-//! and while its memory stays under [`MAX_REALM_BYTES`]; anything else drops it. Scripts (`custom_script`, library actions) still get a fresh context each: their host
-//! functions are bound to one run. What a frozen realm changes for authors is in
-//! ARCHITECTURE.md ("The JavaScript sandbox").
+//! and while its memory stays under [`MAX_REALM_BYTES`]; anything else drops it. Scripts
+//! (`custom_script`, library actions) still get a fresh context each: their host functions
+//! are bound to one run. What a frozen realm changes for authors is in ARCHITECTURE.md
+//! ("The JavaScript sandbox").
 
 use std::cell::Cell;
 
@@ -109,14 +110,13 @@ const HARDEN: &str = r#"(function () {
   };
 })()"#;
 
-/// A realm holding more than this after garbage collection is dropped instead. Its
-/// intrinsics alone take about 400 KB.
+/// A realm holding more than this after garbage collection is dropped instead.
 const MAX_REALM_BYTES: usize = 2 * 1024 * 1024;
 
-/// Garbage a realm may hold before the next allocation collects it. Collecting after every
-/// run walked the whole realm each time (a fifth of a transform's cost, issue 15); most of a
-/// run's garbage is freed by reference counting anyway, and what is left (cycles) is
-/// unreachable.
+/// Garbage a realm may hold before the next allocation collects it. Collecting and measuring
+/// after every run walked the whole realm each time (about 13% of the server's CPU on the
+/// JavaScript flow, issue 15); most of a run's garbage is freed by reference counting
+/// anyway, and what is left (cycles) is unreachable.
 const GC_SLACK: usize = 512 * 1024;
 
 /// Every this many runs, a realm is collected and measured against [`MAX_REALM_BYTES`].

@@ -21,8 +21,12 @@ and free of the load tool's share of the cores.
 Machines shared with others are noisy: the products take turns, round after round
 (WP_LOAD_ROUNDS, default 3), and each row keeps its median round by requests per second.
 
+Each product is warmed up under the same load for WP_LOAD_WARMUP (default 15s) first:
+Node-RED's JIT keeps getting faster for several seconds of load (2,000 requests left its
+first measured round about a third slower than its later ones).
+
 Run it with `scripts/bench-load` (installs the tools, builds the release server). Settings:
-WP_LOAD_DURATION (default 10s), WP_LOAD_CONCURRENCY (16), WP_LOAD_ROUNDS (3),
+WP_LOAD_DURATION (default 10s), WP_LOAD_WARMUP (15s), WP_LOAD_CONCURRENCY (16), WP_LOAD_ROUNDS (3),
 WP_LOAD_POSTGRES_URL (an empty database for the PostgreSQL row; without it the row is
 skipped), WP_LOAD_SERVER (binary).
 """
@@ -43,6 +47,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DURATION = os.environ.get("WP_LOAD_DURATION", "10s")
+WARMUP = os.environ.get("WP_LOAD_WARMUP", "15s")
 CONCURRENCY = int(os.environ.get("WP_LOAD_CONCURRENCY", "16"))
 ROUNDS = int(os.environ.get("WP_LOAD_ROUNDS", "3"))
 
@@ -333,9 +338,9 @@ def main():
         wiz, base, data = start_wizard(procs, work, "sqlite")
         url, token, bodies = set_up_wizard(base, upstream)
         # Warm both up (JIT, connection pools, caches) before measuring.
-        subprocess.run(["hey", "-n", "2000", "-c", str(CONCURRENCY), "-m", "POST", "-T",
+        subprocess.run(["hey", "-z", WARMUP, "-c", str(CONCURRENCY), "-m", "POST", "-T",
                         "application/json", "-d", "{}", node_red], capture_output=True, check=True)
-        subprocess.run(["hey", "-n", "2000", "-c", str(CONCURRENCY), "-m", "POST", "-T",
+        subprocess.run(["hey", "-z", WARMUP, "-c", str(CONCURRENCY), "-m", "POST", "-T",
                         "application/json", "-H", f"Authorization: Bearer {token}", "-d",
                         json.dumps(bodies["js"]), url], capture_output=True, check=True)
         names = {
@@ -361,7 +366,7 @@ def main():
         if pg:
             wiz, base, _ = start_wizard(procs, work, "postgres", pg)
             url, token, bodies = set_up_wizard(base, upstream)
-            subprocess.run(["hey", "-n", "2000", "-c", str(CONCURRENCY), "-m", "POST", "-T",
+            subprocess.run(["hey", "-z", WARMUP, "-c", str(CONCURRENCY), "-m", "POST", "-T",
                             "application/json", "-H", f"Authorization: Bearer {token}", "-d",
                             json.dumps(bodies["js"]), url], capture_output=True, check=True)
             rows.append(("Wizard Platform, PostgreSQL: api_call + transform_data (javascript)",

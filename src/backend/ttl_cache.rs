@@ -64,7 +64,10 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
     }
 
     /// The entry for `key` if it is younger than the time to live.
-    pub fn get(&self, key: &K) -> Option<V> {
+    pub fn get<Q: Eq + Hash + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         let ttl = self.ttl?;
         let inner = self.lock();
         let (value, at) = inner.entries.get(key)?;

@@ -39,13 +39,21 @@ const SECRET_KEYS: &[&str] = &[
 ];
 
 fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    SECRET_KEYS.iter().any(|s| k.contains(s))
+    // Without a lowercased copy of every key logged (issue 15).
+    let key = key.as_bytes();
+    SECRET_KEYS.iter().any(|s| {
+        key.windows(s.len())
+            .any(|w| w.eq_ignore_ascii_case(s.as_bytes()))
+    })
 }
 
 /// A copy of `value` with the value of every secret-looking object key replaced by `"***"`
 /// (at any depth), so a resolved configuration can be logged.
 pub fn redact(value: &Value) -> Value {
+    // Most values hold no secret: a plain copy is cheaper than rebuilding every map.
+    if !has_secret(value) {
+        return value.clone();
+    }
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
@@ -64,14 +72,47 @@ pub fn redact(value: &Value) -> Value {
     }
 }
 
+/// Whether `value` has a secret-looking object key at any depth.
+fn has_secret(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(k, v)| is_secret_key(k) || has_secret(v)),
+        Value::Array(items) => items.iter().any(has_secret),
+        _ => false,
+    }
+}
+
 /// `value` if its JSON fits in `max_bytes`, else `{"truncated": true, "preview": "<the
 /// first max_bytes of its JSON>"}` — still valid JSON, so readers never choke on a cut.
 pub fn truncate(value: &Value, max_bytes: usize) -> Value {
-    let text = value.to_string();
-    if text.len() <= max_bytes {
+    if fits(value, max_bytes) {
         return value.clone();
     }
-    let mut end = max_bytes;
+    preview(value, max_bytes)
+}
+
+/// Whether `value`'s JSON is at most `max_bytes` long, found without building the text.
+fn fits(value: &Value, max_bytes: usize) -> bool {
+    /// Takes bytes until its budget runs out, then refuses, which ends the serialization.
+    struct Budget(usize);
+    impl std::io::Write for Budget {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 = self
+                .0
+                .checked_sub(bytes.len())
+                .ok_or(std::io::ErrorKind::WriteZero)?;
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(Budget(max_bytes), value).is_ok()
+}
+
+/// The truncated form of `value`, whose JSON is longer than `max_bytes`.
+fn preview(value: &Value, max_bytes: usize) -> Value {
+    let text = value.to_string();
+    let mut end = max_bytes.min(text.len());
     while end > 0 && !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -452,7 +493,13 @@ impl Logger {
 
     /// What a row keeps of an input or output: secrets redacted, size capped.
     fn kept(&self, v: &Value) -> Value {
-        truncate(&redact(v), self.app.engine.log_truncate_bytes)
+        let kept = redact(v);
+        let max_bytes = self.app.engine.log_truncate_bytes;
+        if fits(&kept, max_bytes) {
+            kept
+        } else {
+            preview(&kept, max_bytes)
+        }
     }
 }
 
@@ -606,6 +653,9 @@ mod tests {
     fn truncation_keeps_valid_json() {
         let small = json!({"a": 1});
         assert_eq!(truncate(&small, 100), small);
+        let exact = small.to_string().len();
+        assert_eq!(truncate(&small, exact), small);
+        assert_eq!(truncate(&small, exact - 1)["truncated"], true);
         let big = json!({"text": "é".repeat(100)});
         let t = truncate(&big, 21);
         assert_eq!(t["truncated"], true);

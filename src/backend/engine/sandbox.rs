@@ -559,7 +559,19 @@ fn run_blocking(
     let result = engine.context.with(|ctx| {
         let Prepared { pending, to_string } = prepare(&ctx, &engine, host.as_ref(), limits)?;
         let result = (|| {
-            let function = compile(&ctx, &engine, kind, body, &to_string)?;
+            let function = match &engine.shared {
+                Some(shared) => match shared.compiled(&ctx, body) {
+                    Some(function) => function,
+                    None => {
+                        let function = compile(&ctx, &engine, kind, body, &to_string)?;
+                        shared
+                            .keep(&ctx, body, &function)
+                            .map_err(|e| fail(&ctx, &engine, e, Phase::Run))?;
+                        function
+                    }
+                },
+                None => compile(&ctx, &engine, kind, body, &to_string)?,
+            };
             let input = ctx
                 .json_parse(input)
                 .map_err(|e| fail(&ctx, &engine, e, Phase::Run))?;

@@ -302,6 +302,9 @@ def hey(url, body, pid, token=None):
             "-T", "application/json", "-d", json.dumps(body)]
     if token:
         args += ["-H", f"Authorization: Bearer {token}"]
+    # What the previous round wrote is flushed first, so the kernel's writeback of it does
+    # not land on this round (it hit Node-RED's rounds, which follow our busiest one).
+    os.sync()
     cpu_before, switches_before = usage(pid)
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
     cpu_after, switches_after = usage(pid)

@@ -295,13 +295,24 @@ def usage(pid):
     return cpu, switches
 
 
-def hey(url, body, pid, token=None):
-    """Drives `url` with hey; (requests/s, p50 ms, p99 ms, 200 responses, the server's CPU µs
-    per request, its thread switches per request)."""
-    args = ["hey", "-z", DURATION, "-c", str(CONCURRENCY), "-m", "POST",
+def hey_args(duration, body, token=None):
+    """hey's arguments for POSTing `body` for `duration` at CONCURRENCY connections."""
+    args = ["hey", "-z", duration, "-c", str(CONCURRENCY), "-m", "POST",
             "-T", "application/json", "-d", json.dumps(body)]
     if token:
         args += ["-H", f"Authorization: Bearer {token}"]
+    return args
+
+
+def warm_up(url, body, token=None):
+    """Drives `url` for WARMUP, unmeasured (JIT, connection pools, caches)."""
+    subprocess.run(hey_args(WARMUP, body, token) + [url], capture_output=True, check=True)
+
+
+def hey(url, body, pid, token=None):
+    """Drives `url` with hey; (requests/s, p50 ms, p99 ms, 200 responses, the server's CPU µs
+    per request, its thread switches per request)."""
+    args = hey_args(DURATION, body, token)
     # What the previous round wrote is flushed first, so the kernel's writeback of it does
     # not land on this round (it hit Node-RED's rounds, which follow our busiest one).
     os.sync()
@@ -341,11 +352,8 @@ def main():
         wiz, base, data = start_wizard(procs, work, "sqlite")
         url, token, bodies = set_up_wizard(base, upstream)
         # Warm both up (JIT, connection pools, caches) before measuring.
-        subprocess.run(["hey", "-z", WARMUP, "-c", str(CONCURRENCY), "-m", "POST", "-T",
-                        "application/json", "-d", "{}", node_red], capture_output=True, check=True)
-        subprocess.run(["hey", "-z", WARMUP, "-c", str(CONCURRENCY), "-m", "POST", "-T",
-                        "application/json", "-H", f"Authorization: Bearer {token}", "-d",
-                        json.dumps(bodies["js"]), url], capture_output=True, check=True)
+        warm_up(node_red, {})
+        warm_up(url, bodies["js"], token)
         names = {
             "nr": "Node-RED 4.1: http in → http request → function → http response",
             "js": "Wizard Platform, SQLite: api_call + transform_data (javascript)",
@@ -369,9 +377,7 @@ def main():
         if pg:
             wiz, base, _ = start_wizard(procs, work, "postgres", pg)
             url, token, bodies = set_up_wizard(base, upstream)
-            subprocess.run(["hey", "-z", WARMUP, "-c", str(CONCURRENCY), "-m", "POST", "-T",
-                            "application/json", "-H", f"Authorization: Bearer {token}", "-d",
-                            json.dumps(bodies["js"]), url], capture_output=True, check=True)
+            warm_up(url, bodies["js"], token)
             rows.append(("Wizard Platform, PostgreSQL: api_call + transform_data (javascript)",
                          median([hey(url, bodies["js"], wiz.pid, token) for _ in range(ROUNDS)])))
             procs.stop(wiz)

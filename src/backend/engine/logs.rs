@@ -84,10 +84,16 @@ fn has_secret(value: &Value) -> bool {
 /// `value` if its JSON fits in `max_bytes`, else `{"truncated": true, "preview": "<the
 /// first max_bytes of its JSON>"}` — still valid JSON, so readers never choke on a cut.
 pub fn truncate(value: &Value, max_bytes: usize) -> Value {
-    if fits(value, max_bytes) {
-        return value.clone();
+    truncated(value.clone(), max_bytes)
+}
+
+/// [`truncate`] of a value the caller owns: kept as it is when it fits.
+fn truncated(value: Value, max_bytes: usize) -> Value {
+    if fits(&value, max_bytes) {
+        value
+    } else {
+        preview(&value, max_bytes)
     }
-    preview(value, max_bytes)
 }
 
 /// Whether `value`'s JSON is at most `max_bytes` long, found without building the text.
@@ -493,13 +499,7 @@ impl Logger {
 
     /// What a row keeps of an input or output: secrets redacted, size capped.
     fn kept(&self, v: &Value) -> Value {
-        let kept = redact(v);
-        let max_bytes = self.app.engine.log_truncate_bytes;
-        if fits(&kept, max_bytes) {
-            kept
-        } else {
-            preview(&kept, max_bytes)
-        }
+        truncated(redact(v), self.app.engine.log_truncate_bytes)
     }
 }
 

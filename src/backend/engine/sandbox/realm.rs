@@ -143,8 +143,8 @@ pub(super) struct Shared {
 /// was about 7% of the server's CPU on the JavaScript flow). A function is the one object a
 /// run shares with the next run of the same body, so it is frozen with its `prototype`
 /// before its first call: its only other own properties, `name` and `length`, are
-/// read-only, and its scope is the global object, reset after each run. Template objects
-/// in its code (`tag`x``) are frozen by the engine.
+/// read-only, and its scope is the global object, reset after each run. The template
+/// objects of tagged templates in its code are frozen by the engine.
 #[derive(Default)]
 struct Compiled {
     functions: HashMap<Box<str>, Persistent<Function<'static>>>,

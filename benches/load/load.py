@@ -23,10 +23,14 @@ Machines shared with others are noisy: the products take turns, round after roun
 
 Each product is warmed up under the same load for WP_LOAD_WARMUP (default 15s) first:
 Node-RED's JIT keeps getting faster for several seconds of load (2,000 requests left its
-first measured round about a third slower than its later ones).
+first measured round about a third slower than its later ones). Each round is then preceded
+by WP_LOAD_ROUND_WARMUP (default 5s) of the same load, unmeasured: a product that sat idle
+while the others ran starts slow again (Node-RED after a minute idle: 943 req/s, then 1,536
+in its next round).
 
 Run it with `scripts/bench-load` (installs the tools, builds the release server). Settings:
-WP_LOAD_DURATION (default 10s), WP_LOAD_WARMUP (15s), WP_LOAD_CONCURRENCY (16), WP_LOAD_ROUNDS (3),
+WP_LOAD_DURATION (default 10s), WP_LOAD_WARMUP (15s), WP_LOAD_ROUND_WARMUP (5s),
+WP_LOAD_CONCURRENCY (16), WP_LOAD_ROUNDS (3),
 WP_LOAD_POSTGRES_URL (an empty database for the PostgreSQL row; without it the row is
 skipped), WP_LOAD_SERVER (binary).
 """
@@ -48,6 +52,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DURATION = os.environ.get("WP_LOAD_DURATION", "10s")
 WARMUP = os.environ.get("WP_LOAD_WARMUP", "15s")
+ROUND_WARMUP = os.environ.get("WP_LOAD_ROUND_WARMUP", "5s")
 CONCURRENCY = int(os.environ.get("WP_LOAD_CONCURRENCY", "16"))
 ROUNDS = int(os.environ.get("WP_LOAD_ROUNDS", "3"))
 
@@ -304,18 +309,24 @@ def hey_args(duration, body, token=None):
     return args
 
 
-def warm_up(url, body, token=None):
-    """Drives `url` for WARMUP, unmeasured (JIT, connection pools, caches)."""
-    subprocess.run(hey_args(WARMUP, body, token) + [url], capture_output=True, check=True)
+def warm_up(url, body, token=None, duration=WARMUP):
+    """Drives `url` for `duration`, unmeasured (JIT, connection pools, caches)."""
+    subprocess.run(hey_args(duration, body, token) + [url], capture_output=True, check=True)
 
 
-def hey(url, body, pid, token=None):
+def hey(url, body, pid, token=None, before_round=None):
     """Drives `url` with hey; (requests/s, p50 ms, p99 ms, 200 responses, the server's CPU µs
-    per request, its thread switches per request)."""
+    per request, its thread switches per request). `before_round` is called just before the
+    measured requests start (after the round's warm-up)."""
+    # Every round starts warm: a product that sat idle while the others ran is slower for
+    # its first seconds (Node-RED's first round after a minute idle: 943 req/s, its next 1,536).
+    warm_up(url, body, token, ROUND_WARMUP)
     args = hey_args(DURATION, body, token)
     # What the previous round wrote is flushed first, so the kernel's writeback of it does
     # not land on this round (it hit Node-RED's rounds, which follow our busiest one).
     os.sync()
+    if before_round:
+        before_round()
     cpu_before, switches_before = usage(pid)
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
     cpu_after, switches_after = usage(pid)
@@ -364,11 +375,11 @@ def main():
         acknowledged = logged = 0
         for _ in range(ROUNDS):
             runs["nr"].append(hey(node_red, {}, red_pid))
-            before = event_rows(data)
-            js = hey(url, bodies["js"], wiz.pid, token)
+            before = []
+            js = hey(url, bodies["js"], wiz.pid, token, lambda: before.append(event_rows(data)))
             runs["js"].append(js)
             acknowledged += js[3]
-            logged += event_rows(data) - before
+            logged += event_rows(data) - before[0]
             runs["jmes"].append(hey(url, bodies["jmes"], wiz.pid, token))
             runs["none"].append(hey(url, bodies["none"], wiz.pid, token))
         rows.extend((names[k], median(v)) for k, v in runs.items())

@@ -318,6 +318,58 @@ async fn grouped_log_writes_keep_every_row_but_the_refused_one(app: TestApp) {
     assert!(!names.iter().any(|n| n.starts_with("doomed")), "{names:?}");
 }
 
+/// SQLite copies its write-ahead log into the database file in the background
+/// (`db::checkpoints`, issue 15), not only in the commit that crosses 16,384 WAL pages (the
+/// writer's own checkpoint held every waiting event up): a burst of about 8 MB of log rows
+/// reaches the database file itself within seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_copies_the_wal_into_the_database_file_in_the_background() {
+    let app = common::spawn_app(common::Backend::Sqlite).await;
+    let (_, owner) = app.register("owner@example.com").await;
+    let (wizard, _) = publish_with_events(&app, &owner, &contact_wizard(), |_| vec![]).await;
+    let run = support::start(&app, &owner, &wizard).await;
+    let run_id: uuid::Uuid = run["id"].as_str().expect("run id").parse().expect("uuid");
+    let file = app.settings.data_dir.join("test.db");
+    let size = || std::fs::metadata(&file).expect("the database file").len();
+    let before = size();
+    let db = &app.state.db;
+    const ROWS: usize = 2_000;
+    const BYTES: usize = 4_000;
+    for chunk in 0..ROWS / 50 {
+        let rows = (0..50)
+            .map(|i| ActionLog {
+                id: uuid::Uuid::now_v7(),
+                run_id,
+                parent_log_id: None,
+                kind: LogKind::Event,
+                event_id: None,
+                action_id: None,
+                name: format!("burst {chunk}.{i}"),
+                status: LogStatus::Success,
+                attempt: 0,
+                started_at: db::now_text(),
+                completed_at: Some(db::now_text()),
+                duration_ms: Some(1),
+                input: json!({ "blob": format!("{chunk}.{i}{}", "x".repeat(BYTES)) }),
+                output: Value::Null,
+                error: None,
+                children: vec![],
+            })
+            .collect();
+        db::logs::insert_all(db, rows).await.expect("rows written");
+    }
+    let wanted = before + (ROWS * BYTES) as u64;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while size() < wanted && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        size() >= wanted,
+        "the database file holds {} bytes, {before} before {ROWS} rows of {BYTES} bytes",
+        size()
+    );
+}
+
 /// Execute-event reads its run through a short-lived cache on SQLite (issue 15); every
 /// write of the run must drop the cached row, so an event never acts on answers, a step
 /// or a status older than a request that already finished.

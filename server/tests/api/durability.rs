@@ -263,17 +263,17 @@ async fn concurrent_events_on_one_run_keep_every_answer_and_row(app: TestApp) {
     assert!(stored["answers"]["age"].is_number());
 }
 
-/// Log rows written on their own are grouped with other executions' into one statement
-/// (`db::logs::LogQueue`): every caller still learns whether its own rows landed, and a
-/// refused row costs no other execution its rows.
-async fn grouped_log_writes_keep_every_row_but_the_refused_one(app: TestApp) {
+/// A run of a published wizard without events, to write log rows under directly.
+async fn a_run(app: &TestApp) -> uuid::Uuid {
     let (_, owner) = app.register("owner@example.com").await;
-    let (wizard, _) = publish_with_events(&app, &owner, &contact_wizard(), |_| vec![]).await;
-    let run = support::start(&app, &owner, &wizard).await;
-    let run_id: uuid::Uuid = run["id"].as_str().expect("run id").parse().expect("uuid");
-    refuse_log_rows_named(&app, "doomed").await;
-    let db = &app.state.db;
-    let row = |name: String| ActionLog {
+    let (wizard, _) = publish_with_events(app, &owner, &contact_wizard(), |_| vec![]).await;
+    let run = support::start(app, &owner, &wizard).await;
+    run["id"].as_str().expect("run id").parse().expect("uuid")
+}
+
+/// A finished `event` log row of `run_id`.
+fn event_row(run_id: uuid::Uuid, name: String, input: Value) -> ActionLog {
+    ActionLog {
         id: uuid::Uuid::now_v7(),
         run_id,
         parent_log_id: None,
@@ -286,11 +286,21 @@ async fn grouped_log_writes_keep_every_row_but_the_refused_one(app: TestApp) {
         started_at: db::now_text(),
         completed_at: Some(db::now_text()),
         duration_ms: Some(1),
-        input: Value::Null,
+        input,
         output: Value::Null,
         error: None,
         children: vec![],
-    };
+    }
+}
+
+/// Log rows written on their own are grouped with other executions' into one statement
+/// (`db::logs::LogQueue`): every caller still learns whether its own rows landed, and a
+/// refused row costs no other execution its rows.
+async fn grouped_log_writes_keep_every_row_but_the_refused_one(app: TestApp) {
+    let run_id = a_run(&app).await;
+    refuse_log_rows_named(&app, "doomed").await;
+    let db = &app.state.db;
+    let row = |name: String| event_row(run_id, name, Value::Null);
     // Enough executions at once that they queue behind each other and are grouped.
     let writes = (0..40).map(|i| {
         let name = if i == 17 {
@@ -325,10 +335,7 @@ async fn grouped_log_writes_keep_every_row_but_the_refused_one(app: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_copies_the_wal_into_the_database_file_in_the_background() {
     let app = common::spawn_app(common::Backend::Sqlite).await;
-    let (_, owner) = app.register("owner@example.com").await;
-    let (wizard, _) = publish_with_events(&app, &owner, &contact_wizard(), |_| vec![]).await;
-    let run = support::start(&app, &owner, &wizard).await;
-    let run_id: uuid::Uuid = run["id"].as_str().expect("run id").parse().expect("uuid");
+    let run_id = a_run(&app).await;
     let file = app.settings.data_dir.join("test.db");
     let size = || std::fs::metadata(&file).expect("the database file").len();
     let before = size();
@@ -337,23 +344,13 @@ async fn sqlite_copies_the_wal_into_the_database_file_in_the_background() {
     const BYTES: usize = 4_000;
     for chunk in 0..ROWS / 50 {
         let rows = (0..50)
-            .map(|i| ActionLog {
-                id: uuid::Uuid::now_v7(),
-                run_id,
-                parent_log_id: None,
-                kind: LogKind::Event,
-                event_id: None,
-                action_id: None,
-                name: format!("burst {chunk}.{i}"),
-                status: LogStatus::Success,
-                attempt: 0,
-                started_at: db::now_text(),
-                completed_at: Some(db::now_text()),
-                duration_ms: Some(1),
-                input: json!({ "blob": format!("{chunk}.{i}{}", "x".repeat(BYTES)) }),
-                output: Value::Null,
-                error: None,
-                children: vec![],
+            .map(|i| {
+                let blob = format!("{chunk}.{i}{}", "x".repeat(BYTES));
+                event_row(
+                    run_id,
+                    format!("burst {chunk}.{i}"),
+                    json!({ "blob": blob }),
+                )
             })
             .collect();
         db::logs::insert_all(db, rows).await.expect("rows written");
